@@ -1,0 +1,60 @@
+// Reads async-profiler's collapsed output ("frame;frame;frame COUNT" per line, root first) and
+// ranks the hottest frames. Pure: text in, numbers out.
+
+export interface TopFrame {
+  /** Readable name: `com.acme.Job.map`, not `com/acme/Job.map_[j]`. */
+  frame: string;
+  /** % of all samples with this frame on top of the stack. */
+  self: number;
+  /** % of all samples with this frame anywhere in the stack (counted once per stack). */
+  total: number;
+}
+
+export interface CollapsedProfile {
+  samples: number;
+  stacks: { frames: string[]; count: number }[];
+}
+
+export function parseCollapsed(text: string): CollapsedProfile {
+  const stacks: CollapsedProfile["stacks"] = [];
+  let samples = 0;
+  for (const raw of text.split("\n")) {
+    const line = raw.trimEnd();
+    const space = line.lastIndexOf(" ");
+    if (space <= 0) continue;
+    const count = Number(line.slice(space + 1));
+    if (!Number.isSafeInteger(count) || count <= 0) continue;
+    stacks.push({ frames: line.slice(0, space).split(";").map(readableFrame), count });
+    samples += count;
+  }
+  return { samples, stacks };
+}
+
+/** Turns JVM-internal spelling into what a Java developer searches for. */
+export function readableFrame(frame: string): string {
+  // async-profiler marks frame kinds with suffixes: _[j] JIT, _[i] inlined, _[k] kernel, _[0] interpreted, _[1] C1.
+  const bare = frame.replace(/_\[[a-z0-9]\]$/, "");
+  // Only Java frames use '/' as package separator; native symbols and [thread names] stay as they are.
+  if (bare.startsWith("[") || !/^[\w$]+(\/[\w$]+)+\.[\w$<>]+/.test(bare)) return bare;
+  return bare.replaceAll("/", ".");
+}
+
+/** Frames ranked by self time, then total time; percentages of all samples, one decimal. */
+export function topFrames(profile: CollapsedProfile, limit = 10): TopFrame[] {
+  if (profile.samples === 0) return [];
+  const self = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (const { frames, count } of profile.stacks) {
+    const leaf = frames[frames.length - 1];
+    if (leaf !== undefined) self.set(leaf, (self.get(leaf) ?? 0) + count);
+    // Recursion puts a frame on a stack more than once; it still ran for `count` samples only.
+    for (const frame of new Set(frames)) total.set(frame, (total.get(frame) ?? 0) + count);
+  }
+  const pct = (n: number) => Math.round((n / profile.samples) * 1000) / 10;
+  return [...total.keys()]
+    .map((frame) => ({ frame, selfCount: self.get(frame) ?? 0, totalCount: total.get(frame) ?? 0 }))
+    .filter((f) => f.selfCount > 0)
+    .sort((a, b) => b.selfCount - a.selfCount || b.totalCount - a.totalCount || a.frame.localeCompare(b.frame))
+    .slice(0, limit)
+    .map((f) => ({ frame: f.frame, self: pct(f.selfCount), total: pct(f.totalCount) }));
+}

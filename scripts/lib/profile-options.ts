@@ -1,0 +1,94 @@
+// What a profile run may ask for, validated once, before anything starts. Pure.
+// The in-image helper validates the same values again: it must be safe on its own.
+
+export const EVENTS = ["cpu", "alloc", "lock", "wall", "itimer", "ctimer"] as const;
+export const FORMATS = ["html", "collapsed", "jfr"] as const;
+export type ProfileEvent = (typeof EVENTS)[number];
+export type ProfileFormat = (typeof FORMATS)[number];
+
+/** A profile longer than an hour is almost certainly a typo (minutes for seconds). */
+export const MAX_DURATION_SECONDS = 3600;
+
+export interface ProfileSettings {
+  /** @default 60, as in async-profiler's own recipe */
+  duration: number;
+  /** @default "cpu" (falls back to ctimer where perf events are blocked) */
+  event: ProfileEvent;
+  /** @default ["html"] */
+  formats: ProfileFormat[];
+  interval?: string;
+  threads: boolean;
+  include: string[];
+  exclude: string[];
+  /** Passed to asprof as separate arguments; the helper refuses the options it controls. */
+  extraArgs: string[];
+}
+
+export class UsageError extends Error {
+  readonly hint: string;
+  constructor(message: string, hint: string) {
+    super(message);
+    this.name = "UsageError";
+    this.hint = hint;
+  }
+}
+
+export function parseDuration(value: string): number {
+  const trimmed = value.trim();
+  if (!/^\d+$/.test(trimmed)) {
+    throw new UsageError(`duration "${value}" is not a whole number of seconds`, "use e.g. -d 30 for 30 seconds");
+  }
+  const seconds = Number(trimmed);
+  if (seconds < 1 || seconds > MAX_DURATION_SECONDS) {
+    throw new UsageError(
+      `duration ${seconds} s is out of range`,
+      `use between 1 and ${MAX_DURATION_SECONDS} seconds; 30-60 s is usually enough for a flame graph`,
+    );
+  }
+  return seconds;
+}
+
+export function parseEvent(value: string): ProfileEvent {
+  const event = value.trim().toLowerCase();
+  if (!(EVENTS as readonly string[]).includes(event)) {
+    throw new UsageError(`unknown event "${value}"`, `use one of: ${EVENTS.join(", ")}`);
+  }
+  return event as ProfileEvent;
+}
+
+export function parseFormats(value: string): ProfileFormat[] {
+  const formats = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  if (formats.length === 0) throw new UsageError("no output format given", `use one or more of: ${FORMATS.join(",")}`);
+  for (const f of formats) {
+    if (!(FORMATS as readonly string[]).includes(f)) {
+      const why = f === "svg" ? " (async-profiler dropped SVG; html is the interactive flame graph)" : "";
+      throw new UsageError(`unknown format "${f}"${why}`, `use one or more of: ${FORMATS.join(",")}`);
+    }
+  }
+  return [...new Set(formats)] as ProfileFormat[];
+}
+
+export function parseInterval(value: string): string {
+  if (!/^[1-9]\d{0,11}(ns|us|ms|s)?$/.test(value.trim())) {
+    throw new UsageError(`interval "${value}" is not a positive number`, "use e.g. -i 10ms, -i 500us or -i 1000000 (ns)");
+  }
+  return value.trim();
+}
+
+export function parsePid(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+    throw new UsageError(`pid "${value}" is not a process id`, "pass the numeric id of the TaskManager JVM, or leave --pid out to find it");
+  }
+  return Number(value);
+}
+
+/** The helper's arguments for these settings: one array element per value, never a command string. */
+export function helperArgs(settings: ProfileSettings, formats: readonly ProfileFormat[] = settings.formats): string[] {
+  const args = ["--duration", String(settings.duration), "--event", settings.event, "--format", formats.join(",")];
+  if (settings.interval) args.push("--interval", settings.interval);
+  if (settings.threads) args.push("--threads");
+  for (const p of settings.include) args.push("--include", p);
+  for (const p of settings.exclude) args.push("--exclude", p);
+  if (settings.extraArgs.length > 0) args.push("--", ...settings.extraArgs);
+  return args;
+}
