@@ -1,0 +1,47 @@
+// `npm run demo`: start the sample job on local Flink, run `profile.mjs --local` against its TaskManager,
+// stop Flink. profile.mjs runs as its own process so the demo shows the real command, output and exit status.
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startLocalFlink, type LocalFlink } from "./local-flink.ts";
+
+const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+
+export async function runDemo({ duration }: { duration: number }): Promise<number> {
+  const say = (line: string) => process.stderr.write(`demo: ${line}\n`);
+  let flink: LocalFlink | undefined;
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    say("starting Flink (a JobManager and a TaskManager) with the sample job; this takes about 20 s on two cores");
+    const started = Date.now();
+    flink = await startLocalFlink({ taskManagers: 1 });
+    const tm = flink.taskManagers[0];
+    if (!tm) throw new Error("the local Flink cluster has no TaskManager");
+    say(`Flink is up in ${((Date.now() - started) / 1000).toFixed(1)} s: REST ${flink.restUrl}, job ${flink.jobId}, TaskManager pid ${tm.pid}`);
+    if (interrupted) return 130;
+
+    const args = ["--local", "--pid", String(tm.pid), "-d", String(duration), "--format", "html,collapsed", "-o", path.join("profiles", "demo")];
+    say(`running: zx scripts/profile.mjs ${args.join(" ")}`);
+    return await new Promise<number>((resolve, reject) => {
+      // Same process group: a Ctrl-C reaches profile.mjs too, which stops the profiler itself.
+      const child = spawn(process.execPath, [path.join(scripts, "profile.mjs"), ...args], { stdio: "inherit" });
+      child.on("error", reject);
+      child.on("close", (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+    });
+  } catch (err) {
+    say(`failed: ${(err as Error).message}`);
+    return 1;
+  } finally {
+    if (flink) {
+      say("stopping Flink");
+      await flink.stop();
+    }
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,125 @@
+// `profile.mjs --local`: profiles Flink JVMs on this machine with the same helper the image carries,
+// all targets in parallel, and turns what the helper reports into a TargetReport per JVM.
+import { mkdir, readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { parseCollapsed, topFrames } from "./collapsed.ts";
+import { helperPath } from "./helper-events.ts";
+import type { LocalCommand } from "./profile-cli.ts";
+import { UsageError, helperArgs, type ProfileFormat } from "./profile-options.ts";
+import type { TargetProgress } from "./progress.ts";
+import type { TargetReport } from "./report.ts";
+import { runHelper } from "./run-helper.ts";
+
+export interface LocalJvm {
+  pid: number;
+  role: string;
+  target: string;
+}
+
+/** Flink JVMs the helper finds in /proc; the helper is the one place that knows Flink's main classes. */
+export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[]> {
+  const run = await runHelper([helper, "list"]);
+  const jvms: LocalJvm[] = [];
+  for (const e of run.events) {
+    if (e.type === "jvm") jvms.push({ pid: e.pid, role: e.role, target: `${e.role}-${e.pid}` });
+  }
+  if (run.exitCode !== 0 && jvms.length === 0) {
+    const err = run.events.find((e) => e.type === "error");
+    throw new Error(err?.type === "error" ? err.message : `flink-profiler list failed: ${run.stderrTail.join(" ")}`);
+  }
+  return jvms;
+}
+
+export async function chooseTargets(cmd: LocalCommand, helper = helperPath()): Promise<LocalJvm[]> {
+  const found = await findLocalJvms(helper);
+  if (cmd.pids.length > 0) {
+    // An explicit pid need not be a Flink JVM the helper recognises; the helper still checks it is a JVM.
+    return cmd.pids.map((pid) => found.find((j) => j.pid === pid) ?? { pid, role: "jvm", target: `jvm-${pid}` });
+  }
+  const taskManagers = found.filter((j) => j.role === "taskmanager");
+  if (taskManagers.length === 0) {
+    const others = found.length > 0 ? ` (found only: ${found.map((j) => j.target).join(", ")})` : "";
+    throw new UsageError(
+      `no Flink TaskManager JVM is running on this machine${others}`,
+      "start one (or run `npm run demo`), or pass --pid N for a JVM of your own",
+    );
+  }
+  return taskManagers;
+}
+
+export interface ProfileLocalOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: TargetProgress) => void;
+  helper?: string;
+}
+
+export async function profileLocal(cmd: LocalCommand, opts: ProfileLocalOptions = {}): Promise<TargetReport[]> {
+  const helper = opts.helper ?? helperPath();
+  const targets = await chooseTargets(cmd, helper);
+  const outputDir = path.resolve(cmd.outputDir);
+  await mkdir(outputDir, { recursive: true });
+  return Promise.all(targets.map((t) => profileOne(t, cmd, outputDir, helper, opts)));
+}
+
+async function profileOne(
+  jvm: LocalJvm,
+  cmd: LocalCommand,
+  outputDir: string,
+  helper: string,
+  opts: ProfileLocalOptions,
+): Promise<TargetReport> {
+  // Top frames come from the collapsed output; record it even when only html was asked for, then drop it.
+  const wantsCollapsed = cmd.settings.formats.includes("collapsed");
+  const formats: ProfileFormat[] = wantsCollapsed ? cmd.settings.formats : [...cmd.settings.formats, "collapsed"];
+  const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], notices: [] };
+  const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
+  opts.onProgress?.({ ...progress });
+  let collapsedFile: string | undefined;
+
+  const run = await runHelper(
+    [helper, "profile", "--pid", String(jvm.pid), "--output-dir", outputDir, ...helperArgs(cmd.settings, formats)],
+    {
+      signal: opts.signal,
+      onEvent: (e) => {
+        if (e.type === "started") {
+          report.event = e.event;
+          Object.assign(progress, { state: "profiling", event: e.event, duration: e.duration, remaining: e.duration });
+        } else if (e.type === "progress") {
+          progress.remaining = e.remaining;
+          if (e.remaining <= 0) progress.state = "finishing";
+        } else if (e.type === "notice") {
+          report.notices.push(e.message);
+          return;
+        } else if (e.type === "result") {
+          if (e.format === "collapsed") collapsedFile = e.path;
+          if (e.format !== "collapsed" || wantsCollapsed) report.files.push(e.path);
+          return;
+        } else if (e.type === "error") {
+          report.error = { message: e.message, hint: e.hint };
+          return;
+        } else {
+          return;
+        }
+        opts.onProgress?.({ ...progress });
+      },
+    },
+  );
+
+  if (collapsedFile) {
+    report.top = topFrames(parseCollapsed(await readFile(collapsedFile, "utf8")));
+    if (!wantsCollapsed) await rm(collapsedFile, { force: true });
+  }
+  if (run.exitCode === 0) {
+    progress.state = "done";
+  } else {
+    const interrupted = opts.signal?.aborted === true || run.exitCode === 130;
+    report.status = interrupted ? "interrupted" : "failed";
+    progress.state = report.status;
+    report.error ??= {
+      message: `flink-profiler exited with ${run.exitCode ?? run.signal}`,
+      hint: run.stderrTail.length > 0 ? run.stderrTail.slice(-3).join(" | ") : undefined,
+    };
+  }
+  opts.onProgress?.({ ...progress });
+  return report;
+}

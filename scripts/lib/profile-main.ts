@@ -1,0 +1,60 @@
+// Everything profile.mjs does, as a function tests can call: parse, profile, report, exit status.
+import { HELP, parseProfileCommand } from "./profile-cli.ts";
+import { UsageError } from "./profile-options.ts";
+import { profileLocal } from "./local-profile.ts";
+import { createProgressView } from "./progress.ts";
+import { renderReport, toJsonDocument } from "./report.ts";
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let cmd;
+  try {
+    cmd = parseProfileCommand(argv);
+  } catch (err) {
+    return usageFailure(err);
+  }
+  if (cmd.kind === "help") {
+    process.stdout.write(HELP);
+    return EXIT.ok;
+  }
+
+  const abort = new AbortController();
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      process.stderr.write(`\n${signal}: stopping the profiler in every target (Ctrl-C again to leave at once)\n`);
+      abort.abort();
+    } else {
+      process.stderr.write(`leaving now; profiles still running stop by themselves within ${cmd.settings.duration} s\n`);
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const progress = createProgressView(process.stderr);
+  try {
+    const targets = await profileLocal(cmd, { signal: abort.signal, onProgress: (p) => progress.update(p) });
+    progress.close();
+    process.stdout.write(cmd.json ? `${toJsonDocument(targets)}\n` : renderReport(targets));
+    if (abort.signal.aborted) return EXIT.interrupted;
+    return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
+  } catch (err) {
+    progress.close();
+    return usageFailure(err);
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}
+
+function usageFailure(err: unknown): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\nhint:  ${err.hint}\n`);
+    return EXIT.usage;
+  }
+  process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
+  return EXIT.failed;
+}

@@ -1,0 +1,60 @@
+// What a finished run looks like to a person (text) and to a program (--json). Pure.
+import type { TopFrame } from "./collapsed.ts";
+
+export type TargetStatus = "ok" | "failed" | "interrupted";
+
+export interface TargetReport {
+  /** A name a person recognises: the TaskManager's pod, resource id, or `taskmanager-<pid>`. */
+  target: string;
+  pid?: number;
+  status: TargetStatus;
+  /** The event really profiled: `ctimer` when `cpu` fell back. */
+  event: string;
+  files: string[];
+  top: TopFrame[];
+  notices: string[];
+  error?: { message: string; hint?: string };
+}
+
+/** The documented --json shape: {"targets":[{"target","pid","status","event","files","top","error"?}]}. */
+export function toJsonDocument(targets: readonly TargetReport[]): string {
+  const doc = {
+    targets: targets.map((t) => ({
+      target: t.target,
+      pid: t.pid ?? null,
+      status: t.status,
+      event: t.event,
+      files: t.files,
+      top: t.top,
+      ...(t.notices.length > 0 ? { notices: t.notices } : {}),
+      ...(t.error ? { error: t.error.hint ? `${t.error.message} (${t.error.hint})` : t.error.message } : {}),
+    })),
+  };
+  return JSON.stringify(doc, null, 2);
+}
+
+export function renderReport(targets: readonly TargetReport[], topLimit = 10): string {
+  const out: string[] = [];
+  for (const t of targets) {
+    const pid = t.pid === undefined ? "" : ` (pid ${t.pid})`;
+    out.push(`${t.target}${pid}: ${t.status === "ok" ? `profiled ${t.event}` : t.status}`);
+    for (const n of t.notices) out.push(`  note: ${n}`);
+    if (t.error) {
+      out.push(`  error: ${t.error.message}`);
+      if (t.error.hint) out.push(`  hint:  ${t.error.hint}`);
+    }
+    for (const f of t.files) out.push(`  wrote ${f}`);
+    if (t.top.length > 0) {
+      out.push("    self%  total%  frame");
+      for (const f of t.top.slice(0, topLimit)) {
+        out.push(`  ${pct(f.self)}  ${pct(f.total)}  ${f.frame}`);
+      }
+    } else if (t.status === "ok") {
+      out.push("  no samples: the JVM was idle, or the filters matched nothing");
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+const pct = (n: number) => `${n.toFixed(1)}%`.padStart(7);

@@ -1,0 +1,52 @@
+// Runs the in-image helper (directly, or through `kubectl exec`) and streams its JSON-line events.
+// The command is an argument array: nothing here goes through a shell.
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { parseHelperLine, type HelperEvent } from "./helper-events.ts";
+
+export interface HelperRun {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  events: HelperEvent[];
+  /** The last lines the helper wrote to stderr, for errors it could not describe itself. */
+  stderrTail: string[];
+}
+
+export interface HelperRunOptions {
+  onEvent?: (event: HelperEvent) => void;
+  /** Aborting sends SIGTERM: the helper then stops the profiler and removes what it wrote. */
+  signal?: AbortSignal;
+  env?: NodeJS.ProcessEnv;
+}
+
+export function runHelper(command: readonly string[], opts: HelperRunOptions = {}): Promise<HelperRun> {
+  const [file, ...args] = command;
+  if (!file) throw new Error("runHelper: empty command");
+  return new Promise((resolve, reject) => {
+    // Own process group: a terminal's Ctrl-C reaches us only, and we decide how the helper stops.
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: opts.env ?? process.env });
+    const events: HelperEvent[] = [];
+    const stderrTail: string[] = [];
+    createInterface({ input: child.stdout }).on("line", (line) => {
+      const event = parseHelperLine(line);
+      if (!event) return;
+      events.push(event);
+      opts.onEvent?.(event);
+    });
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+    const stop = () => child.kill("SIGTERM");
+    if (opts.signal?.aborted) stop();
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    child.on("error", (err) => {
+      opts.signal?.removeEventListener("abort", stop);
+      reject(err);
+    });
+    child.on("close", (exitCode, signal) => {
+      opts.signal?.removeEventListener("abort", stop);
+      resolve({ exitCode, signal, events, stderrTail });
+    });
+  });
+}
