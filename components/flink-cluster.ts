@@ -1,0 +1,136 @@
+/**
+ * FlinkCluster: a standalone Flink session cluster whose TaskManagers can be profiled at any moment,
+ * with a ProfilingAccess child wired to exactly its TaskManager pods. The objects themselves are built
+ * by flink-manifests.ts; this file checks the arguments and turns the objects into resources.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { configFileName, parseFlinkVersion, type FlinkSettings } from "./flink-config.ts";
+import {
+  clusterLabels, configMap, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
+  TASKMANAGER_CONTAINER, type FlinkClusterSpec,
+} from "./flink-manifests.ts";
+import { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
+import { peopleSubjects } from "./rbac.ts";
+import { customTarget } from "./targets.ts";
+import { requireDnsLabel, requireImageReference, requireIntegerInRange } from "./validation.ts";
+
+export interface FlinkClusterArgs {
+  /** @default "default" — must exist; the example program creates it */
+  namespace?: string;
+  /** `1.18` … `2.3`, or a patch version. @default "2.1" */
+  flinkVersion?: string;
+  /**
+   * The Flink image. @default `flink:<flinkVersion>` — the official image runs, and Flink's own REST
+   * profiler works from 1.19, but `flink-profiler` needs ProfilingImage.flinkImage.
+   */
+  image?: pulumi.Input<string>;
+  /** @default 2 */
+  taskManagers?: number;
+  /** @default 2 */
+  slotsPerTaskManager?: number;
+  /** @default { cpu: "1", memoryMiB: 1600 } */
+  jobManager?: { cpu?: string; memoryMiB?: number };
+  /** @default { cpu: "1", memoryMiB: 2048 } */
+  taskManager?: { cpu?: string; memoryMiB?: number };
+  /** More Flink options, written into the config file. JVM options are combined with the profiling flags. @default {} */
+  flinkConfig?: FlinkSettings;
+  /** @default "512Mi" — the emptyDir where profiles are written */
+  profilesSizeLimit?: string;
+  /** The profiler-runner image for the profiling Job (ProfilingImage.runnerImage). */
+  runnerImage: pulumi.Input<string>;
+  /** Who may profile. @default [] */
+  users?: string[];
+  /** @default [] */
+  groups?: string[];
+  /** Passed to ProfilingAccess. */
+  jobTemplate?: ProfilingAccessArgs["jobTemplate"];
+}
+
+const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
+
+/** Applies the defaults and checks every argument; throws before anything is created. */
+export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkClusterSpec {
+  requireDnsLabel("FlinkCluster name", name);
+  if (name.length > 40) throw new Error(`FlinkCluster name must be at most 40 characters (pod names derive from it); got ${name.length}`);
+  const version = parseFlinkVersion(args.flinkVersion ?? "2.1");
+  const jm = { cpu: "1", memoryMiB: 1600, ...args.jobManager };
+  const tm = { cpu: "1", memoryMiB: 2048, ...args.taskManager };
+  for (const [what, r] of [["jobManager", jm], ["taskManager", tm]] as const) {
+    if (!CPU.test(r.cpu)) throw new Error(`${what}.cpu must be a CPU quantity such as "500m" or "2"; got ${JSON.stringify(r.cpu)}`);
+    requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 768, 1_048_576);
+  }
+  const image = args.image ?? `flink:${version.id}`;
+  return {
+    name,
+    namespace: requireDnsLabel("namespace", args.namespace ?? "default"),
+    version,
+    image: typeof image === "string" ? requireImageReference("image", image) : "image.invalid/pending:0",
+    taskManagers: requireIntegerInRange("taskManagers", args.taskManagers ?? 2, 1, 1000),
+    slotsPerTaskManager: requireIntegerInRange("slotsPerTaskManager", args.slotsPerTaskManager ?? 2, 1, 1024),
+    jobManager: jm,
+    taskManager: tm,
+    profilesSizeLimit: args.profilesSizeLimit ?? "512Mi",
+    extraConfig: args.flinkConfig ?? {},
+  };
+}
+
+export class FlinkCluster extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly configFileName: string;
+  readonly restServiceName: string;
+  readonly taskManagerPodNames: string[];
+  readonly access: ProfilingAccess;
+
+  constructor(name: string, args: FlinkClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    const spec = resolveClusterSpec(name, args);
+    // Rendering once here runs every config and volume check before anything is registered.
+    const plain = { cm: configMap(spec), jm: jobManagerDeployment(spec), tm: taskManagerStatefulSet(spec), svcs: services(spec) };
+    const podNames = taskManagerPodNames(spec);
+    const target = customTarget(TASKMANAGER_CONTAINER, clusterLabels(spec, "taskmanager"), podNames);
+    if (args.runnerImage === undefined) throw new Error("runnerImage is required (ProfilingImage.runnerImage)");
+    if (typeof args.runnerImage === "string") requireImageReference("runnerImage", args.runnerImage);
+    peopleSubjects(args.users, args.groups);
+
+    super("flink-profiling:index:FlinkCluster", name, {}, opts);
+    const parent = { parent: this };
+    this.namespace = spec.namespace;
+    this.configFileName = configFileName(spec.version);
+    this.restServiceName = `${name}-rest`;
+    this.taskManagerPodNames = podNames;
+
+    // Only the pod specs depend on the image, which may be an output of ProfilingImage.
+    const withImage = pulumi.output(args.image ?? spec.image).apply((image) => {
+      requireImageReference("image", image);
+      return { ...spec, image };
+    });
+    const config = new k8s.core.v1.ConfigMap(`${name}-config`, plain.cm as k8s.core.v1.ConfigMapArgs, parent);
+    for (const svc of plain.svcs) {
+      new k8s.core.v1.Service(svc.metadata!.name!, svc as k8s.core.v1.ServiceArgs, parent);
+    }
+    new k8s.apps.v1.Deployment(`${name}-jobmanager`, {
+      metadata: plain.jm.metadata,
+      spec: withImage.apply((s) => jobManagerDeployment(s).spec),
+    } as unknown as k8s.apps.v1.DeploymentArgs, { ...parent, dependsOn: [config] });
+    new k8s.apps.v1.StatefulSet(`${name}-taskmanager`, {
+      metadata: plain.tm.metadata,
+      spec: withImage.apply((s) => taskManagerStatefulSet(s).spec),
+    } as unknown as k8s.apps.v1.StatefulSetArgs, { ...parent, dependsOn: [config] });
+
+    this.access = new ProfilingAccess(`${name}-profiling`, {
+      namespace: spec.namespace,
+      target,
+      runnerImage: args.runnerImage,
+      users: args.users,
+      groups: args.groups,
+      jobTemplate: args.jobTemplate,
+    }, parent);
+
+    this.registerOutputs({
+      namespace: this.namespace,
+      configFileName: this.configFileName,
+      restServiceName: this.restServiceName,
+      taskManagerPodNames: this.taskManagerPodNames,
+    });
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * Pulumi components for profiling-ready Flink on Kubernetes. Type tokens: `flink-profiling:index:<Name>`.
+ * The pure helpers (config rendering, the Job template, targets, RBAC rules) are exported too: they need
+ * no Pulumi engine and are what the scripts and the tests use.
+ */
+export { ProfilingImage, imageBuildPlan, PLATFORMS, type ProfilingImageArgs, type Platform } from "./profiling-image.ts";
+export { FlinkCluster, resolveClusterSpec, type FlinkClusterArgs } from "./flink-cluster.ts";
+export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
+export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, type ProfilingReadyOptions } from "./flink-deployment.ts";
+export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
+export * from "./profiling-job.ts";
+export * from "./flink-config.ts";
+export * from "./validation.ts";

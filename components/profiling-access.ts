@@ -1,0 +1,105 @@
+/**
+ * ProfilingAccess: what lets people profile TaskManagers without exec rights of their own, for any Flink
+ * deployment (this repo's FlinkCluster, the Flink Kubernetes Operator, native Kubernetes mode).
+ *
+ * Creates, in one namespace and nothing cluster-scoped: the runner ServiceAccount and its exec-only Role,
+ * the people's Role (Jobs, pods, logs, the template; no exec) bound to the given users and groups, and
+ * the pre-wired Job template in a ConfigMap (see profiling-job.ts).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import {
+  defaultJobTemplate, serializeTemplate, TEMPLATE_CONFIGMAP_LABELS, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY,
+  MANAGED_BY, type ProfilingTarget, type TemplateOptions,
+} from "./profiling-job.ts";
+import { peopleSubjects, profilerRules, runnerRules } from "./rbac.ts";
+import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels } from "./validation.ts";
+
+export interface ProfilingAccessArgs {
+  /** Namespace of the Flink deployment; everything is created there. */
+  namespace: string;
+  /** Which pods are TaskManagers: see targets.ts for the operator and native mode. */
+  target: ProfilingTarget;
+  /** The profiler-runner image, ideally digest-pinned (ProfilingImage.runnerImage). */
+  runnerImage: pulumi.Input<string>;
+  /** @default [] — Kubernetes user names allowed to profile */
+  users?: string[];
+  /** @default [] — Kubernetes group names allowed to profile */
+  groups?: string[];
+  /** @default "flink-profiler" */
+  serviceAccountName?: string;
+  /** Passed into the Job template: resources, deadlines, labels, annotations, tolerations, nodeSelector. */
+  jobTemplate?: Partial<Omit<TemplateOptions, "runnerImage" | "target" | "serviceAccountName">>;
+}
+
+export class ProfilingAccess extends pulumi.ComponentResource {
+  readonly serviceAccountName: string;
+  readonly templateConfigMapName: string;
+  readonly runnerRoleName: string;
+  readonly profilerRoleName: string;
+  /** The template as stored, JSON. */
+  readonly templateJson: pulumi.Output<string>;
+
+  constructor(name: string, args: ProfilingAccessArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Every argument is checked before the component registers, so a bad one creates nothing.
+    const namespace = requireDnsLabel("namespace", args.namespace);
+    const serviceAccountName = requireDnsSubdomain("serviceAccountName", args.serviceAccountName ?? "flink-profiler");
+    requireDnsLabel("target.container", args.target.container);
+    requireLabels("target.labelSelector", args.target.labelSelector);
+    if (Object.keys(args.target.labelSelector).length === 0) throw new Error("target.labelSelector must not be empty");
+    args.target.podNames?.forEach((pod) => requireDnsSubdomain("target.podNames entry", pod));
+    const subjects = peopleSubjects(args.users, args.groups);
+    if (typeof args.runnerImage === "string") requireImageReference("runnerImage", args.runnerImage);
+
+    super("flink-profiling:index:ProfilingAccess", name, {}, opts);
+    const parent = { parent: this };
+    const labels = { ...MANAGED_BY, "app.kubernetes.io/part-of": name };
+    this.serviceAccountName = serviceAccountName;
+    this.templateConfigMapName = TEMPLATE_CONFIGMAP_NAME;
+    this.runnerRoleName = `${name}-runner`;
+    this.profilerRoleName = `${name}-profiler`;
+
+    const account = new k8s.core.v1.ServiceAccount(`${name}-runner`, {
+      metadata: { name: serviceAccountName, namespace, labels },
+      // Only the Job pod mounts the token, by asking for it explicitly.
+      automountServiceAccountToken: false,
+    }, parent);
+
+    const runnerRole = new k8s.rbac.v1.Role(`${name}-runner`, {
+      metadata: { name: this.runnerRoleName, namespace, labels },
+      rules: runnerRules(args.target.podNames),
+    }, parent);
+    new k8s.rbac.v1.RoleBinding(`${name}-runner`, {
+      metadata: { name: this.runnerRoleName, namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: runnerRole.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+    }, parent);
+
+    const profilerRole = new k8s.rbac.v1.Role(`${name}-profiler`, {
+      metadata: { name: this.profilerRoleName, namespace, labels },
+      rules: profilerRules(TEMPLATE_CONFIGMAP_NAME),
+    }, parent);
+    if (subjects.length > 0) {
+      new k8s.rbac.v1.RoleBinding(`${name}-profiler`, {
+        metadata: { name: this.profilerRoleName, namespace, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: profilerRole.metadata.name },
+        subjects,
+      }, parent);
+    }
+
+    this.templateJson = pulumi.output(args.runnerImage).apply((runnerImage) => {
+      requireImageReference("runnerImage", runnerImage);
+      return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, runnerImage, serviceAccountName, target: args.target }));
+    });
+    new k8s.core.v1.ConfigMap(`${name}-job-template`, {
+      metadata: { name: TEMPLATE_CONFIGMAP_NAME, namespace, labels: { ...labels, ...TEMPLATE_CONFIGMAP_LABELS } },
+      data: { [TEMPLATE_KEY]: this.templateJson },
+    }, parent);
+
+    this.registerOutputs({
+      serviceAccountName: this.serviceAccountName,
+      templateConfigMapName: this.templateConfigMapName,
+      templateJson: this.templateJson,
+    });
+  }
+}

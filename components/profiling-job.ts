@@ -1,0 +1,224 @@
+/**
+ * The profiling Job, described once: the components store its template, the scripts fill it in.
+ *
+ *   import { defaultJobTemplate, serializeTemplate, parseTemplate, renderProfilingJob,
+ *            TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY } from "../components/profiling-job.ts";
+ *
+ *   // components (ProfilingAccess): build once, store under TEMPLATE_KEY in the ConfigMap
+ *   // TEMPLATE_CONFIGMAP_NAME, labelled TEMPLATE_CONFIGMAP_LABELS, in the Flink namespace
+ *   const template = defaultJobTemplate({ runnerImage, target: { container: "taskmanager", labelSelector } });
+ *   const data = { [TEMPLATE_KEY]: serializeTemplate(template) };
+ *
+ *   // scripts: read it back and make one Job per TaskManager pod
+ *   const template = parseTemplate(configMap.data[TEMPLATE_KEY]);
+ *   const job = renderProfilingJob(template, { namespace, pod, runId, helperArgs: ["-d", "30", "-e", "cpu"] });
+ *   // → a batch/v1 Job object, ready for `kubectl create -f -` or a Kubernetes client
+ *
+ * The Job's only container runs `kubectl exec … -- <helper> profile --emit-records <helperArgs…>` without a
+ * shell: every value is its own argv element, and names are checked as DNS-1123 names first. The result
+ * files come back as transport records in the Job's log. The exec right lives on the template's service
+ * account, so the people who start Jobs need no exec right themselves.
+ *
+ * Select all profiling Jobs with `app.kubernetes.io/managed-by=flink-profiling`; one run with
+ * `flink-profiling/run-id=<id>`; one target with `flink-profiling/target-pod=<podLabelValue(pod)>`.
+ */
+import { createHash } from "node:crypto";
+import type { IJob } from "kubernetes-models/batch/v1";
+import type { IPodSecurityContext, ISecurityContext, IResourceRequirements, IToleration } from "kubernetes-models/v1";
+import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
+import { checkTemplate } from "./profiling-job-check.ts";
+
+export const TEMPLATE_CONFIGMAP_NAME = "flink-profiling-job-template";
+/** The ConfigMap's data key; the value is JSON (which is also YAML). */
+export const TEMPLATE_KEY = "job-template.json";
+export const MANAGED_BY = { "app.kubernetes.io/managed-by": "flink-profiling" } as const;
+export const TEMPLATE_CONFIGMAP_LABELS = { ...MANAGED_BY, "app.kubernetes.io/component": "profiling-job-template" };
+export const RUN_ID_LABEL = "flink-profiling/run-id";
+export const TARGET_POD_LABEL = "flink-profiling/target-pod";
+/** Full pod and container names, which a label value cannot always hold. */
+export const TARGET_POD_ANNOTATION = "flink-profiling/target-pod";
+export const TARGET_CONTAINER_ANNOTATION = "flink-profiling/target-container";
+export const TEMPLATE_VERSION = 1;
+
+/** Which pods are TaskManagers and which container in them runs the JVM. */
+export interface ProfilingTarget {
+  /** Container that runs the Flink JVM and has the helper. */
+  container: string;
+  /** Labels every TaskManager pod carries. */
+  labelSelector: Record<string, string>;
+  /** The TaskManager pods' names, when they are known in advance (StatefulSets). */
+  podNames?: string[];
+}
+
+export interface ProfilingJobTemplate {
+  version: typeof TEMPLATE_VERSION;
+  /** The profiler-runner image (kubectl and a shell), digest-pinned where possible. */
+  runnerImage: string;
+  /** @default "flink-profiler" — the account that holds the exec right, created by ProfilingAccess */
+  serviceAccountName: string;
+  /** @default "profiler" — the Job's container */
+  containerName: string;
+  /** @default "flink-profiler" — the helper inside the TaskManager container (on PATH in the image) */
+  helperPath: string;
+  target: ProfilingTarget;
+  /** @default requests 50m CPU / 64Mi, limits 500m CPU / 128Mi: kubectl only relays a log stream */
+  resources: IResourceRequirements;
+  /** @default the Pod Security "restricted" profile, uid/gid 65532 */
+  podSecurityContext: IPodSecurityContext;
+  /** @default drop ALL, no privilege escalation, read-only root file system */
+  securityContext: ISecurityContext;
+  /** @default 900 — long enough for a 10-minute profile plus scheduling and transfer */
+  activeDeadlineSeconds: number;
+  /** @default 3600 — the logs, and so the results, stay an hour for a retry of the download */
+  ttlSecondsAfterFinished: number;
+  /** Extra labels on the Job and its pod. */
+  labels: Record<string, string>;
+  /** @default service-mesh sidecar opt-outs: a sidecar would keep the Job pod from ever completing */
+  annotations: Record<string, string>;
+  /** @default [] */
+  tolerations: IToleration[];
+  /** @default {} */
+  nodeSelector: Record<string, string>;
+}
+
+export type TemplateOptions = Partial<Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target">> & {
+  runnerImage: string;
+  target: ProfilingTarget;
+};
+
+export const SIDECAR_OPT_OUTS: Record<string, string> = {
+  "sidecar.istio.io/inject": "false",
+  "linkerd.io/inject": "disabled",
+  "kuma.io/sidecar-injection": "disabled",
+};
+
+export function defaultJobTemplate(options: TemplateOptions): ProfilingJobTemplate {
+  const template: ProfilingJobTemplate = {
+    version: TEMPLATE_VERSION,
+    serviceAccountName: "flink-profiler",
+    containerName: "profiler",
+    helperPath: "flink-profiler",
+    resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
+    podSecurityContext: {
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    securityContext: {
+      allowPrivilegeEscalation: false,
+      privileged: false,
+      readOnlyRootFilesystem: true,
+      runAsNonRoot: true,
+      capabilities: { drop: ["ALL"] },
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    activeDeadlineSeconds: 900,
+    ttlSecondsAfterFinished: 3600,
+    labels: {},
+    annotations: { ...SIDECAR_OPT_OUTS },
+    tolerations: [],
+    nodeSelector: {},
+    ...options,
+  };
+  return checkTemplate(template);
+}
+
+export function serializeTemplate(template: ProfilingJobTemplate): string {
+  return JSON.stringify(checkTemplate(template), null, 2) + "\n";
+}
+
+/** Reads what serializeTemplate wrote (from the ConfigMap), refusing anything malformed. */
+export function parseTemplate(text: string): ProfilingJobTemplate {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`the profiling Job template (${TEMPLATE_KEY}) is not valid JSON: ${(error as Error).message}`);
+  }
+  return checkTemplate(value);
+}
+
+export interface RenderOptions {
+  namespace: string;
+  /** The TaskManager pod to profile. */
+  pod: string;
+  /** @default template.target.container */
+  container?: string;
+  /** Shared by every Job of one run; the Job is named `flink-profile-<runId>-<hash of pod>`. */
+  runId: string;
+  /** Arguments for `flink-profiler profile`, each one argv element. */
+  helperArgs: string[];
+  /** @default template.activeDeadlineSeconds */
+  activeDeadlineSeconds?: number;
+}
+
+/** A label value for a pod name: the name itself, or a stable shortened form when it is too long. */
+export function podLabelValue(pod: string): string {
+  if (pod.length <= 63) return pod;
+  const hash = createHash("sha256").update(pod).digest("hex").slice(0, 10);
+  return `${pod.slice(0, 52).replace(/[^a-z0-9]+$/, "")}-${hash}`;
+}
+
+export function profilingJobName(runId: string, pod: string): string {
+  // One Job per target pod in a run: the hash keeps names unique and within 63 characters.
+  const hash = createHash("sha256").update(pod).digest("hex").slice(0, 8);
+  return `flink-profile-${runId}-${hash}`;
+}
+
+export function renderProfilingJob(template: ProfilingJobTemplate, options: RenderOptions): IJob {
+  const t = checkTemplate(template);
+  const namespace = requireDnsLabel("namespace", options.namespace);
+  const pod = requireDnsSubdomain("pod", options.pod);
+  const container = requireDnsLabel("container", options.container ?? t.target.container);
+  const runId = requireDnsLabel("runId", options.runId);
+  if (runId.length > 40) throw new Error(`runId must be at most 40 characters; got ${runId.length}`);
+  if (!Array.isArray(options.helperArgs) || !options.helperArgs.every((a) => typeof a === "string" && !a.includes("\0"))) {
+    throw new Error("helperArgs must be an array of strings without NUL characters");
+  }
+  const deadline = options.activeDeadlineSeconds ?? t.activeDeadlineSeconds;
+  if (!Number.isInteger(deadline) || deadline < 1) throw new Error(`activeDeadlineSeconds must be a positive whole number; got ${deadline}`);
+
+  const labels = { ...t.labels, ...MANAGED_BY, [RUN_ID_LABEL]: runId, [TARGET_POD_LABEL]: podLabelValue(pod) };
+  const annotations = { ...t.annotations, [TARGET_POD_ANNOTATION]: pod, [TARGET_CONTAINER_ANNOTATION]: container };
+  const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
+    t.helperPath, "profile", "--emit-records", ...options.helperArgs];
+
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: { name: profilingJobName(runId, pod), namespace, labels, annotations },
+    spec: {
+      // A retry would start a second profile of the same JVM; the scripts decide whether to try again.
+      backoffLimit: 0,
+      activeDeadlineSeconds: deadline,
+      ttlSecondsAfterFinished: t.ttlSecondsAfterFinished,
+      template: {
+        metadata: { labels, annotations },
+        spec: {
+          serviceAccountName: t.serviceAccountName,
+          // This pod, and only this pod, needs the token: kubectl uses it for the exec.
+          automountServiceAccountToken: true,
+          restartPolicy: "Never",
+          enableServiceLinks: false,
+          securityContext: t.podSecurityContext,
+          ...(t.tolerations.length > 0 ? { tolerations: t.tolerations } : {}),
+          ...(Object.keys(t.nodeSelector).length > 0 ? { nodeSelector: t.nodeSelector } : {}),
+          containers: [{
+            name: t.containerName,
+            image: t.runnerImage,
+            command,
+            // kubectl keeps a discovery cache under $HOME; the root file system is read-only.
+            env: [{ name: "HOME", value: "/tmp" }],
+            resources: t.resources,
+            securityContext: t.securityContext,
+            terminationMessagePolicy: "FallbackToLogsOnError",
+            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+          }],
+          volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
+        },
+      },
+    },
+  };
+}
