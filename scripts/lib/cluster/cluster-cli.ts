@@ -1,0 +1,156 @@
+// The cluster half of profile.mjs's command line: parsed values in, a validated command out. Pure.
+// Validation happens here, before any kubectl call, so bad input never creates anything.
+import { isDnsLabel, isDnsSubdomain } from "../../../components/validation.ts";
+import { UsageError, type ProfileSettings } from "../profile-options.ts";
+
+/** kubectl's own connection flags, passed through unchanged. */
+export interface KubeTarget {
+  context?: string;
+  kubeconfig?: string;
+  /** Absent: the context's namespace, as kubectl does it. */
+  namespace?: string;
+}
+
+/** Exactly one way of choosing TaskManagers. */
+export type TaskManagerChoice =
+  | { by: "cluster"; cluster: string }
+  | { by: "selector"; selector: string }
+  | { by: "pods"; pods: string[] };
+
+export type Via = "job" | "exec";
+
+export interface ClusterCommand {
+  kind: "cluster";
+  kube: KubeTarget;
+  choice: TaskManagerChoice;
+  settings: ProfileSettings;
+  outputDir: string;
+  json: boolean;
+  /** Keep the Jobs (and so their logs) after a successful run. */
+  keep: boolean;
+  dryRun: boolean;
+  via: Via;
+  /** @default 32 — Jobs (or execs) running at once */
+  concurrency: number;
+}
+
+export interface CleanupCommand {
+  kind: "cleanup";
+  kube: KubeTarget;
+  /** Absent: every profiling Job in the namespace. */
+  runId?: string;
+  dryRun: boolean;
+}
+
+export interface DoctorCommand {
+  kind: "doctor";
+  kube: KubeTarget;
+  choice?: TaskManagerChoice;
+  via: Via;
+}
+
+export const DEFAULT_CONCURRENCY = 32;
+export const MAX_CONCURRENCY = 256;
+
+/** The flags parseArgs must know for the cluster mode. */
+export const CLUSTER_OPTIONS = {
+  namespace: { type: "string", short: "n" },
+  cluster: { type: "string" },
+  selector: { type: "string", short: "l" },
+  pod: { type: "string", multiple: true },
+  context: { type: "string" },
+  kubeconfig: { type: "string" },
+  keep: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  via: { type: "string" },
+  concurrency: { type: "string" },
+  run: { type: "string" },
+} as const;
+
+export interface ClusterValues {
+  namespace?: string;
+  cluster?: string;
+  selector?: string;
+  pod?: string[];
+  context?: string;
+  kubeconfig?: string;
+  keep?: boolean;
+  "dry-run"?: boolean;
+  via?: string;
+  concurrency?: string;
+  run?: string;
+}
+
+/** True when any cluster-only flag was given (so --local with them is a mistake). */
+export function hasClusterFlags(v: ClusterValues): boolean {
+  return Object.values(v).some((x) => x !== undefined);
+}
+
+export function parseKubeTarget(v: ClusterValues): KubeTarget {
+  const kube: KubeTarget = {};
+  if (v.namespace !== undefined) {
+    if (!isDnsLabel(v.namespace)) {
+      throw new UsageError(`namespace "${v.namespace}" is not a valid Kubernetes namespace name`, "use lower-case letters, digits and '-', e.g. -n flink");
+    }
+    kube.namespace = v.namespace;
+  }
+  if (v.context !== undefined) kube.context = nonEmpty("--context", v.context, "name a context from `kubectl config get-contexts`");
+  if (v.kubeconfig !== undefined) kube.kubeconfig = nonEmpty("--kubeconfig", v.kubeconfig, "give the path of a kubeconfig file");
+  return kube;
+}
+
+export function parseChoice(v: ClusterValues, required: boolean): TaskManagerChoice | undefined {
+  const given = [v.cluster !== undefined, v.selector !== undefined, (v.pod ?? []).length > 0].filter(Boolean).length;
+  if (given > 1) {
+    throw new UsageError("--cluster, -l/--selector and --pod choose TaskManagers in different ways", "give only one of them");
+  }
+  if (v.cluster !== undefined) {
+    if (!isDnsLabel(v.cluster)) {
+      throw new UsageError(`cluster name "${v.cluster}" is not a valid Flink cluster id`, "use the FlinkDeployment's or StatefulSet's name, e.g. --cluster orders");
+    }
+    return { by: "cluster", cluster: v.cluster };
+  }
+  if (v.selector !== undefined) {
+    const selector = nonEmpty("-l/--selector", v.selector, "use a label selector, e.g. -l app=orders,component=taskmanager");
+    if (/[\n\r]/.test(selector)) throw new UsageError("the label selector spans several lines", "write it on one line, e.g. -l app=orders");
+    return { by: "selector", selector };
+  }
+  if (v.pod && v.pod.length > 0) {
+    for (const pod of v.pod) {
+      if (!isDnsSubdomain(pod)) throw new UsageError(`"${pod}" is not a valid pod name`, "copy the name from `kubectl get pods`");
+    }
+    return { by: "pods", pods: [...new Set(v.pod)] };
+  }
+  if (required) {
+    throw new UsageError("no TaskManagers chosen", "add --cluster NAME, -l SELECTOR or --pod NAME (see --help)");
+  }
+  return undefined;
+}
+
+export function parseVia(value: string | undefined): Via {
+  if (value === undefined) return "job";
+  if (value === "job" || value === "exec") return value;
+  throw new UsageError(`--via "${value}" is not known`, "use --via job (the pre-wired Job, the default) or --via exec (your own kubectl exec right)");
+}
+
+export function parseConcurrency(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_CONCURRENCY;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_CONCURRENCY) {
+    throw new UsageError(`--concurrency "${value}" is out of range`, `use a whole number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return n;
+}
+
+export function parseRunId(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!isDnsLabel(value) || value.length > 40) {
+    throw new UsageError(`run id "${value}" is not a run id`, "copy it from the run's output or `kubectl get jobs -L flink-profiling/run-id`");
+  }
+  return value;
+}
+
+function nonEmpty(flag: string, value: string, hint: string): string {
+  if (value.trim() === "") throw new UsageError(`${flag} is empty`, hint);
+  return value;
+}
