@@ -140,6 +140,9 @@ export function parseTemplate(text: string): ProfilingJobTemplate {
   return checkTemplate(value);
 }
 
+/** What the Job asks the helper to do: `stop` and `status` make the small Jobs that stop a profile or check a TaskManager. */
+export type HelperAction = "profile" | "stop" | "status";
+
 export interface RenderOptions {
   namespace: string;
   /** The TaskManager pod to profile. */
@@ -148,8 +151,10 @@ export interface RenderOptions {
   container?: string;
   /** Shared by every Job of one run; the Job is named `flink-profile-<runId>-<hash of pod>`. */
   runId: string;
-  /** Arguments for `flink-profiler profile`, each one argv element. */
+  /** Arguments for `flink-profiler <action>`, each one argv element. */
   helperArgs: string[];
+  /** @default "profile" (the only action whose Job sends files back, with --emit-records) */
+  action?: HelperAction;
   /** @default template.activeDeadlineSeconds */
   activeDeadlineSeconds?: number;
 }
@@ -161,10 +166,10 @@ export function podLabelValue(pod: string): string {
   return `${pod.slice(0, 52).replace(/[^a-z0-9]+$/, "")}-${hash}`;
 }
 
-export function profilingJobName(runId: string, pod: string): string {
-  // One Job per target pod in a run: the hash keeps names unique and within 63 characters.
+export function profilingJobName(runId: string, pod: string, action: HelperAction = "profile"): string {
+  // One Job per target pod and action in a run: the hash keeps names unique and within 63 characters.
   const hash = createHash("sha256").update(pod).digest("hex").slice(0, 8);
-  return `flink-profile-${runId}-${hash}`;
+  return `flink-${action}-${runId}-${hash}`;
 }
 
 export function renderProfilingJob(template: ProfilingJobTemplate, options: RenderOptions): IJob {
@@ -182,13 +187,15 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
 
   const labels = { ...t.labels, ...MANAGED_BY, [RUN_ID_LABEL]: runId, [TARGET_POD_LABEL]: podLabelValue(pod) };
   const annotations = { ...t.annotations, [TARGET_POD_ANNOTATION]: pod, [TARGET_CONTAINER_ANNOTATION]: container };
+  const action = options.action ?? "profile";
+  if (!["profile", "stop", "status"].includes(action)) throw new Error(`action must be profile, stop or status; got ${String(action)}`);
   const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
-    t.helperPath, "profile", "--emit-records", ...options.helperArgs];
+    t.helperPath, action, ...(action === "profile" ? ["--emit-records"] : []), ...options.helperArgs];
 
   return {
     apiVersion: "batch/v1",
     kind: "Job",
-    metadata: { name: profilingJobName(runId, pod), namespace, labels, annotations },
+    metadata: { name: profilingJobName(runId, pod, action), namespace, labels, annotations },
     spec: {
       // A retry would start a second profile of the same JVM; the scripts decide whether to try again.
       backoffLimit: 0,

@@ -8,7 +8,7 @@ const pod = (name: string, labels: Record<string, string>, extra: Partial<PodInf
 });
 
 const ours = (cluster: string, i: number) =>
-  pod(`${cluster}-taskmanager-${i}`, { "app.kubernetes.io/name": "flink", "app.kubernetes.io/instance": cluster, "app.kubernetes.io/component": "taskmanager" }, { containers: [{ name: "taskmanager", image: "x" }] });
+  pod(`${cluster}-taskmanager-${i}`, { app: cluster, "app.kubernetes.io/name": "flink", "app.kubernetes.io/instance": cluster, component: "taskmanager" }, { containers: [{ name: "taskmanager", image: "x" }] });
 const operator = (app: string, component: string) => pod(`${app}-${component}-1`, { type: "flink-standalone-kubernetes", app, component });
 const native = (app: string, component: string) => pod(`${app}-${component}-1-1`, { type: "flink-native-kubernetes", app, component });
 

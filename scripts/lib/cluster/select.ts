@@ -2,6 +2,7 @@
 // pod objects from `kubectl get pods -o json` in, targets out.
 import { UsageError } from "../profile-options.ts";
 import type { TaskManagerChoice } from "./cluster-cli.ts";
+import { clusterLabels, type FlinkClusterSpec } from "../../../components/flink-manifests.ts";
 
 export interface PodInfo {
   name: string;
@@ -27,12 +28,8 @@ export interface Selection {
   skipped: { pod: string; reason: string }[];
 }
 
-/** The components' StatefulSet labels its TaskManager pods like this (see components/). */
-export const OUR_LABELS = (cluster: string) => ({
-  "app.kubernetes.io/name": "flink",
-  "app.kubernetes.io/instance": cluster,
-  "app.kubernetes.io/component": "taskmanager",
-});
+/** The labels the components' StatefulSet puts on its TaskManager pods: described once, in components/. */
+export const OUR_LABELS = (cluster: string) => clusterLabels({ name: cluster } as FlinkClusterSpec, "taskmanager");
 
 /** Every way a TaskManager of Flink cluster `cluster` is labelled: ours, the operator's standalone mode, native. */
 export function clusterLabelSets(cluster: string): Record<string, string>[] {
@@ -49,7 +46,7 @@ export function matchesLabels(labels: Record<string, string>, wanted: Record<str
 
 /** The cluster a TaskManager pod belongs to, from whichever labelling scheme it uses. */
 export function clusterOf(labels: Record<string, string>): string | undefined {
-  if (labels["app.kubernetes.io/component"] === "taskmanager" && labels["app.kubernetes.io/instance"]) {
+  if (labels.component === "taskmanager" && labels["app.kubernetes.io/name"] === "flink" && labels["app.kubernetes.io/instance"]) {
     return labels["app.kubernetes.io/instance"];
   }
   if (labels.component === "taskmanager" && /^flink-(standalone|native)-kubernetes$/.test(labels.type ?? "")) return labels.app;
