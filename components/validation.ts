@@ -53,7 +53,9 @@ const DOMAIN = `(?:${DOMAIN_PART}(?:\\.${DOMAIN_PART})*|\\[[0-9a-fA-F:]+\\])(?::
 const PATH_PART = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
 const TAG = "[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}";
 const DIGEST = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
-const IMAGE_REF = new RegExp(`^(?:${DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`);
+// Like Docker, a first component counts as a registry only if it has a dot or a port or is localhost.
+const REF_DOMAIN = `(?:localhost|${DOMAIN_PART}(?:\\.${DOMAIN_PART})+|${DOMAIN_PART}(?=:)|\\[[0-9a-fA-F:]+\\])(?::[0-9]+)?`;
+const IMAGE_REF = new RegExp(`^(?:${REF_DOMAIN}/)?${PATH_PART}(?:/${PATH_PART})*(?::${TAG})?(?:@${DIGEST})?$`);
 
 /** True for references such as `flink:1.20`, `registry.example:5000/team/flink@sha256:…`. */
 export function isImageReference(value: unknown): value is string {
