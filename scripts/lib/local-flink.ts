@@ -67,6 +67,13 @@ const TM_MEMORY = {
   metaspace: 160, overhead: 128,
 };
 
+class Fatal {
+  message: string;
+  constructor(message: string) {
+    this.message = message;
+  }
+}
+
 type Proc = { name: string; child: ChildProcess; logFile: string; outFile: string; jvmPid?: number; exited: boolean };
 
 const liveProcs = new Set<Proc>();
@@ -117,9 +124,11 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The last lines of a log, without stack frames, so "Caused by:" lines survive the cut. */
 function tail(file: string, lines = 30): string {
   try {
-    return readFileSync(file, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    const all = readFileSync(file, "utf8").trimEnd().split("\n");
+    return all.filter((l) => !/^\s+at |^\s+\.\.\. \d+ more$/.test(l)).slice(-lines).join("\n");
   } catch {
     return "(no log)";
   }
@@ -140,7 +149,8 @@ function findPidByCmdline(markers: string[]): number | undefined {
       continue;
     }
     const args = cmdline.split("\0");
-    if (args.some((a) => /(^|\/)java$/.test(a)) && markers.every((m) => args.includes(m))) return Number(entry);
+    // argv[0] must be java itself: a launcher's command line carries the same markers.
+    if (/(^|\/)java$/.test(args[0]) && markers.every((m) => args.includes(m))) return Number(entry);
   }
   return undefined;
 }
@@ -270,11 +280,13 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     throw new Error(message);
   };
 
-  const waitFor = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+  // A probe returns undefined to keep waiting, or a Fatal to give up at once.
+  const waitFor = async <T>(what: string, probe: () => Promise<T | Fatal | undefined>): Promise<T> => {
     for (;;) {
       const dead = procs.find((p) => p.exited && p.name !== "submit");
       if (dead) return fail(`${dead.name} exited while waiting for ${what}`, dead);
       const value = await probe().catch(() => undefined);
+      if (value instanceof Fatal) return fail(`${value.message} while waiting for ${what}`);
       if (value !== undefined) return value;
       if (Date.now() > deadline) return fail(`timed out waiting for ${what}`);
       await sleep(250);
@@ -343,12 +355,15 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   );
   await waitFor("the job client to exit", async () => (submit.exited ? true : undefined));
   const jobId = /JobID ([0-9a-f]{32})/.exec(tail(submit.outFile, 50))?.[1];
-  if (!jobId) return fail("the job client printed no JobID", submit);
+  if (!jobId || submit.child.exitCode !== 0) return fail(`the job client exited with ${submit.child.exitCode}`, submit);
   log(`local-flink: submitted job ${jobId}`);
 
   await waitFor(`job ${jobId} and all its vertices to be RUNNING`, async () => {
     const job = await getJson(`${restUrl}/jobs/${jobId}`);
-    if (job.state === "FAILED" || job.state === "CANCELED") throw new Error(job.state);
+    if (["FAILED", "FAILING", "CANCELED", "CANCELLING"].includes(job.state)) {
+      const exceptions = await getJson(`${restUrl}/jobs/${jobId}/exceptions`).catch(() => ({}));
+      return new Fatal(`job ${job.state}: ${exceptions["root-exception"] ?? "(no exception reported)"}`);
+    }
     return job.state === "RUNNING" && job.vertices.every((v: { status: string }) => v.status === "RUNNING") ? true : undefined;
   });
   log(`local-flink: job running after ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -31,6 +31,6 @@ echo "setup: building the sample Flink job" >&2
 mkdir -p "$out"
 mvn -q -B -Dstyle.color=never -f "$job/pom.xml" package \
   dependency:build-classpath -DincludeScope=provided -Dmdep.outputFile="$PWD/$out/classpath.txt.new"
-cp "$job/target/orders-job.jar" "$out/orders-job.jar"
+cp "$job/target/orders-job.jar" "$out/orders-job.jar.new" && mv "$out/orders-job.jar.new" "$out/orders-job.jar"
 mv "$out/classpath.txt.new" "$out/classpath.txt"
 echo "$stamp" > "$stamp_file"
