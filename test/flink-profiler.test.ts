@@ -1,0 +1,404 @@
+// The in-image helper against real Flink JVMs (scripts/lib/local-flink.ts) and the real asprof 4.5.
+// Each TaskManager runs in its own pid and mount namespace (unshare), and the helper is run inside
+// it with nsenter where the test is about discovery: like `kubectl exec` into a TaskManager pod,
+// it then sees that TaskManager alone, whatever other JVMs run on this shared machine.
+import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { basename, join, resolve } from "node:path";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { asyncProfilerHome, helperPath, parseHelperLine, type HelperEvent } from "../scripts/lib/helper-events.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { collapsedTotals, flamegraphTotals, share, topFramesOf } from "./support/profile-shares.ts";
+
+const HOT = "com.example.orders.OrderJsonEncoder.encode";
+const TASK_THREAD = "org.apache.flink.streaming.runtime.tasks.StreamTask.invoke";
+const NAMESPACE_LAUNCHER = ["unshare", "--pid", "--fork", "--mount-proc", "--kill-child"];
+const NO_PERF = resolve(".cache/bin/no-perf");
+const AP_HOME = asyncProfilerHome();
+const ASPROF = join(AP_HOME, "bin/asprof");
+const PWNED = join(tmpdir(), `pwned-${process.pid}`);
+
+type Run = { code: number | null; signal: NodeJS.Signals | null; events: HelperEvent[]; stdout: string[]; stderr: string };
+type Running = { child: ChildProcess; events: HelperEvent[]; done: Promise<Run> };
+
+function startHelper(args: string[], opts: { inNamespaceOf?: number; env?: NodeJS.ProcessEnv } = {}): Running {
+  const command = opts.inNamespaceOf
+    ? ["nsenter", "-t", String(opts.inNamespaceOf), "-p", "-m", "--", helperPath(), ...args]
+    : [helperPath(), ...args];
+  const child = spawn(command[0]!, command.slice(1), {
+    env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME, ...opts.env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const events: HelperEvent[] = [];
+  const stdout: string[] = [];
+  let stderr = "";
+  let partial = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    const lines = (partial + d).split("\n");
+    partial = lines.pop()!;
+    for (const line of lines) {
+      stdout.push(line);
+      const e = parseHelperLine(line);
+      if (e) events.push(e);
+    }
+  });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const done = new Promise<Run>((ok) => child.on("close", (code, signal) => ok({ code, signal, events, stdout, stderr })));
+  return { child, events, done };
+}
+
+const runHelper = (args: string[], opts?: Parameters<typeof startHelper>[1]) => startHelper(args, opts).done;
+
+/** The contract: stdout is JSON lines that are all helper events, nothing else. */
+function expectOnlyEvents(run: Run) {
+  expect(run.stdout.filter((l) => parseHelperLine(l) === undefined)).toEqual([]);
+}
+
+function errorOf(run: Run) {
+  const errors = run.events.filter((e) => e.type === "error");
+  expect(errors, `stderr: ${run.stderr}`).toHaveLength(1);
+  return errors[0] as Extract<HelperEvent, { type: "error" }>;
+}
+
+function asprofStatus(pid: number): string {
+  return execFileSync(ASPROF, ["status", String(pid)], { encoding: "utf8" }).trim();
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** local-flink reports the launcher's pid when a launcher runs in front of java; the JVM is its child. */
+function jvmPid(pid: number): number {
+  if (basename(readlinkSync(`/proc/${pid}/exe`)) === "java") return pid;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const ppid = /^PPid:\s+(\d+)$/m.exec(readFileSync(`/proc/${entry}/status`, "utf8"))?.[1];
+      if (Number(ppid) === pid && basename(readlinkSync(`/proc/${entry}/exe`)) === "java") return Number(entry);
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  throw new Error(`no java process under pid ${pid}`);
+}
+
+const sha256 = (file: string) => createHash("sha256").update(readFileSync(file)).digest("hex");
+
+function results(run: Run) {
+  return run.events.filter((e) => e.type === "result") as Extract<HelperEvent, { type: "result" }>[];
+}
+
+/** Checks that each result exists with its reported size and sha256 and returns path by format. */
+function checkedFiles(run: Run): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const r of results(run)) {
+    expect(existsSync(r.path), r.path).toBe(true);
+    expect(readFileSync(r.path).length).toBe(r.size);
+    expect(sha256(r.path)).toBe(r.sha256);
+    out[r.format] = r.path;
+  }
+  return out;
+}
+
+/** Hot method among the application's top frames and holding most of the task thread's samples. */
+function expectHotMethod(totals: ReturnType<typeof collapsedTotals>) {
+  expect(topFramesOf(totals, "com.example.", 3)).toContain(HOT);
+  expect(share(totals, HOT, TASK_THREAD)).toBeGreaterThan(0.5);
+}
+
+let outDir: string;
+beforeEach(() => {
+  outDir = mkdtempSync(join(tmpdir(), "flink-profiler-out-"));
+  rmSync(PWNED, { force: true });
+});
+
+describe("flink-profiler without a Flink cluster", () => {
+  it("refuses a pid that is not a JVM, and leaves that process alone", async () => {
+    const sleeper = spawn("sleep", ["60"], { stdio: "ignore" });
+    try {
+      const run = await runHelper(["--pid", String(sleeper.pid), "-d", "1", "-o", outDir]);
+      expectOnlyEvents(run);
+      expect(run.code).toBe(3);
+      const error = errorOf(run);
+      expect(error.code).toBe("not-a-jvm");
+      expect(error.message).toContain(String(sleeper.pid));
+      expect(sleeper.exitCode).toBeNull();
+      expect(readdirSync(outDir)).toEqual([]);
+    } finally {
+      sleeper.kill("SIGKILL");
+    }
+  });
+
+  it("refuses a pid that does not exist", async () => {
+    const run = await runHelper(["--pid", "999999999", "-o", outDir]);
+    expect(run.code).toBe(3);
+    expect(errorOf(run).code).toBe("no-such-process");
+  });
+
+  it("says where to get async-profiler when asprof is missing", async () => {
+    const empty = mkdtempSync(join(tmpdir(), "no-asprof-"));
+    try {
+      const run = await runHelper(["--pid", String(process.pid), "-d", "1", "-o", outDir], { env: { ASYNC_PROFILER_HOME: empty } });
+      expectOnlyEvents(run);
+      expect(run.code).toBe(5);
+      const error = errorOf(run);
+      expect(error.code).toBe("asprof-missing");
+      expect(error.message).toContain(join(empty, "bin/asprof"));
+      expect(error.hint).toContain("ASYNC_PROFILER_HOME");
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("flink-profiler on a local Flink TaskManager", () => {
+  let flink: LocalFlink;
+  let tm: number; // the TaskManager JVM's pid on this machine; inside its namespace it is pid 1
+
+  beforeAll(async () => {
+    flink = await startLocalFlink({ taskManagers: 1, taskManagerLauncher: NAMESPACE_LAUNCHER });
+    tm = jvmPid(flink.taskManagers[0]!.pid);
+  });
+  afterAll(async () => {
+    await flink?.stop();
+  });
+
+  it("finds the TaskManager by main class and names the hot method in html and collapsed from one cpu run", async () => {
+    const run = await runHelper(["-d", "6", "-f", "html,collapsed", "-o", outDir, "--progress-every", "2"], { inNamespaceOf: tm });
+    expectOnlyEvents(run);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.events[0]).toMatchObject({ type: "started", pid: 1, role: "taskmanager", event: "cpu", duration: 6, formats: ["html", "collapsed"] });
+    expect(run.events.filter((e) => e.type === "progress").length).toBeGreaterThanOrEqual(2);
+    expect(run.events.at(-1)).toEqual({ type: "done", pid: 1, status: "ok" });
+    const files = checkedFiles(run);
+    expect(Object.keys(files).sort()).toEqual(["collapsed", "html"]);
+    // Only the final names remain: no temporary files.
+    expect(readdirSync(outDir).sort()).toEqual(Object.values(files).map((f) => basename(f)).sort());
+
+    const collapsed = collapsedTotals(readFileSync(files.collapsed!, "utf8"));
+    const html = flamegraphTotals(readFileSync(files.html!, "utf8"));
+    expectHotMethod(collapsed);
+    expectHotMethod(html);
+    // A CPU-bound job: the hot method is most of the whole JVM's CPU time as well.
+    expect(share(collapsed, HOT)).toBeGreaterThan(0.5);
+    expect(html.samples).toBe(collapsed.samples);
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+  });
+
+  it("derives html and collapsed from a wall-clock jfr recording of the same run", async () => {
+    const run = await runHelper(["-d", "5", "-e", "wall", "-f", "jfr,html,collapsed", "-o", outDir, "--name", "wall"], { inNamespaceOf: tm });
+    expectOnlyEvents(run);
+    expect(run.code, run.stderr).toBe(0);
+    const files = checkedFiles(run);
+    expect(files).toEqual({ jfr: join(outDir, "wall.jfr"), html: join(outDir, "wall.html"), collapsed: join(outDir, "wall.collapsed") });
+    expect(readFileSync(files.jfr!).subarray(0, 4).toString("latin1")).toBe("FLR\0");
+    const collapsed = collapsedTotals(readFileSync(files.collapsed!, "utf8"));
+    expectHotMethod(collapsed);
+    expectHotMethod(flamegraphTotals(readFileSync(files.html!, "utf8")));
+    // Wall clock samples every thread, idle ones too: the task thread is a small part of the whole.
+    expect(share(collapsed, HOT)).toBeLessThan(0.5);
+    // jfrconv's frame-kind marks are gone, as in asprof's own collapsed output.
+    expect(readFileSync(files.collapsed!, "utf8")).not.toMatch(/_\[[ji01]\]/);
+  });
+
+  it("lists the TaskManager from inside its namespace and from the host", async () => {
+    const inside = await runHelper(["list"], { inNamespaceOf: tm });
+    expectOnlyEvents(inside);
+    expect(inside.events).toEqual([
+      { type: "jvm", pid: 1, role: "taskmanager", mainClass: "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", uid: process.getuid!() },
+    ]);
+    const host = await runHelper(["list"]);
+    expect(host.events).toContainEqual(expect.objectContaining({ type: "jvm", pid: tm, role: "taskmanager" }));
+    expect(host.events).toContainEqual(expect.objectContaining({ type: "jvm", pid: flink.jobManager.pid, role: "jobmanager" }));
+  });
+
+  it("refuses a second profile of the same JVM, naming the running one, and leaves the first intact", async () => {
+    const first = startHelper(["--pid", String(tm), "-d", "6", "-f", "collapsed", "-o", outDir, "--name", "first"]);
+    await waitFor("the first profile to start", () => first.events.find((e) => e.type === "started"), 30_000);
+    await sleep(1500);
+    const second = await runHelper(["--pid", String(tm), "-d", "5", "-o", outDir, "--name", "second"]);
+    expectOnlyEvents(second);
+    expect(second.code).toBe(4);
+    const error = errorOf(second);
+    expect(error.code).toBe("already-running");
+    expect(error.message).toMatch(new RegExp(`pid ${tm} .*running for [1-9]\\d* seconds`));
+    const status = await runHelper(["status", "--pid", String(tm)]);
+    expect(status.events).toEqual([{ type: "status", pid: tm, role: "taskmanager", active: true, seconds: expect.any(Number) }]);
+
+    const firstRun = await first.done;
+    expect(firstRun.code, firstRun.stderr).toBe(0);
+    expect(readdirSync(outDir)).toEqual(["first.collapsed"]);
+  });
+
+  it("on SIGINT stops the profiler, removes what it wrote and exits 130", async () => {
+    const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "jfr,html", "-o", outDir]);
+    await waitFor("the profile to start", () => running.events.find((e) => e.type === "started"), 30_000);
+    await sleep(2000);
+    // The jfr recording is being written: there is something to clean up.
+    expect(readdirSync(outDir).length).toBe(1);
+    expect(asprofStatus(tm)).toMatch(/^Profiling is running/);
+    running.child.kill("SIGINT");
+    const run = await running.done;
+    expectOnlyEvents(run);
+    expect(run.code).toBe(130);
+    expect(errorOf(run).code).toBe("interrupted");
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
+  it("a SIGKILLed helper's profile still ends by itself within its duration", async () => {
+    const duration = 4;
+    const running = startHelper(["--pid", String(tm), "-d", String(duration), "-f", "collapsed", "-o", outDir]);
+    await waitFor("the profile to start", () => running.events.find((e) => e.type === "started"), 30_000);
+    const killedAt = Date.now();
+    running.child.kill("SIGKILL");
+    await running.done;
+    expect(asprofStatus(tm)).toMatch(/^Profiling is running/);
+    await waitFor("the profile to end", () => (asprofStatus(tm) === "Profiler is not active" ? true : undefined), (duration + 3) * 1000);
+    expect(Date.now() - killedAt).toBeLessThan((duration + 3) * 1000);
+    // Nothing appears under a final name: a killed run can only leave its hidden temporary file.
+    expect(readdirSync(outDir).filter((f) => !f.startsWith("."))).toEqual([]);
+  });
+
+  it("status and stop report an idle JVM as idle", async () => {
+    const status = await runHelper(["status"], { inNamespaceOf: tm });
+    expect(status.events).toEqual([{ type: "status", pid: 1, role: "taskmanager", active: false, seconds: null }]);
+    const stop = await runHelper(["stop", "--pid", String(tm)]);
+    expect(stop.code).toBe(0);
+    expect(stop.events).toEqual([{ type: "stopped", pid: tm, role: "taskmanager", wasActive: false }]);
+  });
+
+  const badInputs: [string, string[]][] = [
+    ["duration 0", ["-d", "0"]],
+    ["duration -5", ["-d", "-5"]],
+    ["duration 99999", ["-d", "99999"]],
+    ["duration abc", ["-d", "abc"]],
+    ["duration 1.5", ["-d", "1.5"]],
+    ["unknown event", ["-e", "cpu-cycles"]],
+    ["unknown format", ["-f", "html,svg"]],
+    ["empty format in the list", ["-f", "html,,jfr"]],
+    ["bad interval", ["-i", "10 ms"]],
+    ["name with a path", ["--name", "../escape"]],
+    ["name with shell syntax", ["--name", "$(touch " + PWNED + ")"]],
+    ["include with a comma (an agent option in disguise)", ["-I", `*,file=${PWNED}`]],
+    ["extra argument the helper controls", ["--", "-f", PWNED]],
+    ["extra bare argument", ["--", "--title", "x", "12345"]],
+    ["unknown option", ["--bogus", "1"]],
+    ["missing value", ["-d"]],
+  ];
+  for (const [what, args] of badInputs) {
+    it(`refuses ${what} with a bad-input error and changes nothing`, async () => {
+      const run = await runHelper(["--pid", String(tm), "-o", outDir, ...args]);
+      expectOnlyEvents(run);
+      expect(run.code).toBe(2);
+      expect(errorOf(run).code).toBe("bad-input");
+      expect(run.events).toHaveLength(1);
+      expect(readdirSync(outDir)).toEqual([]);
+      expect(existsSync(PWNED)).toBe(false);
+      expect(asprofStatus(tm)).toBe("Profiler is not active");
+    });
+  }
+
+  // As root `-w` passes on any directory, so "unwritable" is tested as a missing directory and as a
+  // file where the directory should be; a JVM user who cannot write is covered by the helper's
+  // ownership check and by asprof's "Could not open" mapping, not by this test.
+  it("refuses an output directory that does not exist or is a file", async () => {
+    const missing = join(outDir, "missing");
+    const file = join(outDir, "a-file");
+    writeFileSync(file, "x");
+    for (const dir of [missing, file]) {
+      const run = await runHelper(["--pid", String(tm), "-d", "1", "-o", dir]);
+      expectOnlyEvents(run);
+      expect(run.code).toBe(2);
+      const error = errorOf(run);
+      expect(error.code).toBe("bad-input");
+      expect(error.message).toContain(dir);
+    }
+    expect(readdirSync(outDir)).toEqual(["a-file"]);
+    expect(readFileSync(file, "utf8")).toBe("x");
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+  });
+
+  it("passes include/exclude patterns full of shell syntax to asprof as plain text", async () => {
+    const nasty = [`$(touch ${PWNED})`, `\`touch ${PWNED}\``, `x; touch ${PWNED}`, `'"; touch ${PWNED} #`, `*|| touch ${PWNED}*`];
+    const args = ["--pid", String(tm), "-d", "2", "-f", "collapsed", "-o", outDir, "--name", "nasty"];
+    for (const p of nasty) args.push("-X", p);
+    // Matching only the hot method proves the patterns reached asprof as patterns.
+    args.push("-I", "*OrderJsonEncoder.encode*");
+    const run = await runHelper(args);
+    expectOnlyEvents(run);
+    expect(run.code, run.stderr).toBe(0);
+    const collapsed = collapsedTotals(readFileSync(join(outDir, "nasty.collapsed"), "utf8"));
+    expect(collapsed.samples).toBeGreaterThan(0);
+    expect(share(collapsed, HOT)).toBe(1);
+    expect(existsSync(PWNED)).toBe(false);
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+  });
+
+  it("emits the result files as transport records after the results", async () => {
+    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records"]);
+    expectOnlyEvents(run);
+    expect(run.code, run.stderr).toBe(0);
+    const { decodeRecords } = await import("../scripts/lib/transport.ts");
+    const { files, errors } = decodeRecords(run.stdout);
+    expect(errors).toEqual([]);
+    const byFormat = checkedFiles(run);
+    expect(files.map((f) => [f.format, f.name])).toEqual([
+      ["collapsed", basename(byFormat.collapsed!)],
+      ["html", basename(byFormat.html!)],
+    ]);
+    for (const f of files) expect(f.bytes.equals(readFileSync(byFormat[f.format]!))).toBe(true);
+    expect(run.events.at(-1)?.type).toBe("done");
+  });
+});
+
+describe("flink-profiler on a TaskManager whose seccomp profile blocks perf_event_open", () => {
+  let flink: LocalFlink;
+  let tm: number;
+
+  beforeAll(async () => {
+    execFileSync("bash", ["scripts/setup/async-profiler.sh"], { stdio: "inherit" });
+    flink = await startLocalFlink({ taskManagers: 1, taskManagerLauncher: [NO_PERF, ...NAMESPACE_LAUNCHER] });
+    tm = jvmPid(flink.taskManagers[0]!.pid);
+  });
+  afterAll(async () => {
+    await flink?.stop();
+  });
+
+  it("falls back to ctimer with a perf-unavailable notice, a valid profile and no warnings in the TaskManager's output", async () => {
+    // The launcher really did install the filter on the JVM.
+    expect(readFileSync(`/proc/${tm}/status`, "utf8")).toMatch(/^Seccomp:\s+2$/m);
+    const run = await runHelper(["-d", "5", "-e", "cpu", "-f", "collapsed", "-o", outDir], { inNamespaceOf: tm });
+    expectOnlyEvents(run);
+    expect(run.code, run.stderr).toBe(0);
+    const notice = run.events.find((e) => e.type === "notice") as Extract<HelperEvent, { type: "notice" }> | undefined;
+    expect(notice?.code).toBe("perf-unavailable");
+    expect(notice?.message).toMatch(/seccomp/);
+    expect(notice?.message).toMatch(/perf_event_paranoid/);
+    expect(run.events.find((e) => e.type === "started")).toMatchObject({ event: "ctimer", role: "taskmanager" });
+    const files = checkedFiles(run);
+    const collapsed = collapsedTotals(readFileSync(files.collapsed!, "utf8"));
+    expectHotMethod(collapsed);
+    const tmLog = flink.taskManagers[0]!.logFile;
+    const tmOut = tmLog.replace(/\.log$/, ".out");
+    for (const f of [tmLog, tmOut]) {
+      if (existsSync(f)) expect(readFileSync(f, "utf8")).not.toMatch(/perf_event_open|\[WARN\]/);
+    }
+  });
+});
+
+afterEach(() => {
+  rmSync(outDir, { recursive: true, force: true });
+  rmSync(PWNED, { force: true });
+});
