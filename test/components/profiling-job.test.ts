@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { IToleration } from "kubernetes-models/v1";
 import {
   defaultJobTemplate, parseTemplate, renderProfilingJob, serializeTemplate, podLabelValue, MANAGED_BY, RUN_ID_LABEL,
   TARGET_POD_LABEL, TARGET_POD_ANNOTATION, type ProfilingJobTemplate,
@@ -70,7 +71,7 @@ describe("renderProfilingJob", () => {
   });
 
   it("passes tolerations, node selectors and resources through", () => {
-    const tolerations = [{ key: "dedicated", operator: "Equal", value: "flink", effect: "NoSchedule" }];
+    const tolerations: IToleration[] = [{ key: "dedicated", operator: "Equal", value: "flink", effect: "NoSchedule" }];
     const job = render({}, template({ tolerations, nodeSelector: { pool: "flink" }, activeDeadlineSeconds: 120 }));
     const pod = job.spec!.template.spec!;
     expect(pod.tolerations).toEqual(tolerations);
