@@ -77,6 +77,7 @@ class Fatal {
 type Proc = { name: string; child: ChildProcess; logFile: string; outFile: string; jvmPid?: number; exited: boolean };
 
 const liveProcs = new Set<Proc>();
+const ownWorkDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -85,6 +86,7 @@ function installExitHook(): void {
   // Only 'exit' runs synchronously on every normal end of Node; orphaned JVMs would keep 2 cores busy.
   process.on("exit", () => {
     for (const p of liveProcs) killQuietly(p, "SIGKILL");
+    for (const d of ownWorkDirs) rmSync(d, { recursive: true, force: true });
   });
 }
 
@@ -175,6 +177,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
 
   const ownWorkDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "local-flink-"));
+  if (ownWorkDir) ownWorkDirs.add(workDir);
   const confDir = join(workDir, "conf");
   const logDir = join(workDir, "log");
   for (const d of [confDir, logDir]) mkdirSync(d, { recursive: true });
@@ -267,8 +270,10 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     for (const p of pending) if (!gone(p)) killQuietly(p, "SIGKILL");
     while (pending.some((p) => !gone(p))) await sleep(50);
     for (const p of pending) liveProcs.delete(p);
-    if (ownWorkDir) rmSync(workDir, { recursive: true, force: true });
-    else rmSync(join(workDir, "tmp"), { recursive: true, force: true });
+    if (ownWorkDir) {
+      rmSync(workDir, { recursive: true, force: true });
+      ownWorkDirs.delete(workDir);
+    } else rmSync(join(workDir, "tmp"), { recursive: true, force: true });
     log(`local-flink: stopped (${workDir})`);
   };
 
@@ -298,7 +303,8 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   const jm = launch(
     "jobmanager",
     [],
-    ["-Xmx448m", "-XX:MaxMetaspaceSize=192m", "-XX:+UseSerialGC"],
+    // C1 only: the JobManager is never profiled, and C2 would take CPU from TaskManagers starting beside it.
+    ["-Xmx448m", "-XX:MaxMetaspaceSize=192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
     ["org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir", confDir, `-Dio.tmp.dirs=${jmTmp}`],
   );
   jm.jvmPid = jm.child.pid;
