@@ -34,12 +34,16 @@ export function ruleMatches(rule: Rule, a: Attributes): boolean {
   if (!hit(rule.user, a.user) || !hit(rule.verb, a.verb) || !hit(rule.namespace, a.namespace) || !hit(rule.name, a.name)) return false;
   if (rule.group !== undefined && rule.group !== "*" && rule.group !== a.group) return false;
   const resources = list(rule.resource);
-  if (resources === undefined || resources.includes("*")) return true;
-  // As in RBAC, "pods" does not grant "pods/exec": the subresource must be named.
-  const full = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  if (resources === undefined) return true;
+  // As in RBAC, "pods" does not grant "pods/exec", and `auth can-i create pods/exec` (resource
+  // "pods/exec", no subresource) is the same question as resource "pods" + subresource "exec".
+  const want = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   return resources.some((r) => {
-    if (r.includes("/")) return r === full || r === `${a.resource}/*`;
-    return r === a.resource && (rule.subresource ?? undefined) === (a.subresource ?? undefined);
+    const full = rule.subresource && !r.includes("/") ? `${r}/${rule.subresource}` : r;
+    if (full === "*" || full === want) return true;
+    const [res, sub] = full.split("/");
+    const [wres, wsub] = want.split("/");
+    return sub !== undefined && wsub !== undefined && (res === "*" || res === wres) && (sub === "*" || sub === wsub);
   });
 }
 

@@ -536,8 +536,6 @@ export class ApiServer {
       const r = parseRoute(url.pathname);
       if (!r || r.def !== PODS || r.subresource !== "exec" || !r.name) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
       this.authorize({ user, verb: "create", group: "", resource: "pods", subresource: "exec", namespace: r.namespace, name: r.name });
-      if (String(req.headers.upgrade ?? "").toLowerCase() !== "websocket" || !offersExecProtocol(req))
-        throw badRequest("unable to upgrade connection: this stand-in serves exec over WebSocket (v5.channel.k8s.io/v4.channel.k8s.io) only");
       const pod = this.d.store.mustGet(PODS, r.namespace, r.name);
       const q = url.searchParams;
       const c = this.resolveContainer(pod, q.get("container"));
@@ -547,6 +545,9 @@ export class ApiServer {
       if (phase !== "Running" || !st?.state?.running) throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
       const argv = q.getAll("command");
       if (argv.length === 0) throw badRequest("you must specify at least 1 command");
+      // Checked last so that kubectl's SPDY retry after a failed WebSocket upgrade gets the same error.
+      if (String(req.headers.upgrade ?? "").toLowerCase() !== "websocket" || !offersExecProtocol(req))
+        throw badRequest("unable to upgrade connection: this stand-in serves exec over WebSocket (v5.channel.k8s.io/v4.channel.k8s.io) only");
       const { env, cwd } = this.d.kubelet.processSetup(pod, c);
       this.record(req, user, "create", 101);
       handleExec(req, socket, head, this.d.processes, {
