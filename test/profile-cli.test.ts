@@ -61,10 +61,49 @@ describe("profile.mjs command line", () => {
     [["--local", "--bogus"], /Unknown option/],
     [["--local", "stray"], /unexpected argument "stray"/],
     [[], /no target given/],
+    [["--local", "-n", "flink"], /Kubernetes flags do not apply/],
+    [["-n", "Flink_NS", "--cluster", "orders"], /not a valid Kubernetes namespace/],
+    [["-n", "flink", "--cluster", "Orders!"], /not a valid Flink cluster id/],
+    [["-n", "flink", "--cluster", "a", "--pod", "b"], /different ways/],
+    [["-n", "flink"], /no TaskManagers chosen/],
+    [["-n", "flink", "--pod", "a;rm -rf /"], /not a valid pod name/],
+    [["-n", "flink", "--cluster", "a", "--via", "ssh"], /--via "ssh"/],
+    [["-n", "flink", "--cluster", "a", "--concurrency", "0"], /concurrency/],
+    [["-n", "flink", "--cluster", "a", "--pid", "3"], /--pid is for --local/],
+    [["-n", "flink", "--cluster", "a", "--context", ""], /--context is empty/],
+    [["-n", "flink", "-l", ""], /selector is empty/],
+    [["cleanup", "-n", "flink", "--run", "Bad Run"], /not a run id/],
   ])("refuses %j with a message and a hint", (argv, message) => {
     const { message: m, hint } = usage(argv as string[]);
     expect(m).toMatch(message);
     expect(hint.length).toBeGreaterThan(5);
+  });
+
+  it("reads the cluster mode with kubectl's own flags", () => {
+    const cmd = parseProfileCommand([
+      "-n", "flink", "--cluster", "orders", "--context", "prod", "--kubeconfig", "/k/c", "-d", "30",
+      "--keep", "--dry-run", "--via", "exec", "--concurrency", "8", "--json", "-o", "out",
+    ]);
+    expect(cmd).toEqual({
+      kind: "cluster",
+      kube: { namespace: "flink", context: "prod", kubeconfig: "/k/c" },
+      choice: { by: "cluster", cluster: "orders" },
+      settings: { duration: 30, event: "cpu", formats: ["html"], interval: undefined, threads: false, include: [], exclude: [], extraArgs: [] },
+      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8,
+    });
+    const pods = parseProfileCommand(["--pod", "tm-0", "--pod", "tm-1", "--pod", "tm-0"]);
+    expect(pods).toMatchObject({ kind: "cluster", kube: {}, choice: { by: "pods", pods: ["tm-0", "tm-1"] }, via: "job", concurrency: 32, keep: false });
+    expect(parseProfileCommand(["-l", "app=orders,component in (taskmanager)"])).toMatchObject({ choice: { by: "selector", selector: "app=orders,component in (taskmanager)" } });
+  });
+
+  it("reads the doctor and cleanup subcommands", () => {
+    expect(parseProfileCommand(["doctor", "-n", "flink", "--cluster", "orders"])).toEqual({
+      kind: "doctor", kube: { namespace: "flink" }, choice: { by: "cluster", cluster: "orders" }, via: "job",
+    });
+    expect(parseProfileCommand(["doctor", "--context", "dev"])).toEqual({ kind: "doctor", kube: { context: "dev" }, choice: undefined, via: "job" });
+    expect(parseProfileCommand(["cleanup", "-n", "flink", "--run", "20261124-060509-3fa9"])).toEqual({
+      kind: "cleanup", kube: { namespace: "flink" }, runId: "20261124-060509-3fa9", dryRun: false,
+    });
   });
 
   it("asks for help", () => {

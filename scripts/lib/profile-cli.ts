@@ -9,6 +9,19 @@ import {
   parsePid,
   type ProfileSettings,
 } from "./profile-options.ts";
+import {
+  CLUSTER_OPTIONS,
+  hasClusterFlags,
+  parseChoice,
+  parseConcurrency,
+  parseKubeTarget,
+  parseRunId,
+  parseVia,
+  type CleanupCommand,
+  type ClusterCommand,
+  type ClusterValues,
+  type DoctorCommand,
+} from "./cluster/cluster-cli.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -19,14 +32,37 @@ export interface LocalCommand {
   json: boolean;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand;
+
+const SUBCOMMANDS = ["cleanup", "doctor"] as const;
 
 export const HELP = `Profile Apache Flink TaskManagers with async-profiler and bring the flame graphs home.
 
 Usage:
+  zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
+  zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
+  zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
 
-Targets:
+Targets on Kubernetes (one profiling Job per TaskManager, all at once):
+  -n, --namespace NS     the Flink namespace                              (default: the context's)
+      --cluster NAME     every TaskManager of this Flink cluster (our StatefulSet, the operator's
+                         FlinkDeployment, or native Kubernetes)
+  -l, --selector SEL     TaskManager pods matching this label selector
+      --pod NAME         this pod only (repeatable)
+      --context CTX      kubectl context                                  (default: the current one)
+      --kubeconfig FILE  kubectl configuration file
+      --via job|exec     job: the pre-wired Job runs the helper, you need no exec right (default);
+                         exec: your own kubectl exec, for admins and clusters without the template
+      --concurrency N    TaskManagers profiled at once                    (default 32)
+      --keep             keep the Jobs (and their logs) after a successful run
+      --dry-run          print the Jobs that would be created, create nothing
+      --run ID           cleanup: only this run's Jobs                     (default: every run)
+  Files go to <output>/<cluster>/<run id>/<pod>.<ext>. Ctrl-C stops the profiler in every
+  TaskManager and deletes the run's Jobs; \`cleanup\` removes what a crashed run left, by label.
+  \`doctor\` checks RBAC, the Job template, the helper in the image, perf events and the Flink version.
+
+Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
   --pid N                profile this JVM only (repeatable); default: every TaskManager found
 
@@ -51,12 +87,17 @@ Output:
 Ctrl-C stops the profiler in every target and keeps no half-written file.
 
 Examples:
+  zx scripts/profile.mjs -n flink --cluster orders -d 60
+  zx scripts/profile.mjs -n flink --pod orders-taskmanager-0 -e wall --format html,jfr
+  zx scripts/profile.mjs doctor -n flink --cluster orders
   zx scripts/profile.mjs --local -d 30
   zx scripts/profile.mjs --local --pid 4242 -e wall --format html,collapsed -o /tmp/flames
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
 `;
 
 export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
+  const sub = SUBCOMMANDS.find((s) => s === argv[0]);
+  if (sub) argv = argv.slice(1);
   let parsed;
   try {
     parsed = parseArgs({
@@ -77,6 +118,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
         output: { type: "string", short: "o" },
         json: { type: "boolean" },
         help: { type: "boolean", short: "h" },
+        ...CLUSTER_OPTIONS,
       },
     });
   } catch (err) {
@@ -92,26 +134,68 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   if (stray.length > 0) {
     throw new UsageError(`unexpected argument "${stray[0]}"`, "put async-profiler options after --, e.g. -- --alloc 1m");
   }
-  if (!values.local) {
-    throw new UsageError("no target given", "add --local to profile TaskManagers on this machine (see --help)");
+  const cluster: ClusterValues = {
+    namespace: values.namespace, cluster: values.cluster, selector: values.selector, pod: values.pod,
+    context: values.context, kubeconfig: values.kubeconfig, keep: values.keep, "dry-run": values["dry-run"],
+    via: values.via, concurrency: values.concurrency, run: values.run,
+  };
+  if (sub === "cleanup") {
+    return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
+  if (sub === "doctor") return { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via) };
+  if (values.local && hasClusterFlags(cluster)) {
+    throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
+  }
+  if (!values.local && values.pid) throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
+  if (!values.local && !hasClusterFlags(cluster)) {
+    throw new UsageError("no target given", "add -n NS --cluster NAME for a Kubernetes cluster, or --local for this machine (see --help)");
+  }
+  if (cluster.run !== undefined) throw new UsageError("--run is for cleanup", "e.g. profile.mjs cleanup -n flink --run ID");
   const outputDir = values.output ?? "profiles";
   if (outputDir.trim() === "") throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
-
+  const settings = parseSettings(values, extraArgs);
+  if (!values.local) {
+    return {
+      kind: "cluster",
+      kube: parseKubeTarget(cluster),
+      choice: parseChoice(cluster, true)!,
+      settings,
+      outputDir,
+      json: values.json ?? false,
+      keep: cluster.keep ?? false,
+      dryRun: cluster["dry-run"] ?? false,
+      via: parseVia(cluster.via),
+      concurrency: parseConcurrency(cluster.concurrency),
+    };
+  }
   return {
     kind: "local",
     pids: (values.pid ?? []).map(parsePid),
     outputDir,
     json: values.json ?? false,
-    settings: {
-      duration: values.duration === undefined ? 60 : parseDuration(values.duration),
-      event: values.event === undefined ? "cpu" : parseEvent(values.event),
-      formats: values.format === undefined ? ["html"] : parseFormats(values.format),
-      interval: values.interval === undefined ? undefined : parseInterval(values.interval),
-      threads: values.threads ?? false,
-      include: values.include ?? [],
-      exclude: values.exclude ?? [],
-      extraArgs,
-    },
+    settings,
+  };
+}
+
+interface SettingValues {
+  duration?: string;
+  event?: string;
+  format?: string;
+  interval?: string;
+  threads?: boolean;
+  include?: string[];
+  exclude?: string[];
+}
+
+function parseSettings(values: SettingValues, extraArgs: string[]): ProfileSettings {
+  return {
+    duration: values.duration === undefined ? 60 : parseDuration(values.duration),
+    event: values.event === undefined ? "cpu" : parseEvent(values.event),
+    formats: values.format === undefined ? ["html"] : parseFormats(values.format),
+    interval: values.interval === undefined ? undefined : parseInterval(values.interval),
+    threads: values.threads ?? false,
+    include: values.include ?? [],
+    exclude: values.exclude ?? [],
+    extraArgs,
   };
 }

@@ -4,6 +4,10 @@ import { UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
 import { renderReport, toJsonDocument } from "./report.ts";
+import { cleanup } from "./cluster/cleanup.ts";
+import { profileCluster } from "./cluster/cluster-profile.ts";
+import { doctor } from "./cluster/doctor.ts";
+import { ClusterError } from "./cluster/kubectl-errors.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -18,6 +22,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(HELP);
     return EXIT.ok;
   }
+  try {
+    if (cmd.kind === "cleanup") {
+      await cleanup(cmd, (line) => process.stdout.write(`${line}\n`));
+      return EXIT.ok;
+    }
+    if (cmd.kind === "doctor") return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
+  } catch (err) {
+    return usageFailure(err);
+  }
+  const settings = cmd.settings;
 
   const abort = new AbortController();
   let interrupts = 0;
@@ -27,7 +41,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`\n${signal}: stopping the profiler in every target (Ctrl-C again to leave at once)\n`);
       abort.abort();
     } else {
-      process.stderr.write(`leaving now; profiles still running stop by themselves within ${cmd.settings.duration} s\n`);
+      process.stderr.write(`leaving now; profiles still running stop by themselves within ${settings.duration} s\n`);
       process.exit(EXIT.interrupted);
     }
   };
@@ -36,7 +50,18 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const progress = createProgressView(process.stderr);
   try {
-    const targets = await profileLocal(cmd, { signal: abort.signal, onProgress: (p) => progress.update(p) });
+    const onProgress = (p: Parameters<typeof progress.update>[0]) => progress.update(p);
+    let targets;
+    if (cmd.kind === "local") {
+      targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
+    } else {
+      const run = await profileCluster(cmd, { signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
+      if (run.dryRun !== undefined) {
+        process.stdout.write(run.dryRun);
+        return EXIT.ok;
+      }
+      targets = run.targets;
+    }
     progress.close();
     process.stdout.write(cmd.json ? `${toJsonDocument(targets)}\n` : renderReport(targets));
     if (abort.signal.aborted) return EXIT.interrupted;
@@ -51,6 +76,10 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function usageFailure(err: unknown): number {
+  if (err instanceof ClusterError) {
+    process.stderr.write(`error: ${err.message}\nhint:  ${err.hint}\n`);
+    return EXIT.failed;
+  }
   if (err instanceof UsageError) {
     process.stderr.write(`error: ${err.message}\nhint:  ${err.hint}\n`);
     return EXIT.usage;

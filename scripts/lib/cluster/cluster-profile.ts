@@ -1,0 +1,134 @@
+// `profile.mjs -n NS --cluster NAME`: one profiling Job (or one exec) per TaskManager, all at once up
+// to --concurrency, results decoded and verified, files under <output>/<cluster>/<run>/, and nothing
+// left behind: on Ctrl-C or failure the profiler is stopped everywhere and the run's Jobs deleted.
+import path from "node:path";
+import { renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { parseHelperLine } from "../helper-events.ts";
+import { helperArgs } from "../profile-options.ts";
+import type { TargetProgress } from "../progress.ts";
+import type { TargetReport } from "../report.ts";
+import type { ClusterCommand } from "./cluster-cli.ts";
+import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
+import { renderDryRun } from "./dry-run.ts";
+import { createRunFollower } from "./follow.ts";
+import { createJobCreator } from "./jobs.ts";
+import { createKubectl, type Kubectl } from "./kubectl.ts";
+import { ClusterError } from "./kubectl-errors.ts";
+import { newRunId } from "./naming.ts";
+import { finishTarget, formatsToAsk, progressTracker, type Destination } from "./outcome.ts";
+import { runPool } from "./pool.ts";
+import type { TaskManagerTarget } from "./select.ts";
+import { deleteRun, stopViaExec, stopViaJobs } from "./stop.ts";
+import { execCommand, execHelper } from "./via-exec.ts";
+
+export interface ClusterRunOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: TargetProgress) => void;
+  /** One line for the person watching (run id, skipped pods, cleanup). */
+  onNote?: (line: string) => void;
+  runId?: string;
+  kubectl?: Kubectl;
+}
+
+export interface ClusterRun {
+  runId: string;
+  namespace: string;
+  cluster: string;
+  targets: TargetReport[];
+  /** --dry-run: what would have been created. */
+  dryRun?: string;
+}
+
+/** The helper's name inside the TaskManager image when no template says otherwise (--via exec). */
+const HELPER = "flink-profiler";
+
+export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOptions = {}): Promise<ClusterRun> {
+  const kubectl = opts.kubectl ?? createKubectl(cmd.kube);
+  const note = opts.onNote ?? (() => undefined);
+  const namespace = await resolveNamespace(kubectl);
+  await requireNamespace(kubectl, namespace);
+  const template = cmd.via === "job" ? await readTemplate(kubectl, namespace) : undefined;
+  const selection = await findTaskManagers(kubectl, namespace, cmd.choice, template?.target.container);
+  for (const s of selection.skipped) note(`skipping ${s.pod}: ${s.reason}`);
+
+  const runId = opts.runId ?? newRunId();
+  const cluster = cmd.choice.by === "cluster" ? cmd.choice.cluster : (selection.targets[0]?.cluster ?? namespace);
+  const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings));
+  const deadline = cmd.settings.duration + 300;
+  const targets = selection.targets;
+  const render = (t: TaskManagerTarget) => renderProfilingJob(template!, { namespace, pod: t.pod, container: t.container, runId, helperArgs: args, activeDeadlineSeconds: deadline });
+
+  if (cmd.dryRun) {
+    const text = template
+      ? renderDryRun(targets.map(render), cmd.json)
+      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args])), cmd.json);
+    return { runId, namespace, cluster, targets: [], dryRun: text };
+  }
+
+  const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
+  note(`run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`);
+  const interrupted = (t: TaskManagerTarget): TargetReport => ({ target: t.pod, status: "interrupted", event: cmd.settings.event, files: [], top: [], notices: [], error: { message: "interrupted before it started" } });
+
+  let reports: TargetReport[];
+  const creationErrors: ClusterError[] = [];
+  if (template) {
+    const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal });
+    const creator = createJobCreator(kubectl, namespace);
+    reports = await runPool(targets, cmd.concurrency, async (t) => {
+      const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage };
+      const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+      const job = render(t);
+      try {
+        await creator.create(job);
+      } catch (err) {
+        if (!(err instanceof ClusterError)) throw err;
+        creationErrors.push(err);
+        tracker.set("failed");
+        return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
+      }
+      const end = await follower.watch(job.metadata!.name!, ctx, {
+        onLine: (line) => { const e = parseHelperLine(line); if (e) tracker.onEvent(e); },
+      });
+      const report = await finishTarget({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, cmd.settings, dest, ctx);
+      tracker.set(report.status === "ok" ? "done" : report.status);
+      return report;
+    }, interrupted, opts.signal);
+  } else {
+    reports = await runPool(targets, cmd.concurrency, async (t) => {
+      const ctx = { pod: t.pod, namespace };
+      const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+      const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
+      const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
+      tracker.set(report.status === "ok" ? "done" : report.status);
+      return report;
+    }, interrupted, opts.signal);
+  }
+
+  if (creationErrors.length === targets.length && creationErrors[0]) throw creationErrors[0];
+  await cleanUp(kubectl, namespace, runId, template, cmd, reports, targets, note, opts.signal?.aborted === true);
+  return { runId, namespace, cluster, targets: reports };
+}
+
+async function cleanUp(
+  kubectl: Kubectl, namespace: string, runId: string, template: ProfilingJobTemplate | undefined, cmd: ClusterCommand,
+  reports: TargetReport[], targets: TaskManagerTarget[], note: (line: string) => void, aborted: boolean,
+): Promise<void> {
+  const allOk = reports.every((r) => r.status === "ok");
+  if (!allOk) {
+    // A failed or interrupted target may still have a profiler running: stop it where it runs.
+    const toStop = targets.filter((_, i) => reports[i]?.status !== "ok");
+    note(`stopping the profiler in ${toStop.length} TaskManager(s)${aborted ? " after the interrupt" : ""}`);
+    const stopped = template ? await stopViaJobs(kubectl, namespace, runId, template, toStop) : await stopViaExec(kubectl, namespace, HELPER, toStop);
+    for (const u of stopped.unconfirmed) note(`could not confirm the profiler stopped in ${u.pod}: ${u.reason}`);
+  }
+  if (!template) return;
+  if (allOk && cmd.keep) {
+    note(`kept the run's Jobs; remove them with: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`);
+    return;
+  }
+  try {
+    await deleteRun(kubectl, namespace, runId);
+  } catch (err) {
+    note(`could not delete the run's Jobs (${(err as Error).message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`);
+  }
+}

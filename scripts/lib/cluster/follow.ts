@@ -1,0 +1,161 @@
+// Follows a run's Jobs: one pod list per tick for the whole run (so the API sees one request a second,
+// whatever the number of TaskManagers), a log stream per pod once its container runs, and events
+// only while something waits. Each watched Job ends with its log lines and exit code, or a Problem.
+import type { Kubectl } from "./kubectl.ts";
+import { runSelector } from "./jobs.ts";
+import { eventProblem, waitingProblem, type Problem, type ProblemContext } from "./wording.ts";
+
+export interface JobEnd {
+  lines: string[];
+  exitCode?: number;
+  problem?: Problem;
+  interrupted: boolean;
+}
+
+export interface WatchHandlers {
+  onLine?: (line: string) => void;
+  onPending?: () => void;
+}
+
+export interface FollowOptions {
+  signal?: AbortSignal;
+  pollMs?: number;
+  /** How long a Job's pod may take to start before we give up on it. @default 120 s */
+  startTimeoutMs?: number;
+}
+
+// Waiting reasons that will not fix themselves while we wait.
+const FATAL_WAITING = new Set(["ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError"]);
+
+interface Watched {
+  job: string;
+  ctx: ProblemContext;
+  handlers: WatchHandlers;
+  since: number;
+  pod?: string;
+  lines: string[];
+  stream?: Promise<number>;
+  streamDone: boolean;
+  streamAbort: AbortController;
+  seenProblem?: Problem;
+  finish: (end: JobEnd) => void;
+}
+
+export function createRunFollower(kubectl: Kubectl, namespace: string, runId: string, opts: FollowOptions = {}) {
+  const pollMs = opts.pollMs ?? 1000;
+  const startTimeoutMs = opts.startTimeoutMs ?? 120_000;
+  const watched = new Map<string, Watched>();
+  let loop: Promise<void> | undefined;
+
+  const end = (w: Watched, e: Omit<JobEnd, "lines">) => {
+    watched.delete(w.job);
+    w.streamAbort.abort();
+    w.finish({ lines: w.lines, ...e });
+  };
+
+  const startStream = (w: Watched, pod: string) => {
+    w.pod = pod;
+    w.stream = kubectl
+      .lines(["logs", "--follow", `--namespace=${namespace}`, pod], (line) => {
+        w.lines.push(line);
+        w.handlers.onLine?.(line);
+      }, { signal: w.streamAbort.signal })
+      .then((r) => r.exitCode)
+      .catch(() => 1)
+      .finally(() => { w.streamDone = true; });
+  };
+
+  const tick = async () => {
+    const list = await kubectl.run(["get", "pods", `--namespace=${namespace}`, `--selector=${runSelector(runId)}`, "-o", "json"]);
+    if (list.exitCode !== 0) return;
+    const pods: any[] = JSON.parse(list.stdout).items ?? [];
+    let needEvents = false;
+    for (const w of [...watched.values()]) {
+      const pod = pods.find((p) => (p.metadata?.labels?.["batch.kubernetes.io/job-name"] ?? p.metadata?.labels?.["job-name"]) === w.job);
+      const phase: string = pod?.status?.phase ?? "";
+      const state = pod?.status?.containerStatuses?.[0]?.state ?? {};
+      if (!pod) {
+        if (w.pod) {
+          end(w, { problem: { code: "job-failed", message: `the profiling Job's pod ${w.pod} was deleted`, hint: "someone deleted it, or the Job hit its deadline" }, interrupted: false });
+          continue;
+        }
+        needEvents ||= Date.now() - w.since > 3 * pollMs;
+      } else if (phase === "Pending" || state.waiting) {
+        const reason: string | undefined = state.waiting?.reason;
+        const p = reason ? waitingProblem(reason, state.waiting?.message, w.ctx) : undefined;
+        if (p && FATAL_WAITING.has(reason!)) { end(w, { problem: p, interrupted: false }); continue; }
+        if (p) w.seenProblem = p;
+        needEvents ||= Date.now() - w.since > 3 * pollMs;
+        w.handlers.onPending?.();
+      } else if (!w.stream) {
+        startStream(w, pod.metadata.name);
+      } else if ((phase === "Succeeded" || phase === "Failed") && w.streamDone) {
+        const exitCode = state.terminated?.exitCode;
+        if ((await w.stream) !== 0) w.lines = await fullLog(pod.metadata.name, w.lines);
+        end(w, { exitCode: typeof exitCode === "number" ? exitCode : phase === "Succeeded" ? 0 : 1, interrupted: false });
+        continue;
+      }
+      if (!w.stream && Date.now() - w.since > startTimeoutMs) {
+        end(w, { problem: w.seenProblem ?? { code: "job-failed", message: `the profiling Job's pod did not start within ${Math.round(startTimeoutMs / 1000)} s`, hint: `see \`kubectl describe job -n ${namespace} ${w.job}\`` }, interrupted: false });
+      }
+    }
+    if (needEvents) await readEvents();
+  };
+
+  const fullLog = async (pod: string, fallback: string[]) => {
+    const r = await kubectl.run(["logs", `--namespace=${namespace}`, pod]);
+    return r.exitCode === 0 ? r.stdout.split("\n").filter((l) => l !== "") : fallback;
+  };
+
+  const readEvents = async () => {
+    const r = await kubectl.run(["get", "events", `--namespace=${namespace}`, "-o", "json"]);
+    if (r.exitCode !== 0) return;
+    const events: any[] = (JSON.parse(r.stdout).items ?? []).sort((a: any, b: any) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
+    for (const w of [...watched.values()]) {
+      for (const e of events) {
+        const name = e.involvedObject?.name;
+        if (name !== w.job && !(w.pod && name === w.pod) && !String(name ?? "").startsWith(`${w.job}-`)) continue;
+        const p = eventProblem(e, w.ctx);
+        if (!p) continue;
+        // A Job that may not create its pod will never get one: say so now rather than at the timeout.
+        if (p.code === "rbac-denied" || p.code === "image-pull" || p.code === "deadline") end(w, { problem: p, interrupted: false });
+        else w.seenProblem = p;
+        break;
+      }
+    }
+  };
+
+  const run = async () => {
+    while (watched.size > 0) {
+      if (opts.signal?.aborted) {
+        for (const w of [...watched.values()]) end(w, { interrupted: true });
+        break;
+      }
+      await tick().catch(() => undefined);
+      await sleep(pollMs, opts.signal);
+    }
+    loop = undefined;
+  };
+
+  return {
+    watch(job: string, ctx: ProblemContext, handlers: WatchHandlers = {}): Promise<JobEnd> {
+      return new Promise((resolve) => {
+        watched.set(job, { job, ctx, handlers, since: Date.now(), lines: [], streamDone: false, streamAbort: new AbortController(), finish: resolve });
+        loop ??= run();
+      });
+    },
+  };
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });
+}

@@ -1,0 +1,114 @@
+// Turns what one TaskManager's helper run sent back (JSON lines: events and transport records) into a
+// TargetReport: progress on the way, then decode, verify, write the files, rank the top frames.
+// Nothing is written unless the transfer was complete and every checksum matched.
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseCollapsed, topFrames } from "../collapsed.ts";
+import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
+import type { ProfileFormat, ProfileSettings } from "../profile-options.ts";
+import type { TargetProgress } from "../progress.ts";
+import type { TargetReport } from "../report.ts";
+import { decodeRecords } from "../transport.ts";
+import { profilePath } from "./naming.ts";
+import { helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
+
+/** The formats to ask for: top frames need collapsed, so it is added (and dropped later) when missing. */
+export function formatsToAsk(settings: ProfileSettings): ProfileFormat[] {
+  return settings.formats.includes("collapsed") ? settings.formats : [...settings.formats, "collapsed"];
+}
+
+/** Follows a helper's events and reports progress in the same terms as --local. */
+export function progressTracker(target: string, duration: number, onProgress?: (p: TargetProgress) => void) {
+  const progress: TargetProgress = { target, state: "waiting", duration };
+  const emit = () => onProgress?.({ ...progress });
+  emit();
+  return {
+    onEvent(e: HelperEvent) {
+      if (e.type === "started") Object.assign(progress, { state: "profiling", event: e.event, duration: e.duration, remaining: e.duration });
+      else if (e.type === "progress") Object.assign(progress, { remaining: e.remaining, state: e.remaining <= 0 ? "finishing" : "profiling" });
+      else if (e.type === "result" && progress.state === "profiling") progress.state = "finishing";
+      else return;
+      emit();
+    },
+    /** A state of our own (the Job is pending, the pod waits for an image...). */
+    set(state: TargetProgress["state"]) {
+      progress.state = state;
+      emit();
+    },
+  };
+}
+
+export interface Finished {
+  lines: readonly string[];
+  /** The helper's (or the Job container's) exit code; undefined when unknown. */
+  exitCode?: number;
+  /** Output that is not the helper's stdout: kubectl exec's stderr, or nothing when it shares the log. */
+  stderr?: readonly string[];
+  /** A problem seen outside the log (pod events, waiting reasons). */
+  problem?: Problem;
+  interrupted: boolean;
+}
+
+export interface Destination {
+  outputDir: string;
+  cluster: string;
+  runId: string;
+}
+
+export async function finishTarget(run: Finished, settings: ProfileSettings, dest: Destination, ctx: ProblemContext): Promise<TargetReport> {
+  const report: TargetReport = { target: ctx.pod, status: "ok", event: settings.event, files: [], top: [], notices: [] };
+  const events = run.lines.map(parseHelperLine).filter((e): e is HelperEvent => e !== undefined);
+  let done = false;
+  let helperError: Problem | undefined;
+  for (const e of events) {
+    if (e.type === "started") Object.assign(report, { pid: e.pid, event: e.event });
+    else if (e.type === "notice") report.notices.push(e.message);
+    else if (e.type === "done") done = true;
+    else if (e.type === "error") helperError ??= helperProblem(e.code, e.message, e.hint, ctx);
+  }
+  const fail = (status: "failed" | "interrupted", p: { message: string; hint?: string }) => {
+    report.status = status;
+    report.error = { message: p.message, ...(p.hint ? { hint: p.hint } : {}) };
+    return report;
+  };
+  if (run.interrupted) return fail("interrupted", { message: "interrupted: the profiler was stopped and nothing was kept" });
+  const problem = run.problem ?? helperError ?? logProblem([...run.lines, ...(run.stderr ?? [])], run.exitCode, ctx);
+  if (problem) return fail("failed", problem);
+  if (!done || (run.exitCode !== undefined && run.exitCode !== 0)) {
+    const tail = (run.stderr ?? run.lines).filter((l) => !l.startsWith("{")).slice(-3).join(" | ");
+    return fail("failed", { message: `the helper did not finish (exit ${run.exitCode ?? "unknown"})`, hint: tail || "see the Job's log" });
+  }
+
+  const { files, errors } = decodeRecords(run.lines);
+  if (errors.length > 0) {
+    return fail("failed", {
+      message: `the result was damaged on its way back: ${errors.map((e) => e.message).join("; ")}`,
+      hint: "nothing was written; run again (the Job's log stays for an hour with --keep)",
+    });
+  }
+  const wanted = formatsToAsk(settings);
+  const missing = wanted.filter((f) => !files.some((file) => file.format === f));
+  if (missing.length > 0) return fail("failed", { message: `the helper sent no ${missing.join(", ")} result`, hint: "see the Job's log for what the helper did" });
+
+  for (const file of files.filter((f) => (wanted as string[]).includes(f.format))) {
+    if (file.format === "collapsed") report.top = topFrames(parseCollapsed(file.bytes.toString("utf8")));
+    if (file.format === "collapsed" && !settings.formats.includes("collapsed")) continue;
+    const target = profilePath(dest.outputDir, dest.cluster, dest.runId, ctx.pod, file.format);
+    await writeAtomically(target, file.bytes);
+    report.files.push(target);
+  }
+  return report;
+}
+
+/** A reader never sees half a file under the final name. */
+async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.partial-${process.pid}`;
+  try {
+    await writeFile(tmp, bytes);
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
