@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseCollapsed, readableFrame, topFrames } from "../scripts/lib/collapsed.ts";
+import { isWaitingFrame, parseCollapsed, readableFrame, topFrames, waitingShare } from "../scripts/lib/collapsed.ts";
 
 const sample = [
   "java/lang/Thread.run;com/acme/Job.map_[j];java/lang/String.replace_[i] 60",
@@ -41,5 +41,29 @@ describe("collapsed profiles", () => {
 
   it("has nothing to rank in an empty profile", () => {
     expect(topFrames(parseCollapsed(""))).toEqual([]);
+  });
+});
+
+describe("waiting threads", () => {
+  const wall = [
+    "[pool-1];java/lang/Thread.run;jdk/internal/misc/Unsafe.park;__futex_abstimed_wait_common 70",
+    "[netty];sun/nio/ch/EPoll.wait;epoll_wait 15",
+    "[blob];java/net/ServerSocket.accept;__GI_accept 5",
+    "[task];com/acme/Job.map;java/lang/String.replace 10",
+  ].join("\n");
+
+  it("are counted apart and left out of the ranking, which keeps % of all samples", () => {
+    const p = parseCollapsed(wall);
+    expect(waitingShare(p)).toBe(90);
+    expect(topFrames(p)).toEqual([{ frame: "java.lang.String.replace", self: 10, total: 10 }]);
+  });
+
+  it("are recognised by the frames JVMs and libc wait in", () => {
+    for (const f of ["__futex_abstimed_wait_common", "epoll_wait", "__GI___clock_nanosleep", "pthread_cond_timedwait", "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait0", "java.lang.Thread.sleep"]) {
+      expect(isWaitingFrame(f), f).toBe(true);
+    }
+    for (const f of ["java.lang.String.replace", "com.example.orders.OrderJsonEncoder.escape", "pread64", "__memmove_avx_unaligned"]) {
+      expect(isWaitingFrame(f), f).toBe(false);
+    }
   });
 });

@@ -39,12 +39,36 @@ export function readableFrame(frame: string): string {
   return bare.replaceAll("/", ".");
 }
 
-/** Frames ranked by self time, then total time; percentages of all samples, one decimal. */
+// Where a thread sits when it has nothing to do. In a wall-clock profile of a TaskManager these leaves hold
+// >90% of the samples (dozens of idle pool threads), which would bury the one busy task thread.
+const WAITING_NATIVE = /^(futex|epoll_p?wait|poll|ppoll|select|pselect|accept|nanosleep|clock_nanosleep|sigtimedwait|sigwaitinfo|pthread_cond_(timed|clock)?wait)/;
+const WAITING_JAVA = /(Unsafe\.park|Object\.wait0?|Thread\.sleep0?|Thread\.yield0?)$/;
+
+export function isWaitingFrame(frame: string): boolean {
+  const native = frame.replace(/^(_+(GI_+)?)?(libc_)?/, "");
+  return WAITING_NATIVE.test(native) || WAITING_JAVA.test(frame);
+}
+
+/** % of all samples whose thread was waiting (parked, sleeping, polling), one decimal. */
+export function waitingShare(profile: CollapsedProfile): number {
+  if (profile.samples === 0) return 0;
+  let waiting = 0;
+  for (const { frames, count } of profile.stacks) {
+    if (isWaitingFrame(frames[frames.length - 1] ?? "")) waiting += count;
+  }
+  return Math.round((waiting / profile.samples) * 1000) / 10;
+}
+
+/**
+ * Frames of running code ranked by self time, then total time; percentages of all samples, one decimal.
+ * Stacks that end in a waiting frame are left out of the ranking (see waitingShare).
+ */
 export function topFrames(profile: CollapsedProfile, limit = 10): TopFrame[] {
   if (profile.samples === 0) return [];
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   for (const { frames, count } of profile.stacks) {
+    if (isWaitingFrame(frames[frames.length - 1] ?? "")) continue;
     const leaf = frames[frames.length - 1];
     if (leaf !== undefined) self.set(leaf, (self.get(leaf) ?? 0) + count);
     // Recursion puts a frame on a stack more than once; it still ran for `count` samples only.

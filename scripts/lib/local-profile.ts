@@ -2,8 +2,8 @@
 // all targets in parallel, and turns what the helper reports into a TargetReport per JVM.
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseCollapsed, topFrames } from "./collapsed.ts";
-import { helperPath } from "./helper-events.ts";
+import { parseCollapsed, topFrames, waitingShare } from "./collapsed.ts";
+import { asyncProfilerHome, helperPath } from "./helper-events.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { UsageError, helperArgs, type ProfileFormat } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
@@ -18,7 +18,7 @@ export interface LocalJvm {
 
 /** Flink JVMs the helper finds in /proc; the helper is the one place that knows Flink's main classes. */
 export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[]> {
-  const run = await runHelper([helper, "list"]);
+  const run = await runHelper([helper, "list"], { env: helperEnv() });
   const jvms: LocalJvm[] = [];
   for (const e of run.events) {
     if (e.type === "jvm") jvms.push({ pid: e.pid, role: e.role, target: `${e.role}-${e.pid}` });
@@ -47,6 +47,11 @@ export async function chooseTargets(cmd: LocalCommand, helper = helperPath()): P
   return taskManagers;
 }
 
+/** On a developer's machine async-profiler lives in the project's .cache (or $ASYNC_PROFILER_HOME), not /opt. */
+function helperEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome() };
+}
+
 export interface ProfileLocalOptions {
   signal?: AbortSignal;
   onProgress?: (p: TargetProgress) => void;
@@ -71,7 +76,7 @@ async function profileOne(
   // Top frames come from the collapsed output; record it even when only html was asked for, then drop it.
   const wantsCollapsed = cmd.settings.formats.includes("collapsed");
   const formats: ProfileFormat[] = wantsCollapsed ? cmd.settings.formats : [...cmd.settings.formats, "collapsed"];
-  const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], notices: [] };
+  const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [] };
   const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
   opts.onProgress?.({ ...progress });
   let collapsedFile: string | undefined;
@@ -80,6 +85,7 @@ async function profileOne(
     [helper, "profile", "--pid", String(jvm.pid), "--output-dir", outputDir, ...helperArgs(cmd.settings, formats)],
     {
       signal: opts.signal,
+      env: helperEnv(),
       onEvent: (e) => {
         if (e.type === "started") {
           report.event = e.event;
@@ -106,7 +112,9 @@ async function profileOne(
   );
 
   if (collapsedFile) {
-    report.top = topFrames(parseCollapsed(await readFile(collapsedFile, "utf8")));
+    const profile = parseCollapsed(await readFile(collapsedFile, "utf8"));
+    report.top = topFrames(profile);
+    report.waiting = waitingShare(profile);
     if (!wantsCollapsed) await rm(collapsedFile, { force: true });
   }
   if (run.exitCode === 0) {

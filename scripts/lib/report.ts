@@ -12,6 +12,8 @@ export interface TargetReport {
   event: string;
   files: string[];
   top: TopFrame[];
+  /** % of samples in waiting threads (parked, sleeping, polling), left out of `top`. */
+  waiting?: number;
   notices: string[];
   error?: { message: string; hint?: string };
 }
@@ -26,6 +28,7 @@ export function toJsonDocument(targets: readonly TargetReport[]): string {
       event: t.event,
       files: t.files,
       top: t.top,
+      waiting: t.waiting ?? 0,
       ...(t.notices.length > 0 ? { notices: t.notices } : {}),
       ...(t.error ? { error: t.error.hint ? `${t.error.message} (${t.error.hint})` : t.error.message } : {}),
     })),
@@ -44,6 +47,7 @@ export function renderReport(targets: readonly TargetReport[], topLimit = 10): s
       if (t.error.hint) out.push(`  hint:  ${t.error.hint}`);
     }
     for (const f of t.files) out.push(`  wrote ${f}`);
+    if ((t.waiting ?? 0) >= 5) out.push(`  ${(t.waiting ?? 0).toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
     if (t.top.length > 0) {
       out.push("    self%  total%  frame");
       for (const f of t.top.slice(0, topLimit)) {

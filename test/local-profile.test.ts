@@ -1,0 +1,134 @@
+// `profile.mjs --local` as a user runs it: a real process, real Flink TaskManagers running the sample job,
+// the real helper and async-profiler. Checks what a user checks: the files, the hot method, the exit status.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { flamegraphTotals, share } from "./support/profile-shares.ts";
+
+const HOT = "com.example.orders.OrderJsonEncoder";
+const PROFILE = resolve("scripts/profile.mjs");
+const ASPROF = join(asyncProfilerHome(), "bin/asprof");
+
+type Result = { code: number | null; stdout: string; stderr: string };
+
+function profileMjs(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
+  return new Promise((ok, fail) => {
+    const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      onStderr?.(stderr, (s) => child.kill(s));
+    });
+    child.on("error", fail);
+    child.on("close", (code) => ok({ code, stdout, stderr }));
+  });
+}
+
+const asprofStatus = (pid: number) => execFileSync(ASPROF, ["status", String(pid)], { encoding: "utf8" }).trim();
+
+let flink: LocalFlink;
+let out: string;
+
+beforeAll(async () => {
+  flink = await startLocalFlink({ taskManagers: 2 });
+});
+afterAll(async () => {
+  await flink?.stop();
+});
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), "profile-local-"));
+  return () => rmSync(out, { recursive: true, force: true });
+});
+
+describe("profile.mjs --local", () => {
+  it("profiles every TaskManager in parallel and prints the documented JSON with the hot method on top", async () => {
+    const r = await profileMjs(["--local", "-d", "6", "--format", "html,collapsed", "-o", out, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    const ours = flink.taskManagers.map((tm) => tm.pid);
+    const targets = doc.targets.filter((t: { pid: number }) => ours.includes(t.pid));
+    expect(targets.map((t: { pid: number }) => t.pid).sort()).toEqual([...ours].sort());
+    for (const t of targets) {
+      expect(Object.keys(t).sort()).toEqual(["event", "files", "pid", "status", "target", "top", "waiting"]);
+      expect(t).toMatchObject({ target: `taskmanager-${t.pid}`, status: "ok" });
+      expect(["cpu", "ctimer"]).toContain(t.event);
+      expect(t.files.map((f: string) => f.split(".").pop()).sort()).toEqual(["collapsed", "html"]);
+      for (const f of t.files) expect(f.startsWith(out) && existsSync(f)).toBe(true);
+      for (const f of t.top) expect(Object.keys(f).sort()).toEqual(["frame", "self", "total"]);
+      expect(t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(t.top)).toBe(true);
+      const html = t.files.find((f: string) => f.endsWith(".html"));
+      expect(share(flamegraphTotals(readFileSync(html, "utf8")), `${HOT}.encode`)).toBeGreaterThan(0.3);
+    }
+    // Profiles run side by side: both started before either finished.
+    expect(r.stderr.match(/\[#*\.*\] \d+s left/g)?.length ?? 0).toBeGreaterThanOrEqual(2);
+  });
+
+  it("with wall clock, names the hot method among the frames of running threads and keeps only html", async () => {
+    const tm = flink.taskManagers[0]!;
+    const r = await profileMjs(["--local", "--pid", String(tm.pid), "-e", "wall", "-d", "5", "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/profiled wall/);
+    expect(r.stdout).toMatch(/% of samples were threads waiting/);
+    const frames = r.stdout.split("\n").filter((l) => /^\s+\d+\.\d%\s+\d+\.\d%\s+/.test(l));
+    expect(frames.slice(0, 5).some((l) => l.includes(HOT)), r.stdout).toBe(true);
+    // Only what was asked for stays: the collapsed file used for the top frames is gone.
+    expect(readdirSync(out).map((f) => f.split(".").pop())).toEqual(["html"]);
+  });
+
+  it("on Ctrl-C stops the profiler in the target, keeps no file and exits 130", async () => {
+    const tm = flink.taskManagers[1]!;
+    let sent = false;
+    const r = await profileMjs(["--local", "--pid", String(tm.pid), "-d", "60", "-o", out], (stderr, kill) => {
+      if (!sent && /\d+s left/.test(stderr)) {
+        sent = true;
+        expect(asprofStatus(tm.pid)).toMatch(/Profiling is running/);
+        kill("SIGINT");
+      }
+    });
+    expect(sent).toBe(true);
+    expect(r.code).toBe(130);
+    expect(r.stdout).toMatch(/interrupted/);
+    expect(asprofStatus(tm.pid)).toMatch(/not active/);
+    expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("reports a pid that is not a JVM as a failed target with the helper's reason", async () => {
+    const sleeper = spawn("sleep", ["30"]);
+    try {
+      const r = await profileMjs(["--local", "--pid", String(sleeper.pid), "-d", "2", "-o", out, "--json"]);
+      expect(r.code).toBe(1);
+      const [t] = JSON.parse(r.stdout).targets;
+      expect(t).toMatchObject({ pid: sleeper.pid, status: "failed", files: [] });
+      expect(t.error).toMatch(/not a (Java|JVM)/i);
+      expect(sleeper.exitCode).toBeNull();
+    } finally {
+      sleeper.kill();
+    }
+  });
+
+  it("refuses bad arguments before touching anything", async () => {
+    const missing = join(out, "not-created");
+    for (const args of [["-d", "0"], ["-e", "cycles"], ["--format", "svg"], ["--pid", "abc"]]) {
+      const r = await profileMjs(["--local", ...args, "-o", missing]);
+      expect(r.code, args.join(" ")).toBe(2);
+      expect(r.stderr).toMatch(/^error: .+\nhint: .+/m);
+      expect(existsSync(missing)).toBe(false);
+    }
+    for (const tm of flink.taskManagers) expect(asprofStatus(tm.pid)).toMatch(/not active/);
+  });
+
+  it("documents every flag in --help", async () => {
+    const r = await profileMjs(["--help"]);
+    expect(r.code).toBe(0);
+    for (const flag of ["--local", "--pid", "--duration", "--event", "--interval", "--threads", "--include", "--exclude", "--format", "--output", "--json"]) {
+      expect(r.stdout).toContain(flag);
+    }
+    expect(r.stdout).toMatch(/Examples:/);
+  });
+});
