@@ -2,7 +2,7 @@
 // Every kubectl call is asynchronous: the stand-in lives in this process, so a blocking
 // child_process call would deadlock it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,6 +142,14 @@ describe("ConfigMaps", () => {
     await ok(["delete", "cm", "cm-c"]);
   });
 
+  it("deletecollection honours label selectors", async () => {
+    for (const [name, tier] of [["dc-1", "x"], ["dc-2", "x"], ["dc-3", "y"]])
+      await ok(["create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { dc: "yes", tier } } }) });
+    await ok(["delete", "--raw", "/api/v1/namespaces/flink/configmaps?labelSelector=dc%3Dyes%2Ctier%20in%20(x)"]);
+    expect((await ok(["get", "cm", "-l", "dc=yes", "-o", "name"])).trim()).toBe("configmap/dc-3");
+    await ok(["delete", "cm", "dc-3"]);
+  });
+
   it("creating in a namespace that does not exist is a 404 like the real server", async () => {
     const r = await kubectl(["-n", "no-such-ns", "create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }) });
     expect(r.code).toBe(1);
@@ -266,6 +274,55 @@ describe("Jobs", () => {
     await until("the sleeper process to die", () => !alive(pid));
     await until("the sleeper pod to be gone", () => !k8s.get("v1", "Pod", "flink", pod.metadata.name));
     expect(k8s.get("batch/v1", "Job", "flink", "sleeper")).toBeUndefined();
+  });
+
+  it("foreground deletion removes the pods (and kills them) before the Job", async () => {
+    await ok(["create", "-f", "-"], { input: json(job("fg", "echo pid $$$$; exec sleep 300")) });
+    const pod = await until("fg pod", () => k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "fg"));
+    const pid = await pidFromLog(pod.metadata.name);
+    await ok(["delete", "job", "fg", "--cascade=foreground"]);
+    expect(k8s.get("v1", "Pod", "flink", pod.metadata.name)).toBeUndefined();
+    await until("the fg process to die", () => !alive(pid));
+  });
+
+  it("logs -f streams while the container runs, and --tail works", async () => {
+    const gate = join(dir, "logs-gate");
+    await ok(["create", "-f", "-"], { input: json(job("streamer", `echo first; while [ ! -e ${gate} ]; do sleep 0.1; done; echo second; echo third`)) });
+    const child = spawn("kubectl", ["--kubeconfig", kubeconfig, "logs", "-f", "job/streamer", "--pod-running-timeout=20s"]);
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await until("the first line while the container still runs", () => out === "first\n");
+    writeFileSync(gate, "");
+    expect(await exited).toBe(0);
+    expect(out).toBe("first\nsecond\nthird\n");
+    expect(await ok(["logs", "job/streamer", "--tail=1"])).toBe("third\n");
+    await ok(["delete", "job", "streamer"]);
+  });
+
+  it("a Job can exec into a TaskManager with its service account's rights, arguments intact", async () => {
+    await ok(["create", "-f", "-"], { input: json(taskManagerPod("tm-target", { cluster: "exec-from-job" }, [{ name: "GREETING", value: "from-tm" }])) });
+    k8s.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "runner", namespace: "flink" } });
+    const sa = "system:serviceaccount:flink:runner";
+    const undo = k8s.allowOnly(sa, [
+      { verb: ["get", "list"], resource: "pods" },
+      { verb: "create", resource: "pods/exec" },
+    ]);
+    try {
+      const arg = "--event=cpu;rm -rf $(HOME) `x` 'y'";
+      const script = `kubectl exec tm-target -- sh -c 'printf "%s|%s" "$GREETING" "$1"' sh "${arg.replace(/[$`"\\]/g, "\\$&")}"`;
+      await ok(["create", "-f", "-"], { input: json(job("execer", script, { serviceAccountName: "runner" })) });
+      await ok(["wait", "--for=condition=complete", "job/execer", "--timeout=20s"]);
+      // "$(HOME)" is not expanded by the kubelet: HOME is not in the container's own env.
+      expect(await ok(["logs", "job/execer"])).toBe(`from-tm|${arg}`);
+
+      await ok(["create", "-f", "-"], { input: json(job("lister", "kubectl get configmaps", { serviceAccountName: "runner" })) });
+      await ok(["wait", "--for=condition=failed", "job/lister", "--timeout=20s"]);
+      expect(await ok(["logs", "job/lister"])).toContain(`configmaps is forbidden: User "${sa}" cannot list resource "configmaps" in API group "" in the namespace "flink"`);
+    } finally {
+      undo();
+      await ok(["delete", "job", "execer", "lister"]);
+    }
   });
 
   it("activeDeadlineSeconds fails the Job with DeadlineExceeded and kills the process", async () => {
