@@ -2,7 +2,7 @@
 // Every kubectl call is asynchronous: the stand-in lives in this process, so a blocking
 // child_process call would deadlock it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -326,9 +326,11 @@ describe("Jobs", () => {
   });
 
   it("activeDeadlineSeconds fails the Job with DeadlineExceeded and kills the process", async () => {
-    await ok(["create", "-f", "-"], { input: json(job("late", "echo pid $$$$; exec sleep 300", { activeDeadlineSeconds: 1 })) });
-    const pod = await until("late pod", () => k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "late"));
-    const pid = await pidFromLog(pod.metadata.name);
+    // The pid goes to a file: once the deadline hits, the pod (and its log) are gone.
+    const pidFile = join(dir, "late.pid");
+    await ok(["create", "-f", "-"], { input: json(job("late", `echo $$$$ > ${pidFile}; exec sleep 300`, { activeDeadlineSeconds: 2 })) });
+    const pid = Number(await until("late pid file", () => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim()));
+    expect(alive(pid)).toBe(true);
     await ok(["wait", "--for=condition=failed", "job/late", "--timeout=20s"]);
     await until("the late job's process to die", () => !alive(pid));
     expect(await ok(["get", "job", "late", "-o", "jsonpath={.status.conditions[?(@.type=='Failed')].reason}"])).toBe("DeadlineExceeded");
