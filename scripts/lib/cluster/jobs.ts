@@ -52,5 +52,6 @@ export async function deleteJobs(kubectl: Kubectl, namespace: string, selector: 
   if (dryRun) args.push("--dry-run=client");
   const r = await kubectl.run(args);
   if (r.exitCode !== 0) throw explainKubectlFailure(r.stderr, `delete profiling Jobs (${selector})`, kubectl.kube);
-  return r.stdout.split("\n").map((l) => l.trim()).filter(Boolean);
+  // kubectl says "No resources found" on stdout too; only kind/name lines are deletions.
+  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => /^[\w.]+\/\S+$/.test(l));
 }

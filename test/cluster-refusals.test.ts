@@ -1,0 +1,115 @@
+// What the cluster profiler refuses, and how: each case a clear message, a non-zero exit and nothing
+// created. No JVM is needed: every case stops before a profile could start (the recording helper
+// stands in for the image's helper only to see the arguments it receives).
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { CLUSTER, NAMESPACE, leftovers, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
+
+let fx: ClusterFixture | undefined;
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+const tms: FakeTaskManager[] = [0, 1].map((i) => ({ pod: `${CLUSTER}-taskmanager-${i}`, pid: process.pid }));
+const base = () => ["--kubeconfig", fx!.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx!.dir, "out"), "-d", "1"];
+/** Anything the run asked the API to create (Jobs, exec sessions). */
+const creations = () => fx!.k8s.requests.filter((r) => r.method === "POST" && !/selfsubjectaccessreviews/.test(r.path));
+
+describe("profile.mjs refuses clearly and creates nothing", () => {
+  it("when RBAC denies the caller the Jobs", async () => {
+    fx = await startClusterFixture(tms);
+    fx.k8s.deny({ user: "alice", verb: "create", resource: "jobs" });
+    const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: RBAC denied: could not create 2 profiling Jobs: .*forbidden/);
+    expect(r.stderr).toMatch(/hint: .*ProfilingAccess/);
+    expect(leftovers(fx.k8s)).toEqual([]);
+    expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toEqual([]);
+  });
+
+  it("when RBAC denies the Job's service account the exec, and says whose right is missing", async () => {
+    fx = await startClusterFixture(tms);
+    fx.k8s.deny({ user: "system:serviceaccount:flink:flink-profiler", verb: "*", resource: "pods/exec" });
+    const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: RBAC denied the profiling Job: .*pods\/exec/);
+    expect(r.stdout).toContain("system:serviceaccount:flink:flink-profiler needs \"create\" on pods/exec");
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  it("when the namespace has no Job template", async () => {
+    fx = await startClusterFixture(tms, { template: false });
+    const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('error: no profiling Job template in namespace "flink" (ConfigMap flink-profiling-job-template)');
+    expect(r.stderr).toContain("--via exec");
+    expect(creations()).toEqual([]);
+  });
+
+  it("when the TaskManager image has no helper", async () => {
+    fx = await startClusterFixture(tms.map((t) => ({ ...t, env: { PATH: "/usr/bin:/bin" } })));
+    const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/orders-taskmanager-1: failed\n  error: flink-profiler is not in TaskManager orders-taskmanager-1's image\n  hint: .*images\/flink-profiling/);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  it.each([
+    [["--cluster", "billing"], 2, /no TaskManager pod of Flink cluster "billing" in namespace "flink"\nhint:  Flink clusters with TaskManagers in "flink": orders/],
+    [["--pod", "ghost-0"], 2, /no pod named "ghost-0" in namespace "flink"/],
+    [["--cluster", CLUSTER, "-n", "nowhere"], 1, /namespace "nowhere" does not exist\nhint:  list namespaces/],
+    [["--cluster", CLUSTER, "--context", "prod"], 1, /kubectl has no context "prod"\nhint:  list the contexts/],
+  ])("when %j matches nothing", async (args, code, message) => {
+    fx = await startClusterFixture(tms);
+    const r = await runProfileCli([...base(), ...args]);
+    expect(r.code).toBe(code);
+    expect(r.stderr).toMatch(message);
+    expect(creations()).toEqual([]);
+  });
+
+  it("--dry-run prints the Jobs and creates nothing", async () => {
+    fx = await startClusterFixture(tms);
+    const r = await runProfileCli([...base(), "--cluster", CLUSTER, "--dry-run"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.match(/^kind: Job$/gm)).toHaveLength(2);
+    expect(r.stdout).toContain("- orders-taskmanager-1\n");
+    expect(creations()).toEqual([]);
+  });
+});
+
+describe("user values reach the helper as plain arguments", () => {
+  const evil = `x;$(touch /tmp/pwned-$$)\`id\`'"|&>out`;
+  // A stand-in for the image's helper that only records its argv, one NUL-terminated value each.
+  function recordingHelper(dir: string): string {
+    const bin = path.join(dir, "recording-bin");
+    mkdirSync(bin, { recursive: true });
+    const script = path.join(bin, "flink-profiler");
+    writeFileSync(script, `#!/bin/bash\nprintf '%s\\0' "$@" > "${path.join(dir, "argv")}.$$"\n`);
+    chmodSync(script, 0o755);
+    return bin;
+  }
+
+  it.each(["job", "exec"])("through --via %s", async (via) => {
+    fx = await startClusterFixture([]);
+    const bin = recordingHelper(fx.dir);
+    fx.k8s.create({
+      apiVersion: "v1", kind: "Pod",
+      metadata: { name: "tm-0", namespace: NAMESPACE, labels: { app: "x" } },
+      spec: { containers: [{ name: "taskmanager", image: "flink:2.3.0", env: [{ name: "PATH", value: `${bin}:/usr/bin:/bin` }] }] },
+    });
+    const r = await runProfileCli([...base(), "--pod", "tm-0", "--via", via, "-I", evil, "-X", "$(HOME)", "--", "--title", evil]);
+    expect(r.code).toBe(1); // the recording helper sends no profile
+    // Each call records its own file: after the failed profile comes a `stop`, recorded too.
+    const calls = readdirSync(fx.dir).filter((f) => f.startsWith("argv.")).map((f) => readFileSync(path.join(fx!.dir, f), "utf8").split("\0").slice(0, -1));
+    expect(calls.map((c) => c[0]).sort()).toEqual(["profile", "stop"]);
+    const argv = calls.find((c) => c[0] === "profile");
+    expect(argv).toEqual([
+      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed",
+      "--include", evil, "--exclude", "$(HOME)", "--", "--title", evil,
+    ]);
+    expect(existsSync(`/tmp/pwned-${process.pid}`)).toBe(false);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
