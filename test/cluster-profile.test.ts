@@ -1,10 +1,14 @@
 // The cluster profiler end to end: the real kubectl against the API stand-in, real Flink TaskManagers,
 // the real helper and async-profiler inside "pods" whose exec'd commands run locally.
-import { existsSync, readFileSync } from "node:fs";
+import { execFile, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
-import { CLUSTER, NAMESPACE, leftovers, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
+import { CLUSTER, NAMESPACE, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
 let tms: FakeTaskManager[];
@@ -27,7 +31,7 @@ const base = () => ["--kubeconfig", fx!.kubeconfig, "-n", NAMESPACE, "--cluster"
 describe("profile.mjs against a cluster", () => {
   it("profiles three TaskManagers through Jobs and brings back three verified flame graphs", async () => {
     fx = await startClusterFixture(tms);
-    const r = await runProfileCli([...base(), "-d", "3", "--json"]);
+    const r = await runProfileCli([...base(), "-d", "3", "--format", "html,collapsed", "--json"]);
     expect(r.stderr).toMatch(/run \d{8}-\d{6}-[0-9a-f]{4}: profiling 3 TaskManager\(s\) of orders in flink/);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -35,13 +39,89 @@ describe("profile.mjs against a cluster", () => {
     for (const [i, t] of doc.targets.entries()) {
       expect(t.status).toBe("ok");
       expect(t.pid).toBe(tms[i]!.pid);
-      expect(t.files).toHaveLength(1);
-      expect(t.files[0]).toMatch(new RegExp(`/out/orders/\\d{8}-\\d{6}-[0-9a-f]{4}/${tms[i]!.pod}\\.html$`));
-      expect(readFileSync(t.files[0], "utf8")).toContain("OrderJsonEncoder");
-      expect(t.top.length).toBeGreaterThan(0);
+      const dir = new RegExp(`/out/orders/\\d{8}-\\d{6}-[0-9a-f]{4}/${tms[i]!.pod}`);
+      expect(t.files).toEqual([expect.stringMatching(new RegExp(`${dir.source}\\.html$`)), expect.stringMatching(new RegExp(`${dir.source}\\.collapsed$`))]);
+      // async-profiler's HTML stores frame names compressed; the collapsed file of the same run names them plainly.
+      expect(readFileSync(t.files[0], "utf8")).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\s*$/);
+      expect(readFileSync(t.files[1], "utf8")).toMatch(/com\/example\/orders\/OrderJsonEncoder\.encode/);
+      expect(t.top.map((f: { frame: string }) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
     }
-    // collapsed was asked for the top frames only: not kept.
-    expect(existsSync(doc.targets[0].files[0].replace(/\.html$/, ".collapsed"))).toBe(false);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 });
+
+describe("profile.mjs against a cluster, when things go wrong", () => {
+  it("Ctrl-C mid-profile leaves no Job and no active profiler", async () => {
+    fx = await startClusterFixture(tms);
+    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...base(), "-d", "60"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await waitFor(() => tms.every((t) => new RegExp(`${t.pod}  cpu \\[`).test(stderr)), 60_000);
+    expect(leftovers(fx.k8s).filter((o) => o.startsWith("Job/"))).toHaveLength(3);
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(stderr).toContain("stopping the profiler in 3 TaskManager(s) after the interrupt");
+    expect(leftovers(fx.k8s)).toEqual([]);
+    for (const t of tms) {
+      const status = await promisify(execFile)(path.join(asyncProfilerHome(), "bin/asprof"), ["status", String(t.pid)]);
+      expect(status.stdout).toMatch(/not active/);
+    }
+    expect(existsSync(path.join(fx.dir, "out", CLUSTER))).toBe(false);
+  });
+
+  it("a corrupted or truncated result is reported and never written", async () => {
+    // Wrappers around the real helper that damage what crosses the log: one chunk's data, or the end record.
+    const bin = (name: string, filter: string) => {
+      const dir = path.join(tmpdir(), `tamper-${name}-${process.pid}`);
+      mkdirSync(dir, { recursive: true });
+      writeFileSync(path.join(dir, "flink-profiler"), `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | ${filter}\n`, { mode: 0o755 });
+      return `${dir}:${process.env.PATH}`;
+    };
+    const corrupt = bin("corrupt", `sed -e '0,/"type":"chunk"/s/"data":"..../"data":"AAAA/'`);
+    const truncate = bin("truncate", `grep -v '"type":"end"'`);
+    fx = await startClusterFixture([
+      { ...tms[0]!, env: { PATH: corrupt } },
+      { ...tms[1]!, env: { PATH: truncate } },
+      tms[2]!,
+    ]);
+    const r = await runProfileCli([...base(), "-d", "2", "--json"]);
+    expect(r.code).toBe(1);
+    const [a, b, c] = JSON.parse(r.stdout).targets;
+    expect(a, JSON.stringify(a)).toMatchObject({ status: "failed", files: [], error: expect.stringMatching(/damaged on its way back: .*(does not decompress|corrupted|mismatch|sha256)/i) });
+    expect(b, JSON.stringify(b)).toMatchObject({ status: "failed", files: [], error: expect.stringMatching(/damaged on its way back: .*(truncated|end record|never)/i) });
+    expect(c.status).toBe("ok");
+    const written = readdirSync(path.dirname(c.files[0]));
+    expect(written).toEqual([`${tms[2]!.pod}.html`]);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  // Last: it kills a TaskManager of the shared Flink cluster.
+  it("a TaskManager killed mid-profile: the others deliver, the failure says why", async () => {
+    fx = await startClusterFixture(tms);
+    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...base(), "-d", "6", "--json"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await waitFor(() => tms.every((t) => new RegExp(`${t.pod}  cpu \\[`).test(stderr)), 60_000);
+    process.kill(tms[1]!.pid, "SIGKILL");
+    expect(await closed).toBe(1);
+    const [a, b, c] = JSON.parse(stdout).targets;
+    expect(a.status).toBe("ok");
+    expect(c.status).toBe("ok");
+    expect(c.top.map((f: { frame: string }) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
+    expect(b).toMatchObject({ target: tms[1]!.pod, status: "failed", files: [] });
+    expect(b.error).toMatch(/TaskManager JVM in orders-taskmanager-1 is gone/);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -23,7 +23,9 @@ export async function stopViaJobs(kubectl: Kubectl, namespace: string, runId: st
     try {
       await creator.create(job);
       const end = await follower.watch(job.metadata!.name!, { pod: t.pod, namespace });
-      if (end.problem || !end.lines.some((l) => l.includes('"type":"stopped"'))) {
+      // A JVM that is gone has no profiler left to stop.
+      const gone = end.lines.some((l) => /"code":"(no-such-process|no-flink-jvm)"/.test(l));
+      if (!gone && (end.problem || !end.lines.some((l) => l.includes('"type":"stopped"')))) {
         outcome.unconfirmed.push({ pod: t.pod, reason: end.problem?.message ?? `flink-profiler stop exited with ${end.exitCode}` });
       }
     } catch (err) {

@@ -110,7 +110,7 @@ export function helperProblem(code: string, message: string, hint: string | unde
     return {
       code: "taskmanager-gone",
       message: `the TaskManager JVM in ${ctx.pod} is gone: ${message}`,
-      hint: hint || `the JVM exited or restarted; \`kubectl logs -n ${ctx.namespace} ${ctx.pod} --previous\` tells why`,
+      hint: `the JVM exited or restarted: \`kubectl describe pod -n ${ctx.namespace} ${ctx.pod}\` and \`kubectl logs --previous\` tell why`,
     };
   }
   return { code: "helper-error", message, hint: hint || "see the Job's log for the helper's output" };
