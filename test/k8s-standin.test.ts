@@ -409,3 +409,22 @@ describe("watches", () => {
   });
 });
 
+
+describe("close()", () => {
+  it("kills every process it started, including background children of exec'd commands", async () => {
+    const other = await startStandin();
+    const kc = other.writeKubeconfig(join(dir, "kubeconfig-other"));
+    other.create(taskManagerPod("tm", {}));
+    await until("tm running", () => other.get("v1", "Pod", "default", "tm")?.status?.phase === "Running");
+    // sh exits at once; the orphaned sleep keeps the session's stdout open (as on a real node).
+    const child = spawn("kubectl", ["--kubeconfig", kc, "exec", "tm", "--", "sh", "-c", "sleep 300 & echo $!"]);
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    const pid = Number(await until("background pid", () => /^\d+\n/.test(out) && out.trim()));
+    expect(alive(pid)).toBe(true);
+    await other.close();
+    await until("the background sleep to die", () => !alive(pid));
+    await exited;
+  });
+});

@@ -57,11 +57,14 @@ export function containerEnv(base: NodeJS.ProcessEnv, pod: KObject, c: Container
 
 export class Processes {
   private running = new Set<ChildProcess>();
+  // Groups outlive their leader when it left background children behind (`cmd &`).
+  private groups = new Set<number>();
 
   /** No shell: argv reaches the program exactly as given. PATH lookup uses `env.PATH`. */
   start(argv: string[], env: NodeJS.ProcessEnv, cwd: string | undefined): ChildProcess {
     const child = spawn(argv[0], argv.slice(1), { env, cwd, stdio: ["pipe", "pipe", "pipe"], detached: true });
     this.running.add(child);
+    if (child.pid !== undefined) this.groups.add(child.pid);
     child.on("exit", () => this.running.delete(child));
     child.on("error", () => this.running.delete(child));
     // A child that ignores its stdin must not crash the server with EPIPE.
@@ -80,6 +83,14 @@ export class Processes {
 
   async killAll(): Promise<void> {
     await Promise.all([...this.running].map((c) => this.terminate(c, 500)));
+    for (const pgid of this.groups) {
+      try {
+        process.kill(-pgid, "SIGKILL");
+      } catch {
+        // group already empty
+      }
+    }
+    this.groups.clear();
   }
 }
 
