@@ -1,6 +1,7 @@
 // How much of a profile a frame accounts for, read from async-profiler's collapsed text or its
 // HTML flame graph. Pure: text in, numbers out. Frame names are dotted Java names without the
 // _[j]/_[i]/_[k] kind marks, so both formats can be asked the same question.
+import { parseCollapsed, readableFrame } from "../../scripts/lib/collapsed.ts";
 
 export type FrameTotals = {
   /** All samples of the profile. */
@@ -9,26 +10,16 @@ export type FrameTotals = {
   totals: Map<string, number>;
 };
 
-export function normalizeFrame(frame: string): string {
-  const bare = frame.replace(/_\[[a-z0-9]\]$/, "");
-  return /^[\w$]+(\/[\w$]+)+\.[\w$<>]+/.test(bare) ? bare.replaceAll("/", ".") : bare;
-}
+/** Frames read the same from both formats: the product's own reading of async-profiler's names. */
+export const normalizeFrame = readableFrame;
 
 export function collapsedTotals(text: string): FrameTotals {
   const totals = new Map<string, number>();
-  let samples = 0;
-  for (const raw of text.split("\n")) {
-    const line = raw.trimEnd();
-    const space = line.lastIndexOf(" ");
-    if (space <= 0) continue;
-    const count = Number(line.slice(space + 1));
-    if (!Number.isSafeInteger(count) || count <= 0) continue;
-    samples += count;
-    for (const frame of new Set(line.slice(0, space).split(";").map(normalizeFrame))) {
-      totals.set(frame, (totals.get(frame) ?? 0) + count);
-    }
+  const profile = parseCollapsed(text);
+  for (const { frames, count } of profile.stacks) {
+    for (const frame of new Set(frames)) totals.set(frame, (totals.get(frame) ?? 0) + count);
   }
-  return { samples, totals };
+  return { samples: profile.samples, totals };
 }
 
 /**
