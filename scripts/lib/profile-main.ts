@@ -41,7 +41,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`\n${signal}: stopping the profiler in every target (Ctrl-C again to leave at once)\n`);
       abort.abort();
     } else {
-      process.stderr.write(`leaving now; profiles still running stop by themselves within ${settings.duration} s\n`);
+      const jobs = cmd.kind === "cluster" ? "; remove the run's Jobs with: zx scripts/profile.mjs cleanup" : "";
+      process.stderr.write(`leaving now; profiles still running stop by themselves within ${settings.duration} s${jobs}\n`);
       process.exit(EXIT.interrupted);
     }
   };
