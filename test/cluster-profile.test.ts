@@ -50,6 +50,47 @@ describe("profile.mjs against a cluster", () => {
   });
 });
 
+describe("the other ways in", () => {
+  it("--via exec profiles with the caller's own exec right, without a template", async () => {
+    fx = await startClusterFixture(tms, { template: false });
+    const r = await runProfileCli(["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx.dir, "out"), "--via", "exec", "--pod", tms[0]!.pod, "-d", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const [t] = JSON.parse(r.stdout).targets;
+    expect(t).toMatchObject({ target: tms[0]!.pod, pid: tms[0]!.pid, status: "ok" });
+    expect(t.top.map((f: { frame: string }) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
+    expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toEqual([]);
+  });
+
+  it("--keep leaves the Jobs, and cleanup removes them by label", async () => {
+    fx = await startClusterFixture(tms);
+    const r = await runProfileCli([...base(), "--keep", "-d", "1"]);
+    expect(r.code, r.stderr).toBe(0);
+    const runId = /run (\S+):/.exec(r.stderr)![1]!;
+    expect(r.stderr).toContain(`cleanup -n flink --run ${runId}`);
+    expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toHaveLength(3);
+    const c = await runProfileCli(["cleanup", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--run", runId]);
+    expect(c.code).toBe(0);
+    expect(c.stdout).toMatch(/deleted job.batch\/flink-profile-/);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  it("doctor checks RBAC, the template, the helper, perf events and the Flink version", async () => {
+    fx = await startClusterFixture(tms);
+    const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const line of [
+      "ok     you may create jobs.batch (start the profiling Jobs)",
+      "ok     system:serviceaccount:flink:flink-profiler may create pods/exec (run the helper inside the TaskManager)",
+      "ok     profiling Job template present",
+      "ok     3 TaskManager(s) found: orders-taskmanager-0, orders-taskmanager-1, orders-taskmanager-2",
+      "ok     Flink 2.3.0 (image flink:2.3.0-java17)",
+      `ok     flink-profiler and async-profiler work in orders-taskmanager-0 (profiled pid ${tms[0]!.pid} for 1 s)`,
+    ]) expect(r.stdout).toContain(line);
+    expect(r.stdout).toMatch(/^(ok|notice) +perf events /m);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
+
 describe("profile.mjs against a cluster, when things go wrong", () => {
   it("Ctrl-C mid-profile leaves no Job and no active profiler", async () => {
     fx = await startClusterFixture(tms);

@@ -79,6 +79,28 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
   });
 });
 
+describe("doctor", () => {
+  it("says which right is missing and how to fix it, with a non-zero exit", async () => {
+    fx = await startClusterFixture(tms);
+    fx.k8s.deny({ user: "system:serviceaccount:flink:flink-profiler", verb: "*", resource: "pods/exec" });
+    fx.k8s.deny({ user: "alice", verb: "delete", resource: "jobs" });
+    const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("fail   you may not delete jobs.batch (needed to remove the Jobs afterwards)\n       fix: ask an admin");
+    expect(r.stdout).toContain("fail   system:serviceaccount:flink:flink-profiler may not create pods/exec (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
+    expect(r.stdout).toMatch(/fail   RBAC denied the profiling Job: .*pods\/exec/);
+    expect(r.stdout).toContain("ok     Flink 2.3.0");
+  });
+
+  it("without a template, says how to get one", async () => {
+    fx = await startClusterFixture(tms, { template: false });
+    const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('fail   no profiling Job template in namespace "flink"');
+    expect(r.stdout).toContain("fix: deploy the ProfilingAccess component");
+  });
+});
+
 describe("user values reach the helper as plain arguments", () => {
   const evil = `x;$(touch /tmp/pwned-$$)\`id\`'"|&>out`;
   // A stand-in for the image's helper that only records its argv, one NUL-terminated value each.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { eventProblem, helperProblem, logProblem, waitingProblem } from "../scripts/lib/cluster/wording.ts";
 import { ClusterError, explainKubectlFailure } from "../scripts/lib/cluster/kubectl-errors.ts";
+import { checkLine, flinkVersionCheck, flinkVersionFromImage } from "../scripts/lib/cluster/doctor-checks.ts";
 
 const ctx = { pod: "orders-taskmanager-0", namespace: "flink", serviceAccount: "flink-profiler", image: "runner:1" };
 
@@ -45,5 +46,21 @@ describe("kubectl failures", () => {
     expect(err).toBeInstanceOf(ClusterError);
     expect(err.message).toMatch(message);
     expect(err.hint.length).toBeGreaterThan(10);
+  });
+});
+
+describe("doctor's lines", () => {
+  it("reads the Flink version from the image tag", () => {
+    expect(flinkVersionFromImage("flink:2.3.0-scala_2.12-java17")).toBe("2.3.0");
+    expect(flinkVersionFromImage("registry:5000/team/flink:1.20@sha256:abc")).toBe("1.20");
+    expect(flinkVersionFromImage("flink:latest")).toBeUndefined();
+    expect(flinkVersionFromImage("flink")).toBeUndefined();
+    expect(flinkVersionCheck("flink:1.15.4").verdict).toBe("notice");
+    expect(flinkVersionCheck("flink:latest")).toMatchObject({ verdict: "notice", fix: expect.stringContaining("tag") });
+  });
+
+  it("puts the fix under a failed or noticed check only", () => {
+    expect(checkLine({ verdict: "ok", what: "fine", fix: "unused" })).toBe("ok     fine");
+    expect(checkLine({ verdict: "fail", what: "broken", fix: "mend it" })).toBe("fail   broken\n       fix: mend it");
   });
 });

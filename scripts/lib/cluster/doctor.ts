@@ -65,7 +65,9 @@ export async function doctor(cmd: DoctorCommand, write: (line: string) => void):
 
 async function canI(kubectl: Kubectl, namespace: string, verb: string, resource: string, why: string, as?: string): Promise<Check> {
   const who = as ?? "you";
-  const args = ["auth", "can-i", verb, resource, `--namespace=${namespace}`, ...(as ? [`--as=${as}`] : [])];
+  // `can-i create pods/exec` would ask about a pod named "exec": a subresource has its own flag.
+  const [kind, sub] = resource.split("/");
+  const args = ["auth", "can-i", verb, kind!, ...(sub ? [`--subresource=${sub}`] : []), `--namespace=${namespace}`, ...(as ? [`--as=${as}`] : [])];
   const r = await kubectl.run(args);
   const answer = r.stdout.trim();
   if (answer === "yes") return { verdict: "ok", what: `${who} may ${verb} ${resource} (${why})` };
