@@ -69,6 +69,7 @@ describe("profile.mjs command line", () => {
     [["-n", "flink", "--pod", "a;rm -rf /"], /not a valid pod name/],
     [["-n", "flink", "--cluster", "a", "--via", "ssh"], /--via "ssh"/],
     [["-n", "flink", "--cluster", "a", "--concurrency", "0"], /concurrency/],
+    [["-n", "flink", "--cluster", "a", "--start-timeout", "soon"], /start-timeout/],
     [["-n", "flink", "--cluster", "a", "--pid", "3"], /--pid is for --local/],
     [["-n", "flink", "--cluster", "a", "--context", ""], /--context is empty/],
     [["-n", "flink", "-l", ""], /selector is empty/],
@@ -89,7 +90,7 @@ describe("profile.mjs command line", () => {
       kube: { namespace: "flink", context: "prod", kubeconfig: "/k/c" },
       choice: { by: "cluster", cluster: "orders" },
       settings: { duration: 30, event: "cpu", formats: ["html"], interval: undefined, threads: false, include: [], exclude: [], extraArgs: [] },
-      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8,
+      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8, startTimeout: 120,
     });
     const pods = parseProfileCommand(["--pod", "tm-0", "--pod", "tm-1", "--pod", "tm-0"]);
     expect(pods).toMatchObject({ kind: "cluster", kube: {}, choice: { by: "pods", pods: ["tm-0", "tm-1"] }, via: "job", concurrency: 32, keep: false });

@@ -16,6 +16,7 @@ import {
   parseConcurrency,
   parseKubeTarget,
   parseRunId,
+  parseStartTimeout,
   parseVia,
   type CleanupCommand,
   type ClusterCommand,
@@ -55,6 +56,7 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
       --via job|exec     job: the pre-wired Job runs the helper, you need no exec right (default);
                          exec: your own kubectl exec, for admins and clusters without the template
       --concurrency N    TaskManagers profiled at once                    (default 32)
+      --start-timeout S  how long a Job's pod may wait for a node or its image (default 120)
       --keep             keep the Jobs (and their logs) after a successful run
       --dry-run          print the Jobs that would be created, create nothing
       --run ID           cleanup: only this run's Jobs                     (default: every run)
@@ -137,7 +139,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   const cluster: ClusterValues = {
     namespace: values.namespace, cluster: values.cluster, selector: values.selector, pod: values.pod,
     context: values.context, kubeconfig: values.kubeconfig, keep: values.keep, "dry-run": values["dry-run"],
-    via: values.via, concurrency: values.concurrency, run: values.run,
+    via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"], run: values.run,
   };
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
@@ -166,6 +168,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
       dryRun: cluster["dry-run"] ?? false,
       via: parseVia(cluster.via),
       concurrency: parseConcurrency(cluster.concurrency),
+      startTimeout: parseStartTimeout(cluster["start-timeout"]),
     };
   }
   return {

@@ -32,6 +32,8 @@ export interface ClusterCommand {
   via: Via;
   /** @default 32 — Jobs (or execs) running at once */
   concurrency: number;
+  /** @default 120 — seconds a Job's pod may take to start (scheduling, image pull) before we give up */
+  startTimeout: number;
 }
 
 export interface CleanupCommand {
@@ -64,6 +66,7 @@ export const CLUSTER_OPTIONS = {
   "dry-run": { type: "boolean" },
   via: { type: "string" },
   concurrency: { type: "string" },
+  "start-timeout": { type: "string" },
   run: { type: "string" },
 } as const;
 
@@ -78,6 +81,7 @@ export interface ClusterValues {
   "dry-run"?: boolean;
   via?: string;
   concurrency?: string;
+  "start-timeout"?: string;
   run?: string;
 }
 
@@ -138,6 +142,17 @@ export function parseConcurrency(value: string | undefined): number {
   const n = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_CONCURRENCY) {
     throw new UsageError(`--concurrency "${value}" is out of range`, `use a whole number from 1 to ${MAX_CONCURRENCY}`);
+  }
+  return n;
+}
+
+export const DEFAULT_START_TIMEOUT = 120;
+
+export function parseStartTimeout(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_START_TIMEOUT;
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 3600) {
+    throw new UsageError(`--start-timeout "${value}" is out of range`, "use whole seconds from 1 to 3600, e.g. --start-timeout 300 for a slow autoscaler");
   }
   return n;
 }

@@ -71,8 +71,12 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
 
   let reports: TargetReport[];
   const creationErrors: ClusterError[] = [];
+  // TaskManagers where the helper may have started a profile: only these need a stop. After an
+  // interrupt, any output at all counts (the helper may be starting); after a failure, a started profile.
+  const reached = new Set<string>();
+  const started = new Set<string>();
   if (template) {
-    const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal });
+    const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
     const creator = createJobCreator(kubectl, namespace);
     reports = await runPool(targets, cmd.concurrency, async (t) => {
       const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage };
@@ -87,7 +91,13 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
         return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
       }
       const end = await follower.watch(job.metadata!.name!, ctx, {
-        onLine: (line) => { const e = parseHelperLine(line); if (e) tracker.onEvent(e); },
+        onLine: (line) => {
+          reached.add(t.pod);
+          const e = parseHelperLine(line);
+          if (e?.type === "started") started.add(t.pod);
+          if (e) tracker.onEvent(e);
+        },
+        onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
       });
       const report = await finishTarget({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, cmd.settings, dest, ctx);
       tracker.set(report.status === "ok" ? "done" : report.status);
@@ -97,6 +107,8 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
     reports = await runPool(targets, cmd.concurrency, async (t) => {
       const ctx = { pod: t.pod, namespace };
       const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+      reached.add(t.pod);
+      started.add(t.pod);
       const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
       const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
       tracker.set(report.status === "ok" ? "done" : report.status);
@@ -105,18 +117,18 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   }
 
   if (creationErrors.length === targets.length && creationErrors[0]) throw creationErrors[0];
-  await cleanUp(kubectl, namespace, runId, template, cmd, reports, targets, note, opts.signal?.aborted === true);
+  await cleanUp(kubectl, namespace, runId, template, cmd, reports, targets.filter((t) => (opts.signal?.aborted ? reached : started).has(t.pod)), note, opts.signal?.aborted === true);
   return { runId, namespace, cluster, targets: reports };
 }
 
 async function cleanUp(
   kubectl: Kubectl, namespace: string, runId: string, template: ProfilingJobTemplate | undefined, cmd: ClusterCommand,
-  reports: TargetReport[], targets: TaskManagerTarget[], note: (line: string) => void, aborted: boolean,
+  reports: TargetReport[], reached: TaskManagerTarget[], note: (line: string) => void, aborted: boolean,
 ): Promise<void> {
   const allOk = reports.every((r) => r.status === "ok");
-  if (!allOk) {
-    // A failed or interrupted target may still have a profiler running: stop it where it runs.
-    const toStop = targets.filter((_, i) => reports[i]?.status !== "ok");
+  // A failed or interrupted target may still have a profiler running: stop it where it runs.
+  const toStop = reached.filter((t) => reports.find((r) => r.target === t.pod)?.status !== "ok");
+  if (toStop.length > 0) {
     note(`stopping the profiler in ${toStop.length} TaskManager(s)${aborted ? " after the interrupt" : ""}`);
     const stopped = template ? await stopViaJobs(kubectl, namespace, runId, template, toStop) : await stopViaExec(kubectl, namespace, HELPER, toStop);
     for (const u of stopped.unconfirmed) note(`could not confirm the profiler stopped in ${u.pod}: ${u.reason}`);

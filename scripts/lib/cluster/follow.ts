@@ -14,7 +14,8 @@ export interface JobEnd {
 
 export interface WatchHandlers {
   onLine?: (line: string) => void;
-  onPending?: () => void;
+  /** A reason the Job's pod is not running yet (once per kind of problem), while we keep waiting. */
+  onWaiting?: (problem: Problem) => void;
 }
 
 export interface FollowOptions {
@@ -53,6 +54,11 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
     w.finish({ lines: w.lines, ...e });
   };
 
+  const seen = (w: Watched, p: Problem) => {
+    if (w.seenProblem?.code !== p.code) w.handlers.onWaiting?.(p);
+    w.seenProblem = p;
+  };
+
   const startStream = (w: Watched, pod: string) => {
     w.pod = pod;
     w.stream = kubectl
@@ -84,9 +90,8 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
         const reason: string | undefined = state.waiting?.reason;
         const p = reason ? waitingProblem(reason, state.waiting?.message, w.ctx) : undefined;
         if (p && FATAL_WAITING.has(reason!)) { end(w, { problem: p, interrupted: false }); continue; }
-        if (p) w.seenProblem = p;
+        if (p) seen(w, p);
         needEvents ||= Date.now() - w.since > 3 * pollMs;
-        w.handlers.onPending?.();
       } else if (!w.stream) {
         startStream(w, pod.metadata.name);
       } else if ((phase === "Succeeded" || phase === "Failed") && w.streamDone) {
@@ -119,7 +124,7 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
         if (!p) continue;
         // A Job that may not create its pod will never get one: say so now rather than at the timeout.
         if (p.code === "rbac-denied" || p.code === "image-pull" || p.code === "deadline") end(w, { problem: p, interrupted: false });
-        else w.seenProblem = p;
+        else seen(w, p);
         break;
       }
     }
