@@ -111,6 +111,23 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
     expect(existsSync(path.join(fx.dir, "out", CLUSTER))).toBe(false);
   });
 
+  it("Ctrl-C mid-profile with --via exec stops the profiler through exec", async () => {
+    fx = await startClusterFixture(tms, { template: false });
+    const args = ["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx.dir, "out"), "--via", "exec", "--cluster", CLUSTER, "-d", "20"];
+    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
+    await waitFor(() => tms.every((t) => new RegExp(`${t.pod}  cpu \\[`).test(stderr)), 60_000);
+    child.kill("SIGINT");
+    expect(await closed).toBe(130);
+    expect(stderr).not.toContain("could not confirm");
+    for (const t of tms) {
+      const status = await promisify(execFile)(path.join(asyncProfilerHome(), "bin/asprof"), ["status", String(t.pid)]);
+      expect(status.stdout).toMatch(/not active/);
+    }
+  });
+
   it("a corrupted or truncated result is reported and never written", async () => {
     // Wrappers around the real helper that damage what crosses the log: one chunk's data, or the end record.
     const bin = (name: string, filter: string) => {
