@@ -15,7 +15,8 @@
  *   // → a batch/v1 Job object, ready for `kubectl create -f -` or a Kubernetes client
  *
  * The Job's only container runs `kubectl exec … -- <helper> profile --emit-records <helperArgs…>` without a
- * shell: every value is its own argv element, and names are checked as DNS-1123 names first. The result
+ * shell: every value is its own argv element (with `$` doubled against the kubelet's `$(VAR)` expansion), and
+ * names are checked as DNS-1123 names first. The result
  * files come back as transport records in the Job's log. The exec right lives on the template's service
  * account, so the people who start Jobs need no exec right themselves.
  *
@@ -172,6 +173,14 @@ export function profilingJobName(runId: string, pod: string, action: HelperActio
   return `flink-${action}-${runId}-${hash}`;
 }
 
+/**
+ * The kubelet expands `$(VAR)` in a container's command and turns `$$` into `$`; doubling every `$`
+ * makes each value (a filter, an asprof option) reach the helper exactly as given.
+ */
+export function kubeletLiteral(value: string): string {
+  return value.replaceAll("$", () => "$$");
+}
+
 export function renderProfilingJob(template: ProfilingJobTemplate, options: RenderOptions): IJob {
   const t = checkTemplate(template);
   const namespace = requireDnsLabel("namespace", options.namespace);
@@ -190,7 +199,7 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
   const action = options.action ?? "profile";
   if (!["profile", "stop", "status"].includes(action)) throw new Error(`action must be profile, stop or status; got ${String(action)}`);
   const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
-    t.helperPath, action, ...(action === "profile" ? ["--emit-records"] : []), ...options.helperArgs];
+    t.helperPath, action, ...(action === "profile" ? ["--emit-records"] : []), ...options.helperArgs].map(kubeletLiteral);
 
   return {
     apiVersion: "batch/v1",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../scripts/lib/profile-options.ts";
 import { clusterOf, pickContainer, podInfo, selectTaskManagers, type PodInfo } from "../scripts/lib/cluster/select.ts";
-import { kubeletLiteral, newRunId, profilePath } from "../scripts/lib/cluster/naming.ts";
+import { newRunId, profilePath } from "../scripts/lib/cluster/naming.ts";
 
 const pod = (name: string, labels: Record<string, string>, extra: Partial<PodInfo> = {}): PodInfo => ({
   name, labels, phase: "Running", deleting: false, containers: [{ name: "flink-main-container", image: "flink:2.3.0" }], ...extra,
@@ -72,7 +72,6 @@ describe("run names", () => {
   it("makes sortable DNS-label run ids and one folder per run", () => {
     expect(newRunId(new Date(Date.UTC(2026, 10, 24, 6, 5, 9)), "3FA9")).toBe("20261124-060509-3fa9");
     expect(newRunId()).toMatch(/^\d{8}-\d{6}-[0-9a-f]{4}$/);
-    expect(kubeletLiteral("$(HOME) $$ a$")).toBe("$$(HOME) $$$$ a$$");
     expect(profilePath("profiles", "orders", "r1", "orders-taskmanager-0", "html")).toBe("profiles/orders/r1/orders-taskmanager-0.html");
   });
 });

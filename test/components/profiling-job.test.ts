@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { IToleration } from "kubernetes-models/v1";
 import {
-  defaultJobTemplate, parseTemplate, renderProfilingJob, serializeTemplate, podLabelValue, MANAGED_BY, RUN_ID_LABEL,
+  defaultJobTemplate, kubeletLiteral, parseTemplate, renderProfilingJob, serializeTemplate, podLabelValue, MANAGED_BY, RUN_ID_LABEL,
   TARGET_POD_LABEL, TARGET_POD_ANNOTATION, type ProfilingJobTemplate,
 } from "../../components/profiling-job.ts";
 import { isDnsLabel } from "../../components/validation.ts";
@@ -21,9 +21,10 @@ describe("renderProfilingJob", () => {
     const container = job.spec!.template.spec!.containers[0];
     expect(container.command).toEqual([
       "kubectl", "exec", "--namespace", "flink", "demo-taskmanager-0", "--container", "taskmanager", "--",
-      "flink-profiler", "profile", "--emit-records", ...hostile,
+      "flink-profiler", "profile", "--emit-records", "--event", "cpu", "$$(id)", "a b;c", "`reboot`", "-- --pid 1",
     ]);
     expect(container.args).toBeUndefined();
+    expect(kubeletLiteral("$(HOME) $$ a$")).toBe("$$(HOME) $$$$ a$$");
     expect(container.command!.some((a) => a === "sh" || a === "bash" || a === "-c")).toBe(false);
   });
 

@@ -14,7 +14,7 @@ import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
 import { ClusterError } from "./kubectl-errors.ts";
-import { kubeletLiteral, newRunId } from "./naming.ts";
+import { newRunId } from "./naming.ts";
 import { finishTarget, formatsToAsk, progressTracker, type Destination } from "./outcome.ts";
 import { runPool } from "./pool.ts";
 import type { TaskManagerTarget } from "./select.ts";
@@ -56,7 +56,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings));
   const deadline = cmd.settings.duration + 300;
   const targets = selection.targets;
-  const render = (t: TaskManagerTarget) => renderProfilingJob(template!, { namespace, pod: t.pod, container: t.container, runId, helperArgs: args.map(kubeletLiteral), activeDeadlineSeconds: deadline });
+  const render = (t: TaskManagerTarget) => renderProfilingJob(template!, { namespace, pod: t.pod, container: t.container, runId, helperArgs: args, activeDeadlineSeconds: deadline });
 
   if (cmd.dryRun) {
     const text = template

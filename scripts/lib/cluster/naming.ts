@@ -24,11 +24,3 @@ export function profileFileName(pod: string, format: ProfileFormat | string): st
 export function profilePath(outputDir: string, cluster: string, runId: string, pod: string, format: string): string {
   return path.join(outputDir, cluster, runId, profileFileName(pod, format));
 }
-
-/**
- * The kubelet expands `$(VAR)` in a container's command and turns `$$` into `$`; doubling every `$`
- * makes a user value (a filter, an asprof option) reach the helper exactly as typed.
- */
-export function kubeletLiteral(value: string): string {
-  return value.replaceAll("$", () => "$$");
-}
