@@ -82,3 +82,9 @@ export function topFrames(profile: CollapsedProfile, limit = 10): TopFrame[] {
     .slice(0, limit)
     .map((f) => ({ frame: f.frame, self: pct(f.selfCount), total: pct(f.totalCount) }));
 }
+
+/** What a report shows of a collapsed profile: the hottest running frames and the share of waiting threads. */
+export function summarizeCollapsed(text: string, limit = 10): { top: TopFrame[]; waiting: number } {
+  const profile = parseCollapsed(text);
+  return { top: topFrames(profile, limit), waiting: waitingShare(profile) };
+}

@@ -2,7 +2,7 @@
 // all targets in parallel, and turns what the helper reports into a TargetReport per JVM.
 import { mkdir, readFile, rm } from "node:fs/promises";
 import path from "node:path";
-import { parseCollapsed, topFrames, waitingShare } from "./collapsed.ts";
+import { summarizeCollapsed } from "./collapsed.ts";
 import { asyncProfilerHome, helperPath } from "./helper-events.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { UsageError, helperArgs, type ProfileFormat } from "./profile-options.ts";
@@ -112,9 +112,7 @@ async function profileOne(
   );
 
   if (collapsedFile) {
-    const profile = parseCollapsed(await readFile(collapsedFile, "utf8"));
-    report.top = topFrames(profile);
-    report.waiting = waitingShare(profile);
+    Object.assign(report, summarizeCollapsed(await readFile(collapsedFile, "utf8")));
     if (!wantsCollapsed) await rm(collapsedFile, { force: true });
   }
   if (run.exitCode === 0) {

@@ -83,7 +83,7 @@ Output:
   -o, --output DIR       where the files go                               (default ./profiles)
       --json             print one JSON document instead of the report:
                          {"targets":[{"target","pid","status","event","files":[...],
-                                      "top":[{"frame","self","total"}],"error"?}]}
+                                      "top":[{"frame","self","total"}],"waiting","error"?}]}
   -h, --help             this text
 
 Ctrl-C stops the profiler in every target and keeps no half-written file.

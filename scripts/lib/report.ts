@@ -13,7 +13,7 @@ export interface TargetReport {
   files: string[];
   top: TopFrame[];
   /** % of samples in waiting threads (parked, sleeping, polling), left out of `top`. */
-  waiting?: number;
+  waiting: number;
   notices: string[];
   error?: { message: string; hint?: string };
 }
@@ -28,7 +28,7 @@ export function toJsonDocument(targets: readonly TargetReport[]): string {
       event: t.event,
       files: t.files,
       top: t.top,
-      waiting: t.waiting ?? 0,
+      waiting: t.waiting,
       ...(t.notices.length > 0 ? { notices: t.notices } : {}),
       ...(t.error ? { error: t.error.hint ? `${t.error.message} (${t.error.hint})` : t.error.message } : {}),
     })),
@@ -47,7 +47,7 @@ export function renderReport(targets: readonly TargetReport[], topLimit = 10): s
       if (t.error.hint) out.push(`  hint:  ${t.error.hint}`);
     }
     for (const f of t.files) out.push(`  wrote ${f}`);
-    if ((t.waiting ?? 0) >= 5) out.push(`  ${(t.waiting ?? 0).toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
+    if (t.waiting >= 5) out.push(`  ${t.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
     if (t.top.length > 0) {
       out.push("    self%  total%  frame");
       for (const f of t.top.slice(0, topLimit)) {

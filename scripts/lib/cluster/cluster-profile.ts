@@ -67,7 +67,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
 
   const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
   note(`run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`);
-  const interrupted = (t: TaskManagerTarget): TargetReport => ({ target: t.pod, status: "interrupted", event: cmd.settings.event, files: [], top: [], notices: [], error: { message: "interrupted before it started" } });
+  const interrupted = (t: TaskManagerTarget): TargetReport => ({ target: t.pod, status: "interrupted", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [], error: { message: "interrupted before it started" } });
 
   let reports: TargetReport[];
   const creationErrors: ClusterError[] = [];

@@ -3,7 +3,7 @@
 // Nothing is written unless the transfer was complete and every checksum matched.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseCollapsed, topFrames } from "../collapsed.ts";
+import { summarizeCollapsed } from "../collapsed.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import type { ProfileFormat, ProfileSettings } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
@@ -56,7 +56,7 @@ export interface Destination {
 }
 
 export async function finishTarget(run: Finished, settings: ProfileSettings, dest: Destination, ctx: ProblemContext): Promise<TargetReport> {
-  const report: TargetReport = { target: ctx.pod, status: "ok", event: settings.event, files: [], top: [], notices: [] };
+  const report: TargetReport = { target: ctx.pod, status: "ok", event: settings.event, files: [], top: [], waiting: 0, notices: [] };
   const events = run.lines.map(parseHelperLine).filter((e): e is HelperEvent => e !== undefined);
   let done = false;
   let helperError: Problem | undefined;
@@ -91,7 +91,7 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
   if (missing.length > 0) return fail("failed", { message: `the helper sent no ${missing.join(", ")} result`, hint: "see the Job's log for what the helper did" });
 
   for (const file of files.filter((f) => (wanted as string[]).includes(f.format))) {
-    if (file.format === "collapsed") report.top = topFrames(parseCollapsed(file.bytes.toString("utf8")));
+    if (file.format === "collapsed") Object.assign(report, summarizeCollapsed(file.bytes.toString("utf8")));
     if (file.format === "collapsed" && !settings.formats.includes("collapsed")) continue;
     const target = profilePath(dest.outputDir, dest.cluster, dest.runId, ctx.pod, file.format);
     await writeAtomically(target, file.bytes);
