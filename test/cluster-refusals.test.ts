@@ -148,7 +148,7 @@ describe("user values reach the helper as plain arguments", () => {
     const calls = readdirSync(fx.dir).filter((f) => f.startsWith("argv.")).map((f) => readFileSync(path.join(fx!.dir, f), "utf8").split("\0").slice(0, -1));
     const argv = calls.find((c) => c[0] === "profile");
     expect(argv).toEqual([
-      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed",
+      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed", "--progress-every", "1",
       "--include", evil, "--exclude", "$(HOME)", "--", "--title", evil,
     ]);
     expect(existsSync(`/tmp/pwned-${process.pid}`)).toBe(false);

@@ -35,7 +35,7 @@ describe("profile.mjs command line", () => {
     expect(cmd.settings).toMatchObject({ duration: 15, event: "wall", interval: "5ms", threads: true, formats: ["html", "collapsed"] });
     expect(cmd.settings.extraArgs).toEqual(["--cstack", "vm"]);
     expect(helperArgs(cmd.settings)).toEqual([
-      "--duration", "15", "--event", "wall", "--format", "html,collapsed", "--interval", "5ms", "--threads",
+      "--duration", "15", "--event", "wall", "--format", "html,collapsed", "--progress-every", "1", "--interval", "5ms", "--threads",
       "--include", "com/acme/*", "--exclude", "*Idle*", "--", "--cstack", "vm",
     ]);
   });
