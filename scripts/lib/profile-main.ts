@@ -1,13 +1,12 @@
 // Everything profile.mjs does, as a function tests can call: parse, profile, report, exit status.
 import { HELP, parseProfileCommand } from "./profile-cli.ts";
-import { UsageError } from "./profile-options.ts";
+import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
 import { renderReport, toJsonDocument } from "./report.ts";
 import { cleanup } from "./cluster/cleanup.ts";
 import { profileCluster } from "./cluster/cluster-profile.ts";
 import { doctor } from "./cluster/doctor.ts";
-import { ClusterError } from "./cluster/kubectl-errors.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -77,13 +76,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 function usageFailure(err: unknown): number {
-  if (err instanceof ClusterError) {
+  if (err instanceof HintedError) {
     process.stderr.write(`error: ${err.message}\nhint:  ${err.hint}\n`);
-    return EXIT.failed;
-  }
-  if (err instanceof UsageError) {
-    process.stderr.write(`error: ${err.message}\nhint:  ${err.hint}\n`);
-    return EXIT.usage;
+    return err instanceof UsageError ? EXIT.usage : EXIT.failed;
   }
   process.stderr.write(`error: ${(err as Error).message ?? String(err)}\n`);
   return EXIT.failed;

@@ -24,14 +24,18 @@ export interface ProfileSettings {
   extraArgs: string[];
 }
 
-export class UsageError extends Error {
+/** An error a person can act on: what went wrong, and what to do about it. */
+export class HintedError extends Error {
   readonly hint: string;
   constructor(message: string, hint: string) {
     super(message);
-    this.name = "UsageError";
+    this.name = new.target.name;
     this.hint = hint;
   }
 }
+
+/** Bad input: refused before anything starts (exit status 2). */
+export class UsageError extends HintedError {}
 
 export function parseDuration(value: string): number {
   const trimmed = value.trim();

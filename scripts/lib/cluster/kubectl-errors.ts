@@ -1,15 +1,9 @@
 // kubectl's error output as a message a person can act on. Pure.
+import { HintedError } from "../profile-options.ts";
 import type { KubeTarget } from "./cluster-cli.ts";
 
 /** A problem with the cluster or the user's access to it: nothing was created when it is thrown. */
-export class ClusterError extends Error {
-  readonly hint: string;
-  constructor(message: string, hint: string) {
-    super(message);
-    this.name = "ClusterError";
-    this.hint = hint;
-  }
-}
+export class ClusterError extends HintedError {}
 
 /** `what` says what we tried, e.g. "list pods in flink". */
 export function explainKubectlFailure(stderr: string, what: string, kube: KubeTarget): ClusterError {
