@@ -1,6 +1,7 @@
 // `npm run demo`: start the sample job on local Flink, run `profile.mjs --local` against its TaskManager,
 // stop Flink. profile.mjs runs as its own process so the demo shows the real command, output and exit status.
 import { spawn } from "node:child_process";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startLocalFlink, type LocalFlink } from "./local-flink.ts";
@@ -17,7 +18,7 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    say("starting Flink (a JobManager and a TaskManager) with the sample job; this takes about 20 s on two cores");
+    say("starting Flink (a JobManager and a TaskManager) with the sample job; this takes 10-30 s on two cores");
     const started = Date.now();
     flink = await startLocalFlink({ taskManagers: 1 });
     const tm = flink.taskManagers[0];
@@ -25,14 +26,20 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
     say(`Flink is up in ${((Date.now() - started) / 1000).toFixed(1)} s: REST ${flink.restUrl}, job ${flink.jobId}, TaskManager pid ${tm.pid}`);
     if (interrupted) return 130;
 
-    const args = ["--local", "--pid", String(tm.pid), "-d", String(duration), "--format", "html,collapsed", "-o", path.join("profiles", "demo")];
+    const outputDir = path.join("profiles", "demo");
+    const args = ["--local", "--pid", String(tm.pid), "-d", String(duration), "--format", "html,collapsed", "-o", outputDir];
     say(`running: zx scripts/profile.mjs ${args.join(" ")}`);
-    return await new Promise<number>((resolve, reject) => {
+    const profiledAt = Date.now();
+    const code = await new Promise<number>((resolve, reject) => {
       // Same process group: a Ctrl-C reaches profile.mjs too, which stops the profiler itself.
       const child = spawn(process.execPath, [path.join(scripts, "profile.mjs"), ...args], { stdio: "inherit" });
       child.on("error", reject);
-      child.on("close", (code, signal) => resolve(code ?? (signal ? 130 : 1)));
+      child.on("close", (exit, signal) => resolve(exit ?? (signal ? 130 : 1)));
     });
+    if (code === 0) {
+      for (const flame of await newFiles(outputDir, ".html", profiledAt)) say(`open the flame graph in a browser: ${flame}`);
+    }
+    return code;
   } catch (err) {
     say(`failed: ${(err as Error).message}`);
     return 1;
@@ -44,4 +51,13 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
+}
+
+async function newFiles(dir: string, ext: string, since: number): Promise<string[]> {
+  const found: string[] = [];
+  for (const name of await readdir(dir)) {
+    const file = path.resolve(dir, name);
+    if (name.endsWith(ext) && (await stat(file)).mtimeMs >= since) found.push(file);
+  }
+  return found;
 }
