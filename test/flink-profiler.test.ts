@@ -346,8 +346,8 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(asprofStatus(tm)).toBe("Profiler is not active");
   });
 
-  it("emits the result files as transport records after the results", async () => {
-    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records"]);
+  it("emits the result files as transport records after the results, kept only with --keep-files", async () => {
+    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--keep-files"]);
     expectOnlyEvents(run);
     expect(run.code, run.stderr).toBe(0);
     const { decodeRecords } = await import("../scripts/lib/transport.ts");
@@ -360,6 +360,15 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     ]);
     for (const f of files) expect(f.bytes.equals(readFileSync(byFormat[f.format]!))).toBe(true);
     expect(run.events.at(-1)?.type).toBe("done");
+
+    // Without --keep-files the records are the only copy: nothing piles up in the TaskManager.
+    const sent = await runHelper(["--pid", String(tm), "-d", "1", "-f", "html", "-o", outDir, "--name", "sent", "--emit-records"]);
+    expect(sent.code, sent.stderr).toBe(0);
+    const [html] = decodeRecords(sent.stdout).files;
+    const [result] = results(sent);
+    expect(html!.sha256).toBe(result!.sha256);
+    expect(existsSync(result!.path)).toBe(false);
+    expect(readdirSync(outDir).filter((f) => f.startsWith("sent") || f.startsWith(".sent"))).toEqual([]);
   });
 });
 
