@@ -271,6 +271,16 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(readdirSync(outDir).filter((f) => !f.startsWith("."))).toEqual([]);
   });
 
+  it("stops the profile and removes its files when its reader goes away (a dropped kubectl exec)", async () => {
+    const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "collapsed", "-o", outDir, "--emit-records", "--progress-every", "1"]);
+    await waitFor("a progress line", () => running.events.find((e) => e.type === "progress"), 30_000);
+    running.child.stdout!.destroy();
+    const run = await running.done;
+    expect(run.code).not.toBe(0);
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+    expect(readdirSync(outDir)).toEqual([]);
+  });
+
   it("status and stop report an idle JVM as idle", async () => {
     const status = await runHelper(["status"], { inNamespaceOf: tm });
     expect(status.events).toEqual([{ type: "status", pid: 1, role: "taskmanager", active: false, seconds: null }]);
