@@ -8,7 +8,8 @@ import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
-import { CLUSTER, NAMESPACE, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
+import { profilerRules, runnerRules } from "../components/rbac.ts";
+import { CLUSTER, NAMESPACE, grantOnly, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
 let tms: FakeTaskManager[];
@@ -47,6 +48,24 @@ describe("profile.mjs against a cluster", () => {
       expect(t.top.map((f: { frame: string }) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
     }
     expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
+
+describe("with exactly the rights ProfilingAccess grants", () => {
+  it("a profile, doctor and cleanup succeed, and nothing is left", async () => {
+    fx = await startClusterFixture(tms);
+    grantOnly(fx.k8s, "alice", profilerRules());
+    grantOnly(fx.k8s, `system:serviceaccount:${NAMESPACE}:flink-profiler`, runnerRules(tms.map((t) => t.pod)));
+    const r = await runProfileCli([...base(), "-d", "2", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).not.toMatch(/could not|forbidden/i);
+    expect(JSON.parse(r.stdout).targets.map((t: { status: string }) => t.status)).toEqual(["ok", "ok", "ok"]);
+    expect(leftovers(fx.k8s)).toEqual([]);
+
+    const doctor = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
+    expect(doctor.stdout).not.toMatch(/^fail/m);
+    const cleanup = await runProfileCli(["cleanup", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE]);
+    expect(cleanup.code, cleanup.stderr).toBe(0);
   });
 });
 

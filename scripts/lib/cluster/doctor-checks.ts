@@ -14,24 +14,40 @@ export function checkLine(c: Check): string {
   return c.fix && c.verdict !== "ok" ? `${head}\n       fix: ${c.fix}` : head;
 }
 
-/** [verb, resource, why] the person running profile.mjs needs, per way of running. */
-export function callerRights(via: "job" | "exec"): [string, string, string][] {
-  const common: [string, string, string][] = [["list", "pods", "find the TaskManagers"]];
-  if (via === "exec") return [...common, ["create", "pods/exec", "run the helper with --via exec"]];
+/** One RBAC question for `kubectl auth can-i`. Named objects matter: Roles limit some rules to names. */
+export interface Right {
+  verb: string;
+  resource: string;
+  subresource?: string;
+  name?: string;
+  why: string;
+}
+
+export function describeRight(r: Right): string {
+  const what = r.subresource ? `${r.resource}/${r.subresource}` : r.resource;
+  return r.name ? `${what} of ${r.name}` : what;
+}
+
+/** What the person running profile.mjs needs, per way of running. */
+export function callerRights(via: "job" | "exec", templateConfigMap: string): Right[] {
+  const common: Right[] = [{ verb: "list", resource: "pods", why: "find the TaskManagers" }];
+  if (via === "exec") return [...common, { verb: "create", resource: "pods", subresource: "exec", why: "run the helper with --via exec" }];
   return [
     ...common,
-    ["get", "configmaps", "read the Job template"],
-    ["create", "jobs.batch", "start the profiling Jobs"],
-    ["get", "pods/log", "read the results from the Jobs' logs"],
-    ["delete", "jobs.batch", "remove the Jobs afterwards"],
+    { verb: "get", resource: "configmaps", name: templateConfigMap, why: "read the Job template" },
+    { verb: "create", resource: "jobs.batch", why: "start the profiling Jobs" },
+    { verb: "get", resource: "pods", subresource: "log", why: "read the results from the Jobs' logs" },
+    { verb: "delete", resource: "jobs.batch", why: "remove the Jobs afterwards" },
   ];
 }
 
-/** What the Job's service account needs: exec into the TaskManager, and find it. */
-export const SERVICE_ACCOUNT_RIGHTS: [string, string, string][] = [
-  ["create", "pods/exec", "run the helper inside the TaskManager"],
-  ["get", "pods", "find the TaskManager pod"],
-];
+/** What the Job's service account needs in one TaskManager pod: find it, and exec into it. */
+export function serviceAccountRights(pod: string): Right[] {
+  return [
+    { verb: "create", resource: "pods", subresource: "exec", name: pod, why: "run the helper inside the TaskManager" },
+    { verb: "get", resource: "pods", name: pod, why: "find the TaskManager pod" },
+  ];
+}
 
 /** `flink:2.3.0-scala_2.12-java17` → `2.3.0`; undefined when the tag does not say. */
 export function flinkVersionFromImage(image: string): string | undefined {

@@ -1,11 +1,11 @@
 // `profile.mjs doctor`: checks, one line each with how to fix, everything a run needs: the caller's and
 // the Job's RBAC (kubectl auth can-i), the template, the TaskManagers, the helper and async-profiler in
 // the image and perf events (a one-second profile in one TaskManager), the Flink version.
-import { renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import type { DoctorCommand, TaskManagerChoice } from "./cluster-cli.ts";
 import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
-import { callerRights, checkLine, flinkVersionCheck, SERVICE_ACCOUNT_RIGHTS, type Check } from "./doctor-checks.ts";
+import { callerRights, checkLine, describeRight, flinkVersionCheck, serviceAccountRights, type Check, type Right } from "./doctor-checks.ts";
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
@@ -28,15 +28,13 @@ export async function doctor(cmd: DoctorCommand, write: (line: string) => void):
   await requireNamespace(kubectl, namespace);
   report({ verdict: "ok", what: `namespace ${namespace} reachable` });
 
-  for (const [verb, resource, why] of callerRights(cmd.via)) report(await canI(kubectl, namespace, verb, resource, why, undefined));
+  for (const right of callerRights(cmd.via, TEMPLATE_CONFIGMAP_NAME)) report(await canI(kubectl, namespace, right));
 
   let template: ProfilingJobTemplate | undefined;
   if (cmd.via === "job") {
     try {
       template = await readTemplate(kubectl, namespace);
       report({ verdict: "ok", what: `profiling Job template present (service account ${template.serviceAccountName}, image ${template.runnerImage})` });
-      const sa = `system:serviceaccount:${namespace}:${template.serviceAccountName}`;
-      for (const [verb, resource, why] of SERVICE_ACCOUNT_RIGHTS) report(await canI(kubectl, namespace, verb, resource, why, sa));
     } catch (err) {
       if (!(err instanceof ClusterError)) throw err;
       report({ verdict: "fail", what: err.message, fix: err.hint });
@@ -57,24 +55,31 @@ export async function doctor(cmd: DoctorCommand, write: (line: string) => void):
     report({ verdict: "fail", what: (err as Error).message, fix: (err as { hint?: string }).hint });
     return false;
   }
+  if (template) {
+    // Asked about a real TaskManager pod: the runner Role is limited to the TaskManagers' names where they are known.
+    const sa = `system:serviceaccount:${namespace}:${template.serviceAccountName}`;
+    for (const right of serviceAccountRights(target.pod)) report(await canI(kubectl, namespace, right, sa));
+  }
   report(flinkVersionCheck(target.image));
   if (cmd.via === "job" && !template) return false;
   for (const c of await probeImage(kubectl, namespace, target, template)) report(c);
   return !failed;
 }
 
-async function canI(kubectl: Kubectl, namespace: string, verb: string, resource: string, why: string, as?: string): Promise<Check> {
+async function canI(kubectl: Kubectl, namespace: string, right: Right, as?: string): Promise<Check> {
   const who = as ?? "you";
+  const { verb, why } = right;
+  const what = describeRight(right);
   // `can-i create pods/exec` would ask about a pod named "exec": a subresource has its own flag.
-  const [kind, sub] = resource.split("/");
-  const args = ["auth", "can-i", verb, kind!, ...(sub ? [`--subresource=${sub}`] : []), `--namespace=${namespace}`, ...(as ? [`--as=${as}`] : [])];
+  const object = right.name ? `${right.resource}/${right.name}` : right.resource;
+  const args = ["auth", "can-i", verb, object, ...(right.subresource ? [`--subresource=${right.subresource}`] : []), `--namespace=${namespace}`, ...(as ? [`--as=${as}`] : [])];
   const r = await kubectl.run(args);
   const answer = r.stdout.trim();
-  if (answer === "yes") return { verdict: "ok", what: `${who} may ${verb} ${resource} (${why})` };
+  if (answer === "yes") return { verdict: "ok", what: `${who} may ${verb} ${what} (${why})` };
   if (answer === "no") {
-    return { verdict: "fail", what: `${who} may not ${verb} ${resource} (needed to ${why})`, fix: as ? "apply the ProfilingAccess component (its Role and RoleBinding) in this namespace" : "ask an admin to bind you the profiling user Role from the ProfilingAccess component" };
+    return { verdict: "fail", what: `${who} may not ${verb} ${what} (needed to ${why})`, fix: as ? "apply the ProfilingAccess component (its Role and RoleBinding) in this namespace" : "ask an admin to bind you the profiling user Role from the ProfilingAccess component" };
   }
-  return { verdict: "notice", what: `could not check whether ${who} may ${verb} ${resource}: ${r.stderr.trim().split("\n")[0] ?? "no answer"}`, fix: as ? "checking a service account needs the impersonate right; an admin can run doctor" : "run kubectl auth can-i yourself" };
+  return { verdict: "notice", what: `could not check whether ${who} may ${verb} ${what}: ${r.stderr.trim().split("\n")[0] ?? "no answer"}`, fix: as ? "checking a service account needs the impersonate right; an admin can run doctor" : "run kubectl auth can-i yourself" };
 }
 
 /** A one-second profile in one TaskManager proves the helper, async-profiler and attach work, and shows perf events. */
