@@ -99,7 +99,7 @@ describe("the other ways in", () => {
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const line of [
       "ok     you may create jobs.batch (start the profiling Jobs)",
-      "ok     system:serviceaccount:flink:flink-profiler may create pods/exec (run the helper inside the TaskManager)",
+      "ok     system:serviceaccount:flink:flink-profiler may create pods/exec of orders-taskmanager-0 (run the helper inside the TaskManager)",
       "ok     profiling Job template present",
       "ok     3 TaskManager(s) found: orders-taskmanager-0, orders-taskmanager-1, orders-taskmanager-2",
       "ok     Flink 2.3.0 (image flink:2.3.0-java17)",

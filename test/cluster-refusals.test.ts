@@ -108,7 +108,7 @@ describe("doctor", () => {
     const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fail   you may not delete jobs.batch (needed to remove the Jobs afterwards)\n       fix: ask an admin");
-    expect(r.stdout).toContain("fail   system:serviceaccount:flink:flink-profiler may not create pods/exec (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
+    expect(r.stdout).toContain("fail   system:serviceaccount:flink:flink-profiler may not create pods/exec of orders-taskmanager-0 (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
     expect(r.stdout).toMatch(/fail   RBAC denied the profiling Job: .*pods\/exec/);
     expect(r.stdout).toContain("ok     Flink 2.3.0");
   });
