@@ -48,6 +48,16 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
     expect(creations()).toEqual([]);
   });
 
+  it("when the output directory cannot be written, before any Job exists", async () => {
+    fx = await startClusterFixture(tms);
+    const notADir = path.join(fx.dir, "a-file");
+    writeFileSync(notADir, "x");
+    const r = await runProfileCli(["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", notADir, "-d", "1", "--cluster", CLUSTER]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/error: cannot write profiles to .*a-file.*\nhint: .*-o DIR/);
+    expect(creations()).toEqual([]);
+  });
+
   it("when the TaskManager image has no helper", async () => {
     fx = await startClusterFixture(tms.map((t) => ({ ...t, env: { PATH: "/usr/bin:/bin" } })));
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);

@@ -4,7 +4,7 @@
 // it then sees that TaskManager alone, whatever other JVMs run on this shared machine.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -304,6 +304,11 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     ["include with a comma (an agent option in disguise)", ["-I", `*,file=${PWNED}`]],
     ["extra argument the helper controls", ["--", "-f", PWNED]],
     ["extra bare argument", ["--", "--title", "x", "12345"]],
+    ["an extra action word (asprof obeys the last one)", ["--", "--total", "inspectheap"]],
+    ["a heap dump in disguise", ["--", "--total", "dumpheap", "--total", "1"]],
+    ["an extra option that loads code into the JVM", ["--", "--libpath", PWNED]],
+    ["an extra option that turns the stacks around", ["--", "--reverse"]],
+    ["an extra option without its value", ["--", "--title"]],
     ["unknown option", ["--bogus", "1"]],
     ["missing value", ["-d"]],
   ];
@@ -354,6 +359,33 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(share(collapsed, HOT)).toBe(1);
     expect(existsSync(PWNED)).toBe(false);
     expect(asprofStatus(tm)).toBe("Profiler is not active");
+  });
+
+  it("an unexpected failure after the profile (here gzip failing, as on a full volume) reports it and leaves nothing", async () => {
+    const bin = join(outDir, "..", `broken-gzip-${process.pid}`);
+    mkdirSync(bin, { recursive: true });
+    writeFileSync(join(bin, "gzip"), "#!/bin/sh\necho 'gzip: write error: No space left on device' >&2\nexit 1\n", { mode: 0o755 });
+    try {
+      const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "html", "-o", outDir, "--emit-records"], {
+        env: { PATH: `${bin}:${process.env.PATH}` },
+      });
+      expect(run.code).toBe(5);
+      expect(errorOf(run).code).toBe("profiler-failed");
+      expect(asprofStatus(tm)).toBe("Profiler is not active");
+      expect(readdirSync(outDir)).toEqual([]);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
+  it("passes allowed asprof options through to every format of the run", async () => {
+    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--", "--title", "orders; $(id)", "-s"]);
+    expect(run.code, run.stderr).toBe(0);
+    const files = checkedFiles(run);
+    // The html is made by `dump` after a collapsed session: the options must reach it too.
+    expect(readFileSync(files.html!, "utf8")).toContain("orders; $(id)");
+    // -s: simple class names, in the session's own format.
+    expect(readFileSync(files.collapsed!, "utf8")).toMatch(/(^|;)OrderJsonEncoder\.encode/m);
   });
 
   it("emits the result files as transport records after the results, kept only with --keep-files", async () => {

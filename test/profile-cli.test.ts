@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
-import { UsageError, helperArgs } from "../scripts/lib/profile-options.ts";
+import { readFileSync } from "node:fs";
+import { PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE, UsageError, helperArgs } from "../scripts/lib/profile-options.ts";
+import { helperPath } from "../scripts/lib/helper-events.ts";
 
 const usage = (argv: string[]) => {
   try {
@@ -109,5 +111,27 @@ describe("profile.mjs command line", () => {
 
   it("asks for help", () => {
     expect(parseProfileCommand(["--help"])).toEqual({ kind: "help" });
+  });
+});
+
+describe("asprof options after --", () => {
+  it("are the same allow-list as the helper's, so a run the helper would refuse never starts", () => {
+    const helper = readFileSync(helperPath(), "utf8");
+    const body = /passthrough_option\(\) \{\n  case \$1 in\n([\s\S]*?)\n    \*\) return 1 ;;/.exec(helper)?.[1];
+    expect(body).toBeDefined();
+    const [flags, withValue] = body!.split(/\) REPLY=[01] ;;/).map((part) => part.replace(/\\\n/g, " ").split("|").map((o) => o.trim()).filter(Boolean));
+    expect(new Set(flags)).toEqual(new Set(PASSTHROUGH_FLAGS));
+    expect(new Set(withValue)).toEqual(new Set(PASSTHROUGH_WITH_VALUE));
+  });
+
+  it.each([
+    [["--", "--total", "inspectheap"], /may not pass through/],
+    [["--", "--libpath", "/x"], /may not pass through/],
+    [["--", "-f", "/tmp/x"], /may not pass through/],
+    [["--", "--title"], /needs a value/],
+    [["--", "--title", "a,file=/tmp/x"], /comma/],
+    [["-I", "a,b"], /comma/],
+  ])("refuses %j before anything starts", (args, message) => {
+    expect(usage(["--local", ...(args as string[])]).message).toMatch(message);
   });
 });

@@ -5,7 +5,7 @@ import path from "node:path";
 import { summarizeCollapsed } from "./collapsed.ts";
 import { asyncProfilerHome, helperPath } from "./helper-events.ts";
 import type { LocalCommand } from "./profile-cli.ts";
-import { UsageError, helperArgs, type ProfileFormat } from "./profile-options.ts";
+import { UsageError, formatsToAsk, helperArgs } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
 import type { TargetReport } from "./report.ts";
 import { runHelper } from "./run-helper.ts";
@@ -75,7 +75,7 @@ async function profileOne(
 ): Promise<TargetReport> {
   // Top frames come from the collapsed output; record it even when only html was asked for, then drop it.
   const wantsCollapsed = cmd.settings.formats.includes("collapsed");
-  const formats: ProfileFormat[] = wantsCollapsed ? cmd.settings.formats : [...cmd.settings.formats, "collapsed"];
+  const formats = formatsToAsk(cmd.settings);
   const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [] };
   const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
   opts.onProgress?.({ ...progress });
@@ -111,8 +111,13 @@ async function profileOne(
     },
   );
 
-  if (collapsedFile) {
-    Object.assign(report, summarizeCollapsed(await readFile(collapsedFile, "utf8")));
+  // Only a finished run has files to read; an interrupted one has removed them already.
+  if (collapsedFile && run.exitCode === 0) {
+    try {
+      Object.assign(report, summarizeCollapsed(await readFile(collapsedFile, "utf8")));
+    } catch (err) {
+      report.notices.push(`could not read the collapsed profile for the top frames: ${(err as Error).message}`);
+    }
     if (!wantsCollapsed) await rm(collapsedFile, { force: true });
   }
   if (run.exitCode === 0) {

@@ -3,6 +3,8 @@ import { parseArgs } from "node:util";
 import {
   UsageError,
   parseDuration,
+  parseExtraArgs,
+  parsePattern,
   parseEvent,
   parseFormats,
   parseInterval,
@@ -197,8 +199,8 @@ function parseSettings(values: SettingValues, extraArgs: string[]): ProfileSetti
     formats: values.format === undefined ? ["html"] : parseFormats(values.format),
     interval: values.interval === undefined ? undefined : parseInterval(values.interval),
     threads: values.threads ?? false,
-    include: values.include ?? [],
-    exclude: values.exclude ?? [],
-    extraArgs,
+    include: (values.include ?? []).map(parsePattern),
+    exclude: (values.exclude ?? []).map(parsePattern),
+    extraArgs: parseExtraArgs(extraArgs),
   };
 }

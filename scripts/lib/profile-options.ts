@@ -86,6 +86,49 @@ export function parsePid(value: string): number {
   return Number(value);
 }
 
+// asprof packs its options into one comma-separated string for the agent in the JVM: a comma in a value
+// could add agent options of its own (file=...). The helper refuses them too; refusing here means no
+// Job is created for a run that cannot start.
+function agentSafe(what: string, value: string): string {
+  if (value === "" || value.includes(",") || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError(`${what} "${value}" is empty or contains a comma or a control character`, "async-profiler cannot take such a value; use a pattern without commas");
+  }
+  return value;
+}
+
+export function parsePattern(value: string): string {
+  return agentSafe("pattern", value);
+}
+
+/**
+ * The asprof options that may pass through after `--` (the same lists as the helper's passthrough_option,
+ * which a test keeps in step): they shape sampling or drawing, nothing else.
+ */
+export const PASSTHROUGH_FLAGS = ["-s", "--simple", "-n", "--norm", "-g", "--sig", "-a", "--ann", "-l", "--lib", "--dot", "--total", "--all-user", "--sched", "--tlab", "--live", "--nofree", "--nobatch", "--ttsp", "--nostop"] as const;
+export const PASSTHROUGH_WITH_VALUE = ["-j", "-L", "-F", "--title", "--minwidth", "--alloc", "--nativemem", "--lock", "--nativelock", "--wall", "--cstack", "--signal", "--clock", "--begin", "--end", "--memlimit", "--jfropts", "--trace", "--proc", "--target-cpu"] as const;
+
+export function parseExtraArgs(args: readonly string[]): string[] {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if ((PASSTHROUGH_WITH_VALUE as readonly string[]).includes(arg)) {
+      const value = args[++i];
+      if (value === undefined) throw new UsageError(`async-profiler option ${arg} needs a value`, `e.g. -- ${arg} VALUE`);
+      agentSafe(`the value of ${arg}`, value);
+    } else if (!(PASSTHROUGH_FLAGS as readonly string[]).includes(arg)) {
+      throw new UsageError(
+        `async-profiler option "${arg}" may not pass through`,
+        "only options that shape sampling or drawing pass (e.g. -- --alloc 1m, --cstack vm, --title T); event, duration, interval, filters and threads have options of their own",
+      );
+    }
+  }
+  return [...args];
+}
+
+/** The top frames are read from the collapsed output: it is recorded even when only other formats were asked for. */
+export function formatsToAsk(settings: ProfileSettings): ProfileFormat[] {
+  return settings.formats.includes("collapsed") ? settings.formats : [...settings.formats, "collapsed"];
+}
+
 /** The helper's arguments for these settings: one array element per value, never a command string. */
 export function helperArgs(settings: ProfileSettings, formats: readonly ProfileFormat[] = settings.formats): string[] {
   // Progress every second keeps the countdown a person watches moving; it is one short line per second.

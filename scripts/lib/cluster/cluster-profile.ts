@@ -1,10 +1,12 @@
 // `profile.mjs -n NS --cluster NAME`: one profiling Job (or one exec) per TaskManager, all at once up
 // to --concurrency, results decoded and verified, files under <output>/<cluster>/<run>/, and nothing
 // left behind: on Ctrl-C or failure the profiler is stopped everywhere and the run's Jobs deleted.
+import { constants } from "node:fs";
+import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import { parseHelperLine } from "../helper-events.ts";
-import { helperArgs } from "../profile-options.ts";
+import { UsageError, formatsToAsk, helperArgs } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import type { ClusterCommand } from "./cluster-cli.ts";
@@ -15,7 +17,7 @@ import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
 import { ClusterError } from "./kubectl-errors.ts";
 import { newRunId } from "./naming.ts";
-import { finishTarget, formatsToAsk, progressTracker, type Destination } from "./outcome.ts";
+import { finishTarget, progressTracker, type Destination } from "./outcome.ts";
 import { runPool } from "./pool.ts";
 import type { TaskManagerTarget } from "./select.ts";
 import { deleteRun, stopViaExec, stopViaJobs } from "./stop.ts";
@@ -54,7 +56,8 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   const runId = opts.runId ?? newRunId();
   const cluster = cmd.choice.by === "cluster" ? cmd.choice.cluster : (selection.targets[0]?.cluster ?? namespace);
   const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings));
-  const deadline = cmd.settings.duration + 300;
+  // Room to be scheduled and to pull the image (--start-timeout), to profile, and to send the result.
+  const deadline = Math.max(template?.activeDeadlineSeconds ?? 0, cmd.startTimeout + cmd.settings.duration + 120);
   const targets = selection.targets;
   const render = (t: TaskManagerTarget) => renderProfilingJob(template!, { namespace, pod: t.pod, container: t.container, runId, helperArgs: args, activeDeadlineSeconds: deadline });
 
@@ -66,6 +69,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   }
 
   const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
+  await requireWritable(dest.outputDir);
   note(`run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`);
   const interrupted = (t: TaskManagerTarget): TargetReport => ({ target: t.pod, status: "interrupted", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [], error: { message: "interrupted before it started" } });
 
@@ -75,45 +79,52 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   // interrupt, any output at all counts (the helper may be starting); after a failure, a started profile.
   const reached = new Set<string>();
   const started = new Set<string>();
-  if (template) {
-    const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
-    const creator = createJobCreator(kubectl, namespace);
-    reports = await runPool(targets, cmd.concurrency, async (t) => {
-      const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage };
-      const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
-      const job = render(t);
-      try {
-        await creator.create(job);
-      } catch (err) {
-        if (!(err instanceof ClusterError)) throw err;
-        creationErrors.push(err);
-        tracker.set("failed");
-        return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
-      }
-      const end = await follower.watch(job.metadata!.name!, ctx, {
-        onLine: (line) => {
-          reached.add(t.pod);
-          const e = parseHelperLine(line);
-          if (e?.type === "started") started.add(t.pod);
-          if (e) tracker.onEvent(e);
-        },
-        onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
-      });
-      const report = await finishTarget({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, cmd.settings, dest, ctx);
-      tracker.set(report.status === "ok" ? "done" : report.status);
-      return report;
-    }, interrupted, opts.signal);
-  } else {
-    reports = await runPool(targets, cmd.concurrency, async (t) => {
-      const ctx = { pod: t.pod, namespace };
-      const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
-      reached.add(t.pod);
-      started.add(t.pod);
-      const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
-      const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
-      tracker.set(report.status === "ok" ? "done" : report.status);
-      return report;
-    }, interrupted, opts.signal);
+  try {
+    if (template) {
+      const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
+      const creator = createJobCreator(kubectl, namespace);
+      reports = await runPool(targets, cmd.concurrency, async (t) => {
+        const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage };
+        const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+        const job = render(t);
+        try {
+          await creator.create(job);
+        } catch (err) {
+          if (!(err instanceof ClusterError)) throw err;
+          creationErrors.push(err);
+          tracker.set("failed");
+          return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
+        }
+        const end = await follower.watch(job.metadata!.name!, ctx, {
+          onLine: (line) => {
+            reached.add(t.pod);
+            const e = parseHelperLine(line);
+            if (e?.type === "started") started.add(t.pod);
+            if (e) tracker.onEvent(e);
+          },
+          onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
+        });
+        const report = await finishTarget({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, cmd.settings, dest, ctx);
+        tracker.set(report.status === "ok" ? "done" : report.status);
+        return report;
+      }, interrupted, opts.signal);
+    } else {
+      reports = await runPool(targets, cmd.concurrency, async (t) => {
+        const ctx = { pod: t.pod, namespace };
+        const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+        reached.add(t.pod);
+        started.add(t.pod);
+        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
+        const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
+        tracker.set(report.status === "ok" ? "done" : report.status);
+        return report;
+      }, interrupted, opts.signal);
+    }
+  } catch (err) {
+    // Anything unexpected (a full disk under -o, say): still stop what may run and delete the run's Jobs.
+    const failed = targets.map((t) => ({ ...interrupted(t), status: "failed" as const, error: { message: (err as Error).message } }));
+    await cleanUp(kubectl, namespace, runId, template, cmd, failed, targets.filter((t) => reached.has(t.pod)), note, true);
+    throw err;
   }
 
   if (creationErrors.length === targets.length && creationErrors[0]) throw creationErrors[0];
@@ -142,5 +153,15 @@ async function cleanUp(
     await deleteRun(kubectl, namespace, runId);
   } catch (err) {
     note(`could not delete the run's Jobs (${(err as Error).message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`);
+  }
+}
+
+/** Checked before any Job exists: finding out after the profiles ran would waste them. */
+async function requireWritable(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+    await access(dir, constants.W_OK);
+  } catch (err) {
+    throw new UsageError(`cannot write profiles to ${dir}: ${(err as Error).message}`, "choose a writable directory with -o DIR");
   }
 }

@@ -5,7 +5,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "../collapsed.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
-import type { ProfileFormat, ProfileSettings } from "../profile-options.ts";
+import { formatsToAsk, type ProfileSettings } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { decodeRecords } from "../transport.ts";
@@ -13,9 +13,6 @@ import { profilePath } from "./naming.ts";
 import { helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
 
 /** The formats to ask for: top frames need collapsed, so it is added (and dropped later) when missing. */
-export function formatsToAsk(settings: ProfileSettings): ProfileFormat[] {
-  return settings.formats.includes("collapsed") ? settings.formats : [...settings.formats, "collapsed"];
-}
 
 /** Follows a helper's events and reports progress in the same terms as --local. */
 export function progressTracker(target: string, duration: number, onProgress?: (p: TargetProgress) => void) {

@@ -19,7 +19,8 @@ export async function stopViaJobs(kubectl: Kubectl, namespace: string, runId: st
   const follower = createRunFollower(kubectl, namespace, runId, { startTimeoutMs: timeoutMs, pollMs: 500 });
   const outcome: StopOutcome = { unconfirmed: [] };
   await Promise.all(targets.map(async (t) => {
-    const job = renderProfilingJob(template, { namespace, pod: t.pod, container: t.container, runId, helperArgs: [], action: "stop" });
+    // A stop takes a second; a stop Job that cannot run must not linger for the template's full deadline.
+    const job = renderProfilingJob(template, { namespace, pod: t.pod, container: t.container, runId, helperArgs: [], action: "stop", activeDeadlineSeconds: Math.ceil(timeoutMs / 1000) });
     try {
       await creator.create(job);
       const end = await follower.watch(job.metadata!.name!, { pod: t.pod, namespace });
