@@ -113,7 +113,8 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
   };
 
   const readEvents = async () => {
-    const r = await kubectl.run(["get", "events", `--namespace=${namespace}`, "-o", "json"]);
+    // Only warnings explain a pod that does not start; a busy namespace has many more Normal events.
+    const r = await kubectl.run(["get", "events", `--namespace=${namespace}`, "--field-selector=type=Warning", "-o", "json"]);
     if (r.exitCode !== 0) return;
     const events: any[] = (JSON.parse(r.stdout).items ?? []).sort((a: any, b: any) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
     for (const w of [...watched.values()]) {
