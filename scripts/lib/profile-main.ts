@@ -7,6 +7,7 @@ import { renderReport, toJsonDocument } from "./report.ts";
 import { cleanup } from "./cluster/cleanup.ts";
 import { profileCluster } from "./cluster/cluster-profile.ts";
 import { doctor } from "./cluster/doctor.ts";
+import { newRunId } from "./cluster/naming.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -32,6 +33,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   const settings = cmd.settings;
 
+  // Known before the run starts, so a second Ctrl-C can say which Jobs to clean up.
+  const runId = newRunId();
   const abort = new AbortController();
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -40,7 +43,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`\n${signal}: stopping the profiler in every target (Ctrl-C again to leave at once)\n`);
       abort.abort();
     } else {
-      const jobs = cmd.kind === "cluster" ? "; remove the run's Jobs with: zx scripts/profile.mjs cleanup" : "";
+      const ns = cmd.kind === "cluster" && cmd.kube.namespace ? ` -n ${cmd.kube.namespace}` : "";
+      const jobs = cmd.kind === "cluster" ? `; remove the run's Jobs with: zx scripts/profile.mjs cleanup${ns} --run ${runId}` : "";
       process.stderr.write(`leaving now; profiles still running stop by themselves within ${settings.duration} s${jobs}\n`);
       process.exit(EXIT.interrupted);
     }
@@ -55,7 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
     } else {
-      const run = await profileCluster(cmd, { signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
+      const run = await profileCluster(cmd, { runId, signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
       if (run.dryRun !== undefined) {
         process.stdout.write(run.dryRun);
         return EXIT.ok;
