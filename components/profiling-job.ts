@@ -40,6 +40,8 @@ export const TARGET_POD_LABEL = "flink-profiling/target-pod";
 export const TARGET_POD_ANNOTATION = "flink-profiling/target-pod";
 export const TARGET_CONTAINER_ANNOTATION = "flink-profiling/target-container";
 export const TEMPLATE_VERSION = 1;
+/** The helper's name in the profiling image, where it is on PATH. */
+export const HELPER_COMMAND = "flink-profiler";
 
 /** Which pods are TaskManagers and which container in them runs the JVM. */
 export interface ProfilingTarget {
@@ -98,7 +100,7 @@ export function defaultJobTemplate(options: TemplateOptions): ProfilingJobTempla
     version: TEMPLATE_VERSION,
     serviceAccountName: "flink-profiler",
     containerName: "profiler",
-    helperPath: "flink-profiler",
+    helperPath: HELPER_COMMAND,
     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
     podSecurityContext: {
       runAsNonRoot: true,

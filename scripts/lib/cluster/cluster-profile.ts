@@ -4,7 +4,7 @@
 import { constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { HELPER_COMMAND, renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import { parseHelperLine } from "../helper-events.ts";
 import { UsageError, formatsToAsk, helperArgs } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
@@ -41,8 +41,6 @@ export interface ClusterRun {
   dryRun?: string;
 }
 
-/** The helper's name inside the TaskManager image when no template says otherwise (--via exec). */
-const HELPER = "flink-profiler";
 
 export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOptions = {}): Promise<ClusterRun> {
   const kubectl = opts.kubectl ?? createKubectl(cmd.kube);
@@ -64,7 +62,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   if (cmd.dryRun) {
     const text = template
       ? renderDryRun(targets.map(render), cmd.json)
-      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args])), cmd.json);
+      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER_COMMAND, ["profile", "--emit-records", ...args])), cmd.json);
     return { runId, namespace, cluster, targets: [], dryRun: text };
   }
 
@@ -114,7 +112,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
         const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
         reached.add(t.pod);
         started.add(t.pod);
-        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
+        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER_COMMAND, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
         const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
         tracker.set(report.status === "ok" ? "done" : report.status);
         return report;
@@ -141,7 +139,7 @@ async function cleanUp(
   const toStop = reached.filter((t) => reports.find((r) => r.target === t.pod)?.status !== "ok");
   if (toStop.length > 0) {
     note(`stopping the profiler in ${toStop.length} TaskManager(s)${aborted ? " after the interrupt" : ""}`);
-    const stopped = template ? await stopViaJobs(kubectl, namespace, runId, template, toStop) : await stopViaExec(kubectl, namespace, HELPER, toStop);
+    const stopped = template ? await stopViaJobs(kubectl, namespace, runId, template, toStop) : await stopViaExec(kubectl, namespace, HELPER_COMMAND, toStop);
     for (const u of stopped.unconfirmed) note(`could not confirm the profiler stopped in ${u.pod}: ${u.reason}`);
   }
   if (!template) return;

@@ -1,4 +1,5 @@
 // What `doctor` checks and how each result reads. Pure: answers in, lines out.
+import { SUPPORTED_FLINK_VERSIONS } from "../../../components/flink-config.ts";
 
 export type Verdict = "ok" | "fail" | "notice";
 
@@ -59,8 +60,9 @@ export function flinkVersionCheck(image: string): Check {
   const version = flinkVersionFromImage(image);
   if (!version) return { verdict: "notice", what: `Flink version unknown (image ${image})`, fix: "tag the TaskManager image with the Flink version, e.g. flink:2.3.0-java17" };
   const [major, minor] = version.split(".").map(Number);
-  if (major! < 1 || (major === 1 && minor! < 17)) {
-    return { verdict: "notice", what: `Flink ${version} is older than the versions this project tests (1.17 and later)`, fix: "profiling works with any JVM, but upgrade Flink when you can" };
+  const [oldestMajor, oldestMinor] = SUPPORTED_FLINK_VERSIONS[0].split(".").map(Number);
+  if (major! < oldestMajor! || (major === oldestMajor && minor! < oldestMinor!)) {
+    return { verdict: "notice", what: `Flink ${version} is older than the versions this project tests (${SUPPORTED_FLINK_VERSIONS[0]} and later)`, fix: "profiling works with any JVM, but upgrade Flink when you can" };
   }
   return { verdict: "ok", what: `Flink ${version} (image ${image})` };
 }

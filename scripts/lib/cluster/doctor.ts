@@ -1,7 +1,7 @@
 // `profile.mjs doctor`: checks, one line each with how to fix, everything a run needs: the caller's and
 // the Job's RBAC (kubectl auth can-i), the template, the TaskManagers, the helper and async-profiler in
 // the image and perf events (a one-second profile in one TaskManager), the Flink version.
-import { renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { HELPER_COMMAND, renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import type { DoctorCommand, TaskManagerChoice } from "./cluster-cli.ts";
 import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
@@ -102,7 +102,7 @@ async function probeImage(kubectl: Kubectl, namespace: string, target: TaskManag
       await deleteRun(kubectl, namespace, runId).catch(() => undefined);
     }
   } else {
-    const { run, lines: l } = await execHelper(execCommand(kubectl, namespace, target, "flink-profiler", ["profile", ...args]));
+    const { run, lines: l } = await execHelper(execCommand(kubectl, namespace, target, HELPER_COMMAND, ["profile", ...args]));
     lines = l;
     exitCode = run.exitCode ?? undefined;
     stderr = run.stderrTail;

@@ -12,6 +12,8 @@ export interface KubectlResult {
 
 export interface Kubectl {
   readonly kube: KubeTarget;
+  /** The kubectl program itself ($FLINK_PROFILING_KUBECTL, else kubectl on PATH). */
+  readonly binary: string;
   /** The flags that pick the cluster and user, for commands we hand to others (runHelper). */
   readonly connection: string[];
   /** Never throws for a non-zero exit: callers decide what a failure means. */
@@ -44,6 +46,7 @@ export function createKubectl(kube: KubeTarget, binary = process.env.FLINK_PROFI
   };
   return {
     kube,
+    binary,
     connection,
     run,
     async json(args, what) {

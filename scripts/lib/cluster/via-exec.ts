@@ -8,13 +8,9 @@ import type { TaskManagerTarget } from "./select.ts";
 /** `kubectl exec` of the helper in one TaskManager: every value its own argument, the helper's after `--`. */
 export function execCommand(kubectl: Kubectl, namespace: string, target: TaskManagerTarget, helper: string, helperArgs: readonly string[]): string[] {
   return [
-    kubectlBinary(), ...kubectl.connection, "exec", `--namespace=${namespace}`, target.pod, `--container=${target.container}`,
+    kubectl.binary, ...kubectl.connection, "exec", `--namespace=${namespace}`, target.pod, `--container=${target.container}`,
     "--", helper, ...helperArgs,
   ];
-}
-
-export function kubectlBinary(): string {
-  return process.env.FLINK_PROFILING_KUBECTL ?? "kubectl";
 }
 
 export interface ExecRun {
