@@ -2,6 +2,10 @@
  * The example program `pulumi up` runs (Pulumi.yaml `main`): a namespace that enforces Pod Security
  * "restricted", the two images, a Flink session cluster and who may profile it, from stack config.
  * A platform team's own program needs only the few lines from `new ProfilingImage` on.
+ *
+ * With `flinkImage` and `runnerImage` set, the program builds nothing and uses those prebuilt images:
+ * for images built by a CI pipeline, and for the local real-cluster tier, where the docker-build
+ * provider cannot be built (cluster/README.md) and cluster/build-images.sh builds the same Dockerfiles.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
@@ -21,13 +25,32 @@ const ns = new k8s.core.v1.Namespace("flink", {
   },
 });
 
-const images = new ProfilingImage("images", {
-  registry: config.require("registry"),
-  flinkVersion,
-  platforms: config.getObject<Platform[]>("platforms"),
-  push: config.getBoolean("push") ?? true,
-  ...(username ? { username, password } : {}),
-});
+// Pulumi.yaml gives "" as the default, which means "not set".
+const prebuiltFlink = config.get("flinkImage") || undefined;
+const prebuiltRunner = config.get("runnerImage") || undefined;
+if ((prebuiltFlink === undefined) !== (prebuiltRunner === undefined)) {
+  throw new Error("set both flinkImage and runnerImage (prebuilt images), or neither (then the images are built)");
+}
+const images = prebuiltFlink !== undefined && prebuiltRunner !== undefined
+  ? { flinkImage: pulumi.output(prebuiltFlink), runnerImage: pulumi.output(prebuiltRunner) }
+  : new ProfilingImage("images", {
+    registry: config.get("registry") || missing("registry: where the images are pushed (or set flinkImage and runnerImage)"),
+    flinkVersion,
+    platforms: config.getObject<Platform[]>("platforms"),
+    push: config.getBoolean("push") ?? true,
+    ...(username ? { username, password } : {}),
+  });
+
+function missing(what: string): never {
+  throw new Error(`stack config is missing ${what}`);
+}
+
+/** `<role>Cpu` and `<role>MemoryMiB`, where set; FlinkCluster's defaults otherwise. */
+function size(role: "jobManager" | "taskManager"): { cpu?: string; memoryMiB?: number } {
+  const cpu = config.get(`${role}Cpu`);
+  const memoryMiB = config.getNumber(`${role}MemoryMiB`);
+  return { ...(cpu !== undefined ? { cpu } : {}), ...(memoryMiB !== undefined ? { memoryMiB } : {}) };
+}
 
 const cluster = new FlinkCluster("flink", {
   namespace,
@@ -36,6 +59,8 @@ const cluster = new FlinkCluster("flink", {
   runnerImage: images.runnerImage,
   taskManagers: config.getNumber("taskManagers") ?? 2,
   slotsPerTaskManager: config.getNumber("slotsPerTaskManager") ?? 2,
+  jobManager: size("jobManager"),
+  taskManager: size("taskManager"),
   users: config.getObject<string[]>("profilers") ?? [],
   groups: config.getObject<string[]>("profilerGroups") ?? [],
 }, { dependsOn: [ns] });

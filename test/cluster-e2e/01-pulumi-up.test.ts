@@ -1,0 +1,96 @@
+// `pulumi up` of this repository's own program (Pulumi.yaml, components/program.ts) on the local real
+// cluster, with the images cluster/build-images.sh built from images/ and imported into containerd.
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  CLUSTER, NAMESPACE, STACK, admin, adminJson, adminKubeconfig, importedImages, kubectlBin, pulumi, repoRoot,
+  stackConfigFile, taskManagerPods, waitFor,
+} from "./support.ts";
+
+const cfg = (key: string, value: string, ...extra: string[]) =>
+  pulumi(["config", "set", "--stack", STACK, "--config-file", stackConfigFile, ...extra, `flink-profiling:${key}`, value]);
+
+describe("pulumi up of the repository's program", () => {
+  it("creates a restricted namespace and a Flink cluster from the built images", async () => {
+    const images = importedImages();
+    const init = await pulumi(["stack", "select", "--create", STACK, "--config-file", stackConfigFile]);
+    expect(init.code, init.stderr).toBe(0);
+    for (const [k, v] of Object.entries({
+      namespace: NAMESPACE, flinkVersion: "2.3", flinkImage: images.flink!, runnerImage: images.runner!,
+      taskManagers: "2", slotsPerTaskManager: "1",
+      // Two cores in all: JobManager and TaskManagers take 1.5 of them, profiling Jobs 50m each.
+      jobManagerCpu: "500m", taskManagerCpu: "500m", jobManagerMemoryMiB: "1024", taskManagerMemoryMiB: "1536",
+    })) {
+      const r = await cfg(k, v);
+      expect(r.code, r.stderr).toBe(0);
+    }
+    expect((await cfg("profilers[0]", "alice", "--path")).code).toBe(0);
+
+    const started = Date.now();
+    const up = await pulumi(["up", "--yes", "--skip-preview", "--stack", STACK, "--config-file", stackConfigFile]);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    console.log(`pulumi up: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    const ns = await adminJson(["get", "namespace", NAMESPACE]);
+    expect(ns.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  it("runs the JobManager and TaskManagers as uid 9999 from the profiling image", async () => {
+    const images = importedImages();
+    await admin(["-n", NAMESPACE, "wait", "--for=condition=Ready", "pod", "-l", `app=${CLUSTER}`, "--timeout=300s"]);
+    const pods = (await adminJson(["-n", NAMESPACE, "get", "pods", "-l", `app=${CLUSTER}`])).items;
+    expect(pods.map((p: any) => p.metadata.labels.component).sort()).toEqual(["jobmanager", "taskmanager", "taskmanager"]);
+    for (const pod of pods) {
+      const container = pod.status.containerStatuses[0];
+      expect(pod.spec.containers[0].image).toBe(images.flink);
+      expect(container.ready).toBe(true);
+      // The id the process really runs as, read from inside the container.
+      const ids = await admin(["-n", NAMESPACE, "exec", pod.metadata.name, "-c", container.name, "--", "id", "-u"]);
+      expect(ids.trim()).toBe("9999");
+    }
+  });
+
+  it("refuses, in that namespace, a pod that is not 'restricted'", async () => {
+    const r = await admin(["-n", NAMESPACE, "run", "privileged-probe", `--image=${importedImages().flink}`,
+      "--restart=Never", "--overrides", JSON.stringify({ spec: { containers: [{ name: "p", image: importedImages().flink, securityContext: { privileged: true } }] } }),
+    ]).then(() => "created", (err: Error) => err.message);
+    expect(r).toMatch(/violates PodSecurity "restricted/);
+  });
+
+  it("runs the sample job, submitted through the JobManager's REST API", async () => {
+    const pods = await taskManagerPods();
+    expect(pods).toHaveLength(2);
+    // The admin reaches the REST API through a port-forward, like a person deploying a job would.
+    const forward = spawn(kubectlBin, ["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "port-forward", `svc/${CLUSTER}-rest`, ":8081", "--address", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const port = await new Promise<number>((ok, fail) => {
+        let out = "";
+        forward.stdout.on("data", (d) => {
+          out += d;
+          const m = /127\.0\.0\.1:(\d+) ->/.exec(out);
+          if (m) ok(Number(m[1]));
+        });
+        forward.on("exit", () => fail(new Error(`port-forward exited: ${out}`)));
+      });
+      const cache = path.join(repoRoot, ".cache/flink");
+      const classpath = `${path.join(cache, "orders-job.jar")}:${readFileSync(path.join(cache, "classpath.txt"), "utf8").trim()}`;
+      const submit = await new Promise<string>((ok, fail) => {
+        const java = spawn("java", ["-Xmx256m", "-cp", classpath, "com.example.orders.SubmitOrdersJob", "--host", "127.0.0.1", "--rest-port", String(port), "--parallelism", "2"], { stdio: ["ignore", "pipe", "pipe"] });
+        let out = "";
+        java.stdout.on("data", (d) => (out += d));
+        java.stderr.on("data", (d) => (out += d));
+        java.on("exit", (code) => (code === 0 ? ok(out) : fail(new Error(`submit exited ${code}: ${out.slice(-3000)}`))));
+      });
+      const jobId = /JobID ([0-9a-f]{32})/.exec(submit)?.[1];
+      expect(jobId, submit).toBeDefined();
+      await waitFor("the job's tasks to run on both TaskManagers", 180, async () => {
+        const job = await (await fetch(`http://127.0.0.1:${port}/jobs/${jobId}`)).json() as any;
+        return job.state === "RUNNING" && job.vertices.every((v: any) => v.status === "RUNNING") ? true : undefined;
+      });
+    } finally {
+      forward.kill();
+    }
+  });
+});

@@ -1,0 +1,64 @@
+// A person bound only to the profiler Role (stack config `profilers: [alice]`) profiles the cluster
+// that `pulumi up` made: real Jobs, the real kubelet's logs, the helper finding the JVM by itself.
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { CLUSTER, NAMESPACE, kubectl, leftovers, personKubeconfig, profileCli, taskManagerPods } from "./support.ts";
+
+let alice: string;
+let bob: string;
+let pods: string[];
+beforeAll(async () => {
+  alice = personKubeconfig("alice");
+  bob = personKubeconfig("bob");
+  pods = await taskManagerPods();
+});
+
+describe("a person with only the profiler Role", () => {
+  it("gets a verified flame graph per TaskManager naming the sample job's hot method", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "e2e-profiles-"));
+    const r = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "10",
+      "--format", "html,collapsed", "-o", out, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.targets.map((t: any) => t.target).sort()).toEqual(pods);
+    for (const t of doc.targets) {
+      expect(t.status, JSON.stringify(t)).toBe("ok");
+      // The helper found the JVM in the pod by itself: the official image's entrypoint makes it pid 1.
+      expect(t.pid).toBeGreaterThan(0);
+      const [html, collapsed] = t.files as string[];
+      expect(readFileSync(html!, "utf8")).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\s*$/);
+      expect(readFileSync(collapsed!, "utf8")).toMatch(/com\/example\/orders\/OrderJsonEncoder\.(encode|escape)/);
+      expect(t.top.map((f: any) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
+    }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("is refused kubectl exec into a TaskManager", async () => {
+    const r = await kubectl(alice, ["-n", NAMESPACE, "exec", pods[0]!, "--", "id"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/forbidden: User "alice" cannot create resource "pods\/exec"/);
+  });
+
+  it("doctor says the profile can run, with the service account's rights checked on this cluster", async () => {
+    const r = await profileCli(["doctor", "--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/\bFAIL\b|✗/);
+  });
+});
+
+describe("a person with no binding", () => {
+  it("is refused the profile with a message that says what is missing", async () => {
+    const r = await profileCli(["--kubeconfig", bob, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5"]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toMatch(/bob/);
+    expect(r.stderr).toMatch(/forbidden|not allowed|cannot/i);
+    expect(await leftovers()).toEqual([]);
+  });
+
+  it("doctor tells bob what he lacks", async () => {
+    const r = await profileCli(["doctor", "--kubeconfig", bob, "-n", NAMESPACE, "--cluster", CLUSTER]);
+    expect(r.code).not.toBe(0);
+  });
+});

@@ -1,0 +1,167 @@
+// The end-to-end tier's view of the local real cluster (cluster/up.sh): where its files are, and how a
+// person, an admin and Pulumi reach it. Every call runs the real binaries; nothing here is simulated.
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+
+export const repoRoot = path.resolve(import.meta.dirname, "../..");
+/** Namespace and FlinkCluster name of the stack this tier deploys (components/program.ts names it "flink"). */
+export const NAMESPACE = "flink-e2e";
+export const CLUSTER = "flink";
+export const STACK = "e2e";
+
+/** A value the cluster scripts compute (cluster/lib/common.sh), so there is one source for each. */
+function fromClusterScripts(expression: string): string {
+  return execFileSync("bash", ["-c", `source cluster/lib/common.sh; ${expression}`], { cwd: repoRoot, encoding: "utf8" }).trim();
+}
+
+export const state = fromClusterScripts('echo "$FP_STATE"');
+export const adminKubeconfig = path.join(state, "kubeconfig");
+export const kubectlBin = path.join(fromClusterScripts("fp_go_bin kubernetes"), "kubectl");
+/** This tier's own files (Pulumi's backend and stack config, outputs); removed by cluster/down.sh. */
+export const workDir = path.join(state, "e2e");
+mkdirSync(workDir, { recursive: true });
+
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+async function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(file, args, {
+      cwd: opts.cwd ?? repoRoot,
+      env: { ...process.env, ...opts.env },
+      maxBuffer: 256 << 20,
+      timeout: opts.timeoutMs ?? 300_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof e.code === "number" ? e.code : null, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+/** kubectl as the person whose kubeconfig this is. */
+export function kubectl(kubeconfig: string, args: string[]): Promise<Run> {
+  return run(kubectlBin, ["--kubeconfig", kubeconfig, ...args]);
+}
+
+/** kubectl as the cluster admin; throws with kubectl's own message on failure. */
+export async function admin(args: string[]): Promise<string> {
+  const r = await kubectl(adminKubeconfig, args);
+  if (r.code !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr}`);
+  return r.stdout;
+}
+
+export async function adminJson<T = any>(args: string[]): Promise<T> {
+  return JSON.parse(await admin([...args, "-o", "json"])) as T;
+}
+
+/** A client-certificate kubeconfig for a person (cluster/user.sh): authenticated, with no rights of its own. */
+export function personKubeconfig(name: string, groups: string[] = []): string {
+  return execFileSync("bash", ["cluster/user.sh", name, ...groups], { cwd: repoRoot, encoding: "utf8" }).trim();
+}
+
+/** `node scripts/profile.mjs ARGS` with the pinned kubectl, as a person would run it. */
+export function profileCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return run(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], {
+    env: { FLINK_PROFILING_KUBECTL: kubectlBin, ...env },
+    timeoutMs: 600_000,
+  });
+}
+
+/** The same, started in the background (for Ctrl-C and mid-run tests). */
+export function spawnProfileCli(args: string[]) {
+  return spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], {
+    cwd: repoRoot,
+    env: { ...process.env, FLINK_PROFILING_KUBECTL: kubectlBin },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+}
+
+/** The images cluster/up.sh imported into containerd (cluster/build-images.sh import prints them). */
+export function importedImages(): Record<string, string> {
+  const lines = readFileSync(path.join(state, "images"), "utf8").trim().split("\n");
+  return Object.fromEntries(lines.map((l) => l.split("=", 2) as [string, string]));
+}
+
+/** Pods of the run, Jobs of the run: what a profile may leave behind. */
+export async function leftovers(): Promise<string[]> {
+  const jobs = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "jobs"]);
+  const pods = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", "flink-profiling/run-id"]);
+  return [...jobs.items, ...pods.items]
+    .filter((o) => !o.metadata.deletionTimestamp)
+    .map((o) => `${o.kind}/${o.metadata.name}`);
+}
+
+export async function taskManagerPods(): Promise<string[]> {
+  const pods = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", "component=taskmanager"]);
+  return pods.items.map((p) => p.metadata.name).sort();
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls until `check` returns a value, or fails naming what it waited for. */
+export async function waitFor<T>(what: string, seconds: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(1000);
+  }
+  throw new Error(`timed out after ${seconds}s waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+let pulumiBinDir: string | undefined;
+
+/** `pulumi ARGS` with the CLI, language host and provider built from Go modules (cluster/build-pulumi.sh),
+ * a file backend in this tier's folder, no plugin downloads, and the admin's kubeconfig. */
+export function pulumi(args: string[]): Promise<Run> {
+  pulumiBinDir ??= execFileSync("bash", ["cluster/build-pulumi.sh"], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n").pop()!;
+  const backend = path.join(workDir, "pulumi-backend");
+  mkdirSync(backend, { recursive: true });
+  return run(path.join(pulumiBinDir, "pulumi"), [...args, "--non-interactive"], {
+    env: {
+      PATH: `${pulumiBinDir}:${path.join(repoRoot, "node_modules/.bin")}:${process.env.PATH}`,
+      PULUMI_BACKEND_URL: `file://${backend}`,
+      PULUMI_HOME: path.join(workDir, "pulumi-home"),
+      PULUMI_CONFIG_PASSPHRASE: "local-e2e-only",
+      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+      KUBECONFIG: adminKubeconfig,
+    },
+    timeoutMs: 900_000,
+  });
+}
+
+/** The stack's config file, kept out of the repository (a `Pulumi.e2e.yaml` there would be committed). */
+export const stackConfigFile = path.join(workDir, `Pulumi.${STACK}.yaml`);
+
+/** What `flink-profiler status` says inside each TaskManager: is a profile running there? */
+export async function activeProfiles(): Promise<string[]> {
+  const active: string[] = [];
+  for (const pod of await taskManagerPods()) {
+    const out = await admin(["-n", NAMESPACE, "exec", pod, "-c", "taskmanager", "--", "flink-profiler", "status"]);
+    if (out.split("\n").some((l) => l.trim() && JSON.parse(l).active === true)) active.push(pod);
+  }
+  return active;
+}
+
+/** Runs profile.mjs in the background until `ready` matches its stderr, then returns the process. */
+export async function startedProfile(args: string[], ready: RegExp) {
+  const child = spawnProfileCli(args);
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  const exited = new Promise<number | null>((ok) => child.on("exit", (code) => ok(code)));
+  await waitFor(`profile.mjs to print ${ready}`, 180, async () => (ready.test(stderr) ? true : undefined));
+  return { child, exited, stderr: () => stderr };
+}
+
