@@ -59,7 +59,7 @@ daemon_start kube-apiserver "$K/kube-apiserver" \
   --service-cluster-ip-range "$FP_SERVICE_CIDR" \
   --client-ca-file "$P/ca.crt" --tls-cert-file "$P/apiserver.crt" --tls-private-key-file "$P/apiserver.key" \
   --kubelet-client-certificate "$P/apiserver-kubelet-client.crt" --kubelet-client-key "$P/apiserver-kubelet-client.key" \
-  --kubelet-certificate-authority "$P/ca.crt" \
+  --kubelet-certificate-authority "$P/ca.crt" --kubelet-preferred-address-types InternalIP \
   --service-account-issuer "https://kubernetes.default.svc.$FP_DNS_DOMAIN" \
   --service-account-key-file "$P/sa.pub" --service-account-signing-key-file "$P/sa.key" \
   --authorization-mode Node,RBAC --anonymous-auth=false \

@@ -18,7 +18,7 @@ describe("pulumi up of the repository's program", () => {
     const init = await pulumi(["stack", "select", "--create", STACK, "--config-file", stackConfigFile]);
     expect(init.code, init.stderr).toBe(0);
     for (const [k, v] of Object.entries({
-      namespace: NAMESPACE, flinkVersion: "2.3", flinkImage: images.flink!, runnerImage: images.runner!,
+      namespace: NAMESPACE, flinkVersion: "2.3", flinkImage: images.flink, runnerImage: images.runner,
       taskManagers: "2", slotsPerTaskManager: "1",
       // Two cores in all: JobManager and TaskManagers take 1.5 of them, profiling Jobs 50m each.
       jobManagerCpu: "500m", taskManagerCpu: "500m", jobManagerMemoryMiB: "1024", taskManagerMemoryMiB: "1536",

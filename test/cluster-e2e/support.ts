@@ -82,10 +82,15 @@ export function spawnProfileCli(args: string[]) {
   });
 }
 
-/** The images cluster/up.sh imported into containerd (cluster/build-images.sh import prints them). */
-export function importedImages(): Record<string, string> {
-  const lines = readFileSync(path.join(state, "images"), "utf8").trim().split("\n");
-  return Object.fromEntries(lines.map((l) => l.split("=", 2) as [string, string]));
+/** The images cluster/up.sh imported into containerd (cluster/build-images.sh prints their references). */
+export function importedImages(): { flink: string; runner: string } {
+  const refs = readFileSync(path.join(state, "images"), "utf8").trim().split(/\s+/);
+  const find = (repository: string) => {
+    const ref = refs.find((r) => r.split(":")[0]!.endsWith(`/${repository}`));
+    if (!ref) throw new Error(`no ${repository} image among the imported ones: ${refs.join(" ")}`);
+    return ref;
+  };
+  return { flink: find("flink-profiling"), runner: find("flink-profiler-runner") };
 }
 
 /** Pods of the run, Jobs of the run: what a profile may leave behind. */
