@@ -41,11 +41,12 @@ net_remove_chains() {
     while IFS= read -r rule; do
       # iptables -S prints rules as arguments; quoted comments are the only words with spaces.
       eval "$cmd -t $table -D ${rule#-A }" 2>/dev/null || true
-    done < <("$cmd" -t "$table" -S | grep -E '^-A [A-Z]+ .*-j (KUBE-|CNI-|FP-)' | grep -vE '^-A (KUBE-|CNI-|FP-)')
-    for chain in $("$cmd" -t "$table" -S | awk '/^-N (KUBE-|CNI-|FP-)/ {print $2}'); do
+    done < <("$cmd" -t "$table" -S 2>/dev/null | grep -E '^-A [A-Z]+ .*-j (KUBE-|CNI-|FP-)')
+    # iptables -S warns on stderr about the other backend's tables; that is not ours to report.
+    for chain in $("$cmd" -t "$table" -S 2>/dev/null | awk '/^-N (KUBE-|CNI-|FP-)/ {print $2}'); do
       "$cmd" -t "$table" -F "$chain" 2>/dev/null || true
     done
-    for chain in $("$cmd" -t "$table" -S | awk '/^-N (KUBE-|CNI-|FP-)/ {print $2}'); do
+    for chain in $("$cmd" -t "$table" -S 2>/dev/null | awk '/^-N (KUBE-|CNI-|FP-)/ {print $2}'); do
       "$cmd" -t "$table" -X "$chain" 2>/dev/null || true
     done
   done

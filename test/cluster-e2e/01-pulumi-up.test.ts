@@ -62,6 +62,12 @@ describe("pulumi up of the repository's program", () => {
   it("runs the sample job, submitted through the JobManager's REST API", async () => {
     const pods = await taskManagerPods();
     expect(pods).toHaveLength(2);
+    // Ready pods are not yet a ready Flink: wait, through the API server's service proxy (admin only),
+    // until the JobManager's REST API answers and both TaskManagers have registered.
+    await waitFor("both TaskManagers to register with the JobManager", 180, async () => {
+      const overview = JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${CLUSTER}-rest:8081/proxy/overview`]));
+      return overview.taskmanagers === 2 ? true : undefined;
+    });
     // The admin reaches the REST API through a port-forward, like a person deploying a job would.
     const forward = spawn(kubectlBin, ["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "port-forward", `svc/${CLUSTER}-rest`, ":8081", "--address", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
     try {
