@@ -1,15 +1,17 @@
 // The cluster profiler end to end: the real kubectl against the API stand-in, real Flink TaskManagers,
 // the real helper and async-profiler inside "pods" whose exec'd commands run locally.
+// What a real cluster proves better lives in test/cluster-e2e/ (profiles through Jobs with exactly the
+// profiler Role, doctor, Ctrl-C of a Job run); this file keeps what needs forged input or a JVM killed
+// inside a pod that stays: exec without a template, --keep, Ctrl-C through exec, corrupted results.
 import { execFile, spawn } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
-import { profilerRules, runnerRules } from "../components/rbac.ts";
-import { CLUSTER, NAMESPACE, grantOnly, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
+import { CLUSTER, NAMESPACE, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
 let tms: FakeTaskManager[];
@@ -28,46 +30,6 @@ afterEach(async () => {
 });
 
 const base = () => ["--kubeconfig", fx!.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "-o", path.join(fx!.dir, "out")];
-
-describe("profile.mjs against a cluster", () => {
-  it("profiles three TaskManagers through Jobs and brings back three verified flame graphs", async () => {
-    fx = await startClusterFixture(tms);
-    const r = await runProfileCli([...base(), "-d", "3", "--format", "html,collapsed", "--json"]);
-    expect(r.stderr).toMatch(/run \d{8}-\d{6}-[0-9a-f]{4}: profiling 3 TaskManager\(s\) of orders in flink/);
-    expect(r.code, r.stderr).toBe(0);
-    const doc = JSON.parse(r.stdout);
-    expect(doc.targets.map((t: { target: string }) => t.target)).toEqual(tms.map((t) => t.pod));
-    for (const [i, t] of doc.targets.entries()) {
-      expect(t.status).toBe("ok");
-      expect(t.pid).toBe(tms[i]!.pid);
-      const dir = new RegExp(`/out/orders/\\d{8}-\\d{6}-[0-9a-f]{4}/${tms[i]!.pod}`);
-      expect(t.files).toEqual([expect.stringMatching(new RegExp(`${dir.source}\\.html$`)), expect.stringMatching(new RegExp(`${dir.source}\\.collapsed$`))]);
-      // async-profiler's HTML stores frame names compressed; the collapsed file of the same run names them plainly.
-      expect(readFileSync(t.files[0], "utf8")).toMatch(/^<!DOCTYPE html>[\s\S]*<\/html>\s*$/);
-      expect(readFileSync(t.files[1], "utf8")).toMatch(/com\/example\/orders\/OrderJsonEncoder\.encode/);
-      expect(t.top.map((f: { frame: string }) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
-    }
-    expect(leftovers(fx.k8s)).toEqual([]);
-  });
-});
-
-describe("with exactly the rights ProfilingAccess grants", () => {
-  it("a profile, doctor and cleanup succeed, and nothing is left", async () => {
-    fx = await startClusterFixture(tms);
-    grantOnly(fx.k8s, "alice", profilerRules());
-    grantOnly(fx.k8s, `system:serviceaccount:${NAMESPACE}:flink-profiler`, runnerRules(tms.map((t) => t.pod)));
-    const r = await runProfileCli([...base(), "-d", "2", "--json"]);
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).not.toMatch(/could not|forbidden/i);
-    expect(JSON.parse(r.stdout).targets.map((t: { status: string }) => t.status)).toEqual(["ok", "ok", "ok"]);
-    expect(leftovers(fx.k8s)).toEqual([]);
-
-    const doctor = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
-    expect(doctor.stdout).not.toMatch(/^fail/m);
-    const cleanup = await runProfileCli(["cleanup", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE]);
-    expect(cleanup.code, cleanup.stderr).toBe(0);
-  });
-});
 
 describe("the other ways in", () => {
   it("--via exec profiles with the caller's own exec right, without a template", async () => {
@@ -93,43 +55,9 @@ describe("the other ways in", () => {
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 
-  it("doctor checks RBAC, the template, the helper, perf events and the Flink version", async () => {
-    fx = await startClusterFixture(tms);
-    const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
-    expect(r.code, r.stdout + r.stderr).toBe(0);
-    for (const line of [
-      "ok     you may create jobs.batch (start the profiling Jobs)",
-      "ok     system:serviceaccount:flink:flink-profiler may create pods/exec of orders-taskmanager-0 (run the helper inside the TaskManager)",
-      "ok     profiling Job template present",
-      "ok     3 TaskManager(s) found: orders-taskmanager-0, orders-taskmanager-1, orders-taskmanager-2",
-      "ok     Flink 2.3.0 (image flink:2.3.0-java17)",
-      `ok     flink-profiler and async-profiler work in orders-taskmanager-0 (profiled pid ${tms[0]!.pid} for 1 s)`,
-    ]) expect(r.stdout).toContain(line);
-    expect(r.stdout).toMatch(/^(ok|notice) +perf events /m);
-    expect(leftovers(fx.k8s)).toEqual([]);
-  });
 });
 
 describe("profile.mjs against a cluster, when things go wrong", () => {
-  it("Ctrl-C mid-profile leaves no Job and no active profiler", async () => {
-    fx = await startClusterFixture(tms);
-    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...base(), "-d", "60"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
-    await waitFor(() => tms.every((t) => new RegExp(`${t.pod}  cpu \\[`).test(stderr)), 60_000);
-    expect(leftovers(fx.k8s).filter((o) => o.startsWith("Job/"))).toHaveLength(3);
-    child.kill("SIGINT");
-    expect(await closed).toBe(130);
-    expect(stderr).toContain("stopping the profiler in 3 TaskManager(s) after the interrupt");
-    expect(leftovers(fx.k8s)).toEqual([]);
-    for (const t of tms) {
-      const status = await promisify(execFile)(path.join(asyncProfilerHome(), "bin/asprof"), ["status", String(t.pid)]);
-      expect(status.stdout).toMatch(/not active/);
-    }
-    expect(existsSync(path.join(fx.dir, "out", CLUSTER))).toBe(false);
-  });
-
   it("Ctrl-C mid-profile with --via exec stops the profiler through exec", async () => {
     fx = await startClusterFixture(tms, { template: false });
     const args = ["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx.dir, "out"), "--via", "exec", "--cluster", CLUSTER, "-d", "20"];

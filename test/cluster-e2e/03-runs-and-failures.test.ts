@@ -32,7 +32,8 @@ describe("Ctrl-C mid-profile", () => {
     await waitFor("both profilers to be running", 120, async () => ((await activeProfiles()).length === 2 ? true : undefined));
     run.child.kill("SIGINT");
     const code = await run.exited;
-    expect(code, run.stderr()).not.toBe(0);
+    expect(code, run.stderr()).toBe(130);
+    expect(run.stderr()).toContain("stopping the profiler in 2 TaskManager(s) after the interrupt");
     await waitFor("the run's Jobs and pods to go", 60, async () => ((await leftovers()).length === 0 ? true : undefined));
     expect(await activeProfiles()).toEqual([]);
   });

@@ -9,9 +9,7 @@ import { promisify } from "node:util";
 import { clusterLabels, type FlinkClusterSpec } from "../../components/flink-manifests.ts";
 import { TEMPLATE_CONFIGMAP_LABELS, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY, defaultJobTemplate, serializeTemplate } from "../../components/profiling-job.ts";
 import { asyncProfilerHome, helperPath } from "../../scripts/lib/helper-events.ts";
-import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1";
 import { startStandin, type Standin, type StandinOptions } from "../k8s-standin/index.ts";
-import type { Rule } from "../k8s-standin/rbac.ts";
 
 export const NAMESPACE = "flink";
 export const CLUSTER = "orders";
@@ -97,11 +95,4 @@ export function leftovers(k8s: Standin): string[] {
   return [...k8s.list("batch/v1", "Job", NAMESPACE), ...k8s.list("v1", "Pod", NAMESPACE).filter((p) => p.metadata.labels?.["flink-profiling/run-id"])]
     .filter((o) => !o.metadata.deletionTimestamp)
     .map((o) => `${o.kind}/${o.metadata.name}`);
-}
-
-/** Lets `user` do exactly what a namespaced Role with these rules allows (the stand-in stores Roles but does not enforce them). */
-export function grantOnly(k8s: Standin, user: string, rules: IPolicyRule[]): void {
-  k8s.allowOnly(user, rules.flatMap((r) => (r.apiGroups ?? [""]).map((group): Rule => ({
-    group, namespace: NAMESPACE, verb: r.verbs, resource: r.resources, ...(r.resourceNames ? { name: r.resourceNames } : {}),
-  }))));
 }
