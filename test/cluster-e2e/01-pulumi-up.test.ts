@@ -1,7 +1,7 @@
 // `pulumi up` of this repository's own program (Pulumi.yaml, components/program.ts) on the local real
 // cluster, with the images cluster/build-images.sh built from images/ and imported into containerd.
 import { spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, renameSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,6 +17,10 @@ describe("pulumi up of the repository's program", () => {
     const images = importedImages();
     const init = await pulumi(["stack", "select", "--create", STACK]);
     expect(init.code, init.stderr).toBe(0);
+    // `stack select --create` takes no --config-file and writes the passphrase salt beside Pulumi.yaml;
+    // it moves to this tier's folder, where every later command reads it.
+    const written = path.join(repoRoot, `Pulumi.${STACK}.yaml`);
+    if (existsSync(written)) renameSync(written, stackConfigFile);
     for (const [k, v] of Object.entries({
       namespace: NAMESPACE, flinkVersion: "2.3", flinkImage: images.flink, runnerImage: images.runner,
       taskManagers: "2", slotsPerTaskManager: "1",
