@@ -18,6 +18,9 @@ describe("Job problems in plain words", () => {
     const denied = logProblem(['Error from server (Forbidden): pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"'], 1, ctx);
     expect(denied?.code).toBe("rbac-denied");
     expect(denied?.hint).toContain("system:serviceaccount:flink:flink-profiler");
+    // kubectl 1.30+ (WebSocket exec), as in the runner image: the refusal comes while upgrading the connection.
+    const upgrade = logProblem(['error: unable to upgrade connection: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"'], 1, ctx);
+    expect(upgrade).toMatchObject({ code: "rbac-denied", message: 'RBAC denied the profiling Job: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"' });
     expect(logProblem(["bash: line 1: flink-profiler: command not found", "command terminated with exit code 127"], 1, ctx)?.code).toBe("helper-missing");
     expect(logProblem(['OCI runtime exec failed: exec failed: unable to start container process: exec: "flink-profiler": executable file not found in $PATH: unknown'], 1, ctx)?.code).toBe("helper-missing");
     expect(logProblem(['Error from server (NotFound): pods "orders-taskmanager-0" not found'], 1, ctx)?.code).toBe("taskmanager-gone");

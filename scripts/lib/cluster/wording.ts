@@ -74,12 +74,14 @@ export function eventProblem(event: EventLike, ctx: ProblemContext): Problem | u
  */
 export function logProblem(lines: readonly string[], exitCode: number | undefined, ctx: ProblemContext): Problem | undefined {
   const text = lines.join("\n");
-  const forbidden = /Error from server \(Forbidden\):.*$/m.exec(text);
+  // kubectl before 1.30 says "Error from server (Forbidden): …"; with WebSocket exec (the default since
+  // 1.30) a refused exec is "error: unable to upgrade connection: … is forbidden: …".
+  const forbidden = /(?:Error from server \(Forbidden\):|error: unable to upgrade connection:)\s*(.*\bforbidden\b.*)$/m.exec(text);
   if (forbidden) {
     const sa = ctx.serviceAccount ? `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccount}` : "the Job's service account";
     return {
       code: "rbac-denied",
-      message: `RBAC denied the profiling Job: ${forbidden[0].replace(/^Error from server \(Forbidden\):\s*/, "")}`,
+      message: `RBAC denied the profiling Job: ${forbidden[1]}`,
       hint: `${sa} needs "create" on pods/exec and "get" on pods in ${ctx.namespace} (the ProfilingAccess component grants both); \`profile.mjs doctor\` checks it`,
     };
   }
