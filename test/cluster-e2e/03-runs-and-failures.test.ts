@@ -1,11 +1,12 @@
 // What happens around a profile on the real cluster: an admin's exec path, Ctrl-C, cleanup of a
 // crashed run, and a TaskManager pod that goes away mid-run.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLUSTER, NAMESPACE, activeProfiles, adminKubeconfig, leftovers, personKubeconfig, profileCli, startedProfile, waitFor,
+  CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, adminKubeconfig, leftovers, personKubeconfig, profileCli,
+  startedProfile, waitFor,
 } from "./support.ts";
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), "e2e-profiles-"));
@@ -52,5 +53,28 @@ describe("cleanup", () => {
     await waitFor("the Jobs and pods to go", 60, async () => ((await leftovers()).length === 0 ? true : undefined));
     // The profiles the killed run started end by themselves (asprof's --timeout).
     await waitFor("the abandoned profiles to end", 60, async () => ((await activeProfiles()).length === 0 ? true : undefined));
+  });
+});
+
+describe("a Job whose service account lost its exec right", () => {
+  it("is reported as RBAC denied, naming the service account, and leaves nothing", async () => {
+    const alice = personKubeconfig("alice");
+    const bindings = (await adminJson(["-n", NAMESPACE, "get", "rolebindings"])).items as any[];
+    const runner = bindings.find((b) => b.subjects?.some((s: any) => s.kind === "ServiceAccount" && s.name === "flink-profiler"));
+    expect(runner, "the runner's RoleBinding from ProfilingAccess").toBeDefined();
+    await admin(["-n", NAMESPACE, "delete", "rolebinding", runner.metadata.name]);
+    try {
+      const r = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "-o", outDir()]);
+      expect(r.code).toBe(1);
+      expect(r.stdout).toMatch(new RegExp(`error: RBAC denied the profiling Job: .*User "system:serviceaccount:${NAMESPACE}:flink-profiler" cannot create resource "pods/exec"`));
+      expect(await leftovers()).toEqual([]);
+    } finally {
+      // The same binding again, without the fields the API server sets.
+      const metadata = Object.fromEntries(Object.entries(runner.metadata)
+        .filter(([k]) => !["resourceVersion", "uid", "creationTimestamp", "managedFields"].includes(k)));
+      const file = path.join(outDir(), "binding.json");
+      writeFileSync(file, JSON.stringify({ ...runner, metadata }));
+      await admin(["create", "-f", file]);
+    }
   });
 });
