@@ -66,7 +66,9 @@ describe("a Job whose service account lost its exec right", () => {
     try {
       const r = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "-o", outDir()]);
       expect(r.code).toBe(1);
-      expect(r.stdout).toMatch(new RegExp(`error: RBAC denied the profiling Job: .*User "system:serviceaccount:${NAMESPACE}:flink-profiler" cannot create resource "pods/exec"`));
+      // kubectl exec reads the pod first, so a real API server refuses the get before the exec.
+      expect(r.stdout).toMatch(new RegExp(`error: RBAC denied the profiling Job: .*User "system:serviceaccount:${NAMESPACE}:flink-profiler" cannot get resource "pods"`));
+      expect(r.stdout).toContain(`hint:  system:serviceaccount:${NAMESPACE}:flink-profiler needs "create" on pods/exec and "get" on pods`);
       expect(await leftovers()).toEqual([]);
     } finally {
       // The same binding again, without the fields the API server sets.
