@@ -12,6 +12,9 @@ die() { printf 'cluster: %s\n' "$*" >&2; exit 1; }
 # The running cluster's files: certificates, configs, logs, pids, containerd's and the kubelet's state.
 # All of it belongs to this tier; cluster/down.sh removes what is running from it (images stay cached).
 FP_STATE="${FLINK_PROFILING_CLUSTER_STATE:-/var/lib/flink-profiling-cluster}"
+# runc's state for containerd's runc runtime (default /run/containerd/runc), under ours so that
+# down.sh finds what a crashed run left.
+FP_RUNC_ROOT="$FP_STATE/containerd/runc"
 
 # Addresses. The node's address sits on a bridge of its own (no dummy devices in this kernel), so the
 # cluster never depends on, or sends anything through, the machine's own interfaces.

@@ -21,9 +21,8 @@ state = "$s/containerd/state"
     conf_dir = "$s/cni"
   [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
     runtime_type = "io.containerd.runc.v2"
-    # runc's state under ours (default /run/containerd/runc), so down.sh finds what a crash left.
     [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
-      Root = "$s/containerd/runc"
+      Root = "$FP_RUNC_ROOT"
 TOML
 }
 

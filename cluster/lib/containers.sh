@@ -2,8 +2,6 @@
 # Sourced by cluster/down.sh: removes every pod sandbox and container the cluster's containerd runs, so
 # their network namespaces, veths and mounts go, and kills what a crashed run left without a containerd.
 
-FP_RUNC_ROOT_SUFFIX=runc
-
 containers_remove() {
   local sock=$FP_STATE/run/containerd.sock crictl
   crictl="$(fp_go_bin cri-tools)/crictl"
@@ -22,8 +20,8 @@ containers_remove() {
 
 # After containerd has stopped: containers whose shim outlived it are killed through runc's own state.
 containers_kill_leftovers() {
-  local root=$FP_STATE/containerd/$FP_RUNC_ROOT_SUFFIX ns id pid
-  for ns in "$root"/*/; do
+  local ns id pid
+  for ns in "$FP_RUNC_ROOT"/*/; do
     [[ -d "$ns" ]] || continue
     for id in $(runc --root "$ns" list -q 2>/dev/null); do
       runc --root "$ns" kill "$id" KILL 2>/dev/null || true
