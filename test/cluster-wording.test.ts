@@ -32,6 +32,14 @@ describe("Job problems in plain words", () => {
     expect(helperProblem("no-such-process", "pid 42: gone", "", ctx).code).toBe("taskmanager-gone");
     expect(helperProblem("attach-failed", "could not attach", "check the user", ctx)).toEqual({ code: "helper-error", message: "could not attach", hint: "check the user" });
   });
+
+  it("words a result too large for a Job's log in profile.mjs's terms, in MiB", () => {
+    const p = helperProblem("result-too-large", "the result of pid 1 takes 12582912 bytes as records, more than the 8388608 bytes allowed (--max-records-size); nothing was sent", "x", ctx);
+    expect(p.code).toBe("result-too-large");
+    expect(p.message).toMatch(/ is 12\.0 MiB once encoded, more than the 8\.0 MiB .*\(--max-result-mib\)/);
+    expect(p.message).not.toContain("--max-records-size");
+    expect(p.hint).toMatch(/containerLogMaxSize \(10 MiB by default\)/);
+  });
 });
 
 describe("kubectl failures", () => {

@@ -241,6 +241,52 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(readdirSync(outDir)).toEqual(["first.collapsed"]);
   });
 
+  // A helper left behind (its Job killed, its profile stopped by `flink-profiler stop`) must not end or
+  // dump the profile the next person starts on the same JVM.
+  describe("a helper whose profile someone else stopped", () => {
+    async function stoppedThenReplaced(firstArgs: string[]) {
+      const first = startHelper(["--pid", String(tm), "-d", "30", "-o", outDir, "--name", "first", "--progress-every", "1", ...firstArgs]);
+      await waitFor("the first profile to start", () => {
+        if (first.events.some((e) => e.type === "error")) throw new Error(`the first profile failed: ${JSON.stringify(first.events)}`);
+        return first.events.find((e) => e.type === "started");
+      }, 30_000);
+      expect((await runHelper(["stop", "--pid", String(tm)])).code).toBe(0);
+      // asprof counts a session's age in whole seconds: the helper tells its own session from one begun
+      // two seconds or more after it.
+      await sleep(2000);
+      const second = startHelper(["--pid", String(tm), "-d", "12", "-f", "collapsed", "-o", outDir, "--name", "second"]);
+      await waitFor("the second profile to start", () => second.events.find((e) => e.type === "started"), 30_000);
+      return { first, second };
+    }
+
+    async function expectSecondIntact(second: Running) {
+      expect(asprofStatus(tm)).toMatch(/^Profiling is running/);
+      const run = await second.done;
+      expect(run.code, run.stderr).toBe(0);
+      expect(readFileSync(checkedFiles(run).collapsed!, "utf8")).toContain("OrderJsonEncoder");
+    }
+
+    it("ends within seconds, says why, and leaves the next profile running", async () => {
+      const startedAt = Date.now();
+      const { first, second } = await stoppedThenReplaced(["-f", "collapsed,html"]);
+      const firstRun = await first.done;
+      expect(Date.now() - startedAt).toBeLessThan(15_000);
+      expectOnlyEvents(firstRun);
+      expect(firstRun.code).toBe(4);
+      expect(errorOf(firstRun)).toMatchObject({ code: "stopped-elsewhere", message: expect.stringMatching(/was stopped by someone else .*another profile now runs/) });
+      await expectSecondIntact(second);
+      expect(readdirSync(outDir)).toEqual(["second.collapsed"]);
+    });
+
+    it("when its reader goes away, leaves the next profile running", async () => {
+      const { first, second } = await stoppedThenReplaced(["-f", "collapsed", "--emit-records"]);
+      first.child.stdout!.destroy();
+      const firstRun = await first.done;
+      expect(firstRun.code).not.toBe(0);
+      await expectSecondIntact(second);
+    });
+  });
+
   it("on SIGINT stops the profiler, removes what it wrote and exits 130", async () => {
     const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "jfr,html", "-o", outDir]);
     await waitFor("the profile to start", () => running.events.find((e) => e.type === "started"), 30_000);
@@ -309,6 +355,9 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     ["an extra option that loads code into the JVM", ["--", "--libpath", PWNED]],
     ["an extra option that turns the stacks around", ["--", "--reverse"]],
     ["an extra option without its value", ["--", "--title"]],
+    ["records limit of 0", ["--emit-records", "--max-records-size", "0"]],
+    ["records limit with a unit", ["--emit-records", "--max-records-size", "8M"]],
+    ["records limit without records", ["--max-records-size", "100000"]],
     ["unknown option", ["--bogus", "1"]],
     ["missing value", ["-d"]],
   ];
@@ -411,6 +460,28 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(html!.sha256).toBe(result!.sha256);
     expect(existsSync(result!.path)).toBe(false);
     expect(readdirSync(outDir).filter((f) => f.startsWith("sent") || f.startsWith(".sent"))).toEqual([]);
+  });
+
+  it("refuses, before sending any of it, a result whose records exceed --max-records-size, and keeps nothing", async () => {
+    const limit = 2000; // bytes: less than any flame graph's records
+    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--max-records-size", String(limit)]);
+    expectOnlyEvents(run);
+    expect(run.code).toBe(5);
+    const error = errorOf(run);
+    expect(error.code).toBe("result-too-large");
+    const [, size] = /takes (\d+) bytes as records, more than the 2000 bytes allowed/.exec(error.message) ?? [];
+    expect(Number(size)).toBeGreaterThan(limit);
+    // Nothing of the result went out: no result event and no record.
+    expect(run.events.filter((e) => e.type === "result")).toEqual([]);
+    expect(run.stdout.filter((l) => /"type":"(file|chunk|end)"/.test(l))).toEqual([]);
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
+
+    // With room for it, the same run delivers.
+    const fits = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--max-records-size", "10000000"]);
+    expect(fits.code, fits.stderr).toBe(0);
+    const recordBytes = fits.stdout.filter((l) => /"type":"(file|chunk|end)"/.test(l)).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    expect(recordBytes).toBeGreaterThan(limit);
   });
 });
 

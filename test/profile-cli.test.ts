@@ -40,6 +40,10 @@ describe("profile.mjs command line", () => {
       "--duration", "15", "--event", "wall", "--format", "html,collapsed", "--progress-every", "1", "--interval", "5ms", "--threads",
       "--include", "com/acme/*", "--exclude", "*Idle*", "--", "--cstack", "vm",
     ]);
+    // A Job's limit on its records is the helper's own option, so it goes before the asprof arguments.
+    const job = helperArgs(cmd.settings, cmd.settings.formats, { maxRecordsBytes: 8 << 20 });
+    expect(job.slice(job.indexOf("--max-records-size"), job.indexOf("--max-records-size") + 2)).toEqual(["--max-records-size", "8388608"]);
+    expect(job.indexOf("--max-records-size")).toBeLessThan(job.indexOf("--"));
   });
 
   it("keeps shell metacharacters as plain argument values", () => {
@@ -72,6 +76,10 @@ describe("profile.mjs command line", () => {
     [["-n", "flink", "--cluster", "a", "--via", "ssh"], /--via "ssh"/],
     [["-n", "flink", "--cluster", "a", "--concurrency", "0"], /concurrency/],
     [["-n", "flink", "--cluster", "a", "--start-timeout", "soon"], /start-timeout/],
+    [["-n", "flink", "--cluster", "a", "--max-result-mib", "0"], /max-result-mib "0" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-result-mib", "1.5"], /max-result-mib "1.5" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-result-mib", "2000"], /max-result-mib "2000" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--via", "exec", "--max-result-mib", "4"], /--via exec streams without one/],
     [["-n", "flink", "--cluster", "a", "--pid", "3"], /--pid is for --local/],
     [["-n", "flink", "--cluster", "a", "--context", ""], /--context is empty/],
     [["-n", "flink", "-l", ""], /selector is empty/],
@@ -92,7 +100,7 @@ describe("profile.mjs command line", () => {
       kube: { namespace: "flink", context: "prod", kubeconfig: "/k/c" },
       choice: { by: "cluster", cluster: "orders" },
       settings: { duration: 30, event: "cpu", formats: ["html"], interval: undefined, threads: false, include: [], exclude: [], extraArgs: [] },
-      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8, startTimeout: 120,
+      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8, startTimeout: 120, maxResultMiB: 8,
     });
     const pods = parseProfileCommand(["--pod", "tm-0", "--pod", "tm-1", "--pod", "tm-0"]);
     expect(pods).toMatchObject({ kind: "cluster", kube: {}, choice: { by: "pods", pods: ["tm-0", "tm-1"] }, via: "job", concurrency: 32, keep: false });

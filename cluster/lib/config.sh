@@ -79,8 +79,9 @@ resolvConf: ""
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: { memory.available: "100Mi", nodefs.available: "1%", imagefs.available: "1%" }
-# The default; the end-to-end tier checks what happens to a profiling Job's log past it.
-containerLogMaxSize: 10Mi
+# A fifth of the default (10Mi), so that the end-to-end tier makes a profile larger than one log file in
+# seconds and checks what happens to a profiling Job's result past it (04-large-results).
+containerLogMaxSize: 2Mi
 podLogsDir: $FP_STATE/pod-logs
 serializeImagePulls: false
 YAML

@@ -18,6 +18,7 @@ import {
   parseConcurrency,
   parseKubeTarget,
   parseRunId,
+  parseMaxResultMiB,
   parseStartTimeout,
   parseVia,
   type CleanupCommand,
@@ -59,6 +60,9 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
                          exec: your own kubectl exec, for admins and clusters without the template
       --concurrency N    TaskManagers profiled at once                    (default 32)
       --start-timeout S  how long a Job's pod may wait for a node or its image (default 120)
+      --max-result-mib N a Job refuses, before sending any of it, a result larger than this once
+                         encoded for its log (default 8; keep it below the kubelet's log
+                         rotation size, containerLogMaxSize, 10 MiB by default)
       --keep             keep the Jobs (and their logs) after a successful run
       --dry-run          print the Jobs that would be created, create nothing
       --run ID           cleanup: only this run's Jobs                     (default: every run)
@@ -141,7 +145,8 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   const cluster: ClusterValues = {
     namespace: values.namespace, cluster: values.cluster, selector: values.selector, pod: values.pod,
     context: values.context, kubeconfig: values.kubeconfig, keep: values.keep, "dry-run": values["dry-run"],
-    via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"], run: values.run,
+    via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"],
+    "max-result-mib": values["max-result-mib"], run: values.run,
   };
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
@@ -171,6 +176,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
       via: parseVia(cluster.via),
       concurrency: parseConcurrency(cluster.concurrency),
       startTimeout: parseStartTimeout(cluster["start-timeout"]),
+      maxResultMiB: parseMaxResultMiB(cluster["max-result-mib"], parseVia(cluster.via)),
     };
   }
   return {

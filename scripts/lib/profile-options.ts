@@ -130,9 +130,12 @@ export function formatsToAsk(settings: ProfileSettings): ProfileFormat[] {
 }
 
 /** The helper's arguments for these settings: one array element per value, never a command string. */
-export function helperArgs(settings: ProfileSettings, formats: readonly ProfileFormat[] = settings.formats): string[] {
+export function helperArgs(
+  settings: ProfileSettings, formats: readonly ProfileFormat[] = settings.formats, transport: { maxRecordsBytes?: number } = {},
+): string[] {
   // Progress every second keeps the countdown a person watches moving; it is one short line per second.
   const args = ["--duration", String(settings.duration), "--event", settings.event, "--format", formats.join(","), "--progress-every", "1"];
+  if (transport.maxRecordsBytes !== undefined) args.push("--max-records-size", String(transport.maxRecordsBytes));
   if (settings.interval) args.push("--interval", settings.interval);
   if (settings.threads) args.push("--threads");
   for (const p of settings.include) args.push("--include", p);

@@ -5,14 +5,15 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, adminKubeconfig, leftovers, personKubeconfig, profileCli,
-  startedProfile, waitFor,
+  CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, adminKubeconfig, helperRuns, leftovers, personKubeconfig, profileCli,
+  startedProfile, waitFor, waitQuiet,
 } from "./support.ts";
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), "e2e-profiles-"));
 
 describe("an admin", () => {
   it("profiles through kubectl exec (--via exec)", async () => {
+    await waitQuiet("no profile to run in the TaskManagers", 90);
     const r = await profileCli(["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "--via", "exec",
       "-d", "5", "--format", "collapsed", "-o", outDir(), "--json"]);
     expect(r.code, r.stderr).toBe(0);
@@ -27,6 +28,7 @@ describe("an admin", () => {
 
 describe("Ctrl-C mid-profile", () => {
   it("leaves no Job, no pod and no running profiler", async () => {
+    await waitQuiet("no profile to run in the TaskManagers", 90);
     const alice = personKubeconfig("alice");
     const run = await startedProfile(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "120", "-o", outDir()], /remaining|elapsed|\d+s left|profiling/);
     // Wait until the profilers really run in the TaskManagers, then interrupt as a terminal would.
@@ -37,6 +39,8 @@ describe("Ctrl-C mid-profile", () => {
     expect(run.stderr()).toContain("stopping the profiler in 2 TaskManager(s) after the interrupt");
     await waitFor("the run's Jobs and pods to go", 60, async () => ((await leftovers()).length === 0 ? true : undefined));
     expect(await activeProfiles()).toEqual([]);
+    // The helpers the Jobs started outlive their exec; they see their profile stopped and end within seconds.
+    await waitFor("the helpers to end", 20, async () => ((await helperRuns()).length === 0 ? true : undefined));
   });
 });
 
@@ -51,8 +55,9 @@ describe("cleanup", () => {
     const r = await profileCli(["cleanup", "--kubeconfig", alice, "-n", NAMESPACE]);
     expect(r.code, r.stderr).toBe(0);
     await waitFor("the Jobs and pods to go", 60, async () => ((await leftovers()).length === 0 ? true : undefined));
-    // The profiles the killed run started end by themselves (asprof's --timeout).
-    await waitFor("the abandoned profiles to end", 60, async () => ((await activeProfiles()).length === 0 ? true : undefined));
+    // The profiles the killed run started end by themselves (asprof's --timeout), and so do their helpers.
+    // A helper can begin after the Jobs are gone (an exec already on its way), so wait for processes too.
+    await waitQuiet("the abandoned profiles and their helpers to end", 90);
   });
 });
 

@@ -4,12 +4,13 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, leftovers, personKubeconfig, startedProfile, taskManagerPods, waitFor } from "./support.ts";
+import { CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, leftovers, personKubeconfig, startedProfile, taskManagerPods, waitFor, waitQuiet } from "./support.ts";
 
 const outDir = () => mkdtempSync(path.join(tmpdir(), "e2e-profiles-"));
 
 describe("a TaskManager pod deleted mid-run", () => {
   it("is reported, and the other TaskManager delivers", async () => {
+    await waitQuiet("no profile to run in the TaskManagers", 90);
     const alice = personKubeconfig("alice");
     const pods = await taskManagerPods();
     const run = await startedProfile(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "30",

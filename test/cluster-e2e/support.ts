@@ -160,6 +160,34 @@ export async function activeProfiles(): Promise<string[]> {
   return active;
 }
 
+// Lists the helper's profile runs in a TaskManager container from /proc. The pattern is written so that
+// this script's own command line does not match it.
+const LIST_HELPER_RUNS = `for d in /proc/[0-9]*; do
+  c=$(tr '\\0' ' ' < "$d/cmdline" 2>/dev/null) || continue
+  case $c in *flink-profiler[[:space:]]profile*) echo "\${d#/proc/} $c" ;; esac
+done`;
+
+/** The helper processes running a profile in each TaskManager, as "pod: pid command line". */
+export async function helperRuns(): Promise<string[]> {
+  const runs: string[] = [];
+  for (const pod of await taskManagerPods()) {
+    const out = await admin(["-n", NAMESPACE, "exec", pod, "-c", "taskmanager", "--", "sh", "-c", LIST_HELPER_RUNS]);
+    for (const line of out.split("\n")) if (line.trim()) runs.push(`${pod}: ${line.trim()}`);
+  }
+  return runs;
+}
+
+/** Waits until no profile and no helper run is left in any TaskManager, so a test starts from a quiet cluster. */
+export async function waitQuiet(what: string, seconds: number): Promise<void> {
+  await waitFor(what, seconds, async () => {
+    const runs = await helperRuns();
+    if (runs.length > 0) throw new Error(`still running: ${runs.join("; ")}`);
+    const active = await activeProfiles();
+    if (active.length > 0) throw new Error(`a profile still runs in ${active.join(", ")}`);
+    return true;
+  });
+}
+
 /** Runs profile.mjs in the background until `ready` matches its stderr, then returns the process. */
 export async function startedProfile(args: string[], ready: RegExp) {
   const child = spawnProfileCli(args);

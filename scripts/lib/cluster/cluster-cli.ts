@@ -34,6 +34,8 @@ export interface ClusterCommand {
   concurrency: number;
   /** @default 120 — seconds a Job's pod may take to start (scheduling, image pull) before we give up */
   startTimeout: number;
+  /** @default 8 — MiB of records a Job's log may carry; the helper refuses a larger result up front */
+  maxResultMiB: number;
 }
 
 export interface CleanupCommand {
@@ -67,6 +69,7 @@ export const CLUSTER_OPTIONS = {
   via: { type: "string" },
   concurrency: { type: "string" },
   "start-timeout": { type: "string" },
+  "max-result-mib": { type: "string" },
   run: { type: "string" },
 } as const;
 
@@ -82,6 +85,7 @@ export interface ClusterValues {
   via?: string;
   concurrency?: string;
   "start-timeout"?: string;
+  "max-result-mib"?: string;
   run?: string;
 }
 
@@ -153,6 +157,27 @@ export function parseStartTimeout(value: string | undefined): number {
   const n = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 3600) {
     throw new UsageError(`--start-timeout "${value}" is out of range`, "use whole seconds from 1 to 3600, e.g. --start-timeout 300 for a slow autoscaler");
+  }
+  return n;
+}
+
+/**
+ * A Job's result travels in its container log, which the kubelet rotates at containerLogMaxSize (10 MiB
+ * unless the cluster changed it). `kubectl logs` of a finished pod returns only the newest file, and a
+ * follower that falls behind by a whole file loses one; so the result must fit in one file, with room
+ * for the progress lines. The helper measures the encoded result before it sends any of it.
+ */
+export const DEFAULT_MAX_RESULT_MIB = 8;
+export const MIB = 1024 * 1024;
+
+export function parseMaxResultMiB(value: string | undefined, via: Via): number {
+  if (value === undefined) return DEFAULT_MAX_RESULT_MIB;
+  if (via === "exec") {
+    throw new UsageError("--max-result-mib limits what a profiling Job's log carries; --via exec streams without one", "drop --max-result-mib, or use --via job");
+  }
+  const n = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1024) {
+    throw new UsageError(`--max-result-mib "${value}" is out of range`, "use whole MiB from 1 to 1024, below your kubelet's containerLogMaxSize (10 MiB by default)");
   }
   return n;
 }

@@ -9,7 +9,7 @@ import { parseHelperLine } from "../helper-events.ts";
 import { UsageError, formatsToAsk, helperArgs } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
-import type { ClusterCommand } from "./cluster-cli.ts";
+import { MIB, type ClusterCommand } from "./cluster-cli.ts";
 import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { createRunFollower } from "./follow.ts";
@@ -53,7 +53,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
 
   const runId = opts.runId ?? newRunId();
   const cluster = cmd.choice.by === "cluster" ? cmd.choice.cluster : (selection.targets[0]?.cluster ?? namespace);
-  const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings));
+  const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings), template ? { maxRecordsBytes: cmd.maxResultMiB * MIB } : {});
   // Room to be scheduled and to pull the image (--start-timeout), to profile, and to send the result.
   const deadline = Math.max(template?.activeDeadlineSeconds ?? 0, cmd.startTimeout + cmd.settings.duration + 120);
   const targets = selection.targets;

@@ -3,7 +3,9 @@
 // kubelet really print; anything unrecognised is passed through rather than guessed at.
 
 export interface Problem {
-  code: "image-pull" | "unschedulable" | "rbac-denied" | "helper-missing" | "taskmanager-gone" | "deadline" | "job-failed" | "helper-error";
+  code:
+    | "image-pull" | "unschedulable" | "rbac-denied" | "helper-missing" | "taskmanager-gone" | "deadline" | "job-failed"
+    | "result-too-large" | "helper-error";
   message: string;
   hint: string;
 }
@@ -113,6 +115,20 @@ export function helperProblem(code: string, message: string, hint: string | unde
       code: "taskmanager-gone",
       message: `the TaskManager JVM in ${ctx.pod} is gone: ${message}`,
       hint: `the JVM exited or restarted: \`kubectl describe pod -n ${ctx.namespace} ${ctx.pod}\` and \`kubectl logs --previous\` tell why`,
+    };
+  }
+  if (code === "result-too-large") {
+    // The helper names its own option and bytes; say it in the words of profile.mjs.
+    const sizes = /takes (\d+) bytes as records, more than the (\d+) bytes/.exec(message);
+    const mib = (bytes: string) => (Number(bytes) / (1024 * 1024)).toFixed(1);
+    return {
+      code: "result-too-large",
+      message: sizes
+        ? `the profile of ${ctx.pod} is ${mib(sizes[1]!)} MiB once encoded, more than the ${mib(sizes[2]!)} MiB a profiling Job's log may carry (--max-result-mib); nothing was sent`
+        : message,
+      hint: "the kubelet rotates a container's log at containerLogMaxSize (10 MiB by default) and a rotated log can lose the result: "
+        + "profile for less time (-d), ask for one format (collapsed is the smallest), narrow it with -I, or use --via exec; "
+        + "raise --max-result-mib only if the kubelet's containerLogMaxSize is larger",
     };
   }
   return { code: "helper-error", message, hint: hint || "see the Job's log for the helper's output" };
