@@ -6,6 +6,8 @@
 export { ProfilingImage, imageBuildPlan, PLATFORMS, type ProfilingImageArgs, type Platform } from "./profiling-image.ts";
 export { FlinkCluster, resolveClusterSpec, type FlinkClusterArgs } from "./flink-cluster.ts";
 export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
+export { ProfilingAdmissionPolicy, type ProfilingAdmissionPolicyArgs } from "./profiling-admission-policy.ts";
+export { admissionPolicies, type AdmissionPolicyOptions } from "./admission-policy.ts";
 export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, type ProfilingReadyOptions } from "./flink-deployment.ts";
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";

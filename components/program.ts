@@ -9,13 +9,26 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { FlinkCluster, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
+import { FlinkCluster, ProfilingAdmissionPolicy, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
 
 const config = new pulumi.Config();
 const namespace = requireDnsLabel("namespace (stack config)", config.get("namespace") ?? "flink");
 const flinkVersion = config.get("flinkVersion") ?? "2.1";
 const username = config.get("registryUsername");
 const password = config.getSecret("registryPassword");
+
+// Pulumi.yaml gives "" as the default, which means "not set".
+const prebuiltFlink = config.get("flinkImage") || undefined;
+const prebuiltRunner = config.get("runnerImage") || undefined;
+if ((prebuiltFlink === undefined) !== (prebuiltRunner === undefined)) {
+  throw new Error("set both flinkImage and runnerImage (prebuilt images), or neither (then the images are built)");
+}
+// Images that were built but never pushed exist only in the builder's cache: the nodes could not pull them,
+// and every pod would sit in ImagePullBackOff. Refuse before anything is created.
+if (prebuiltFlink === undefined && config.getBoolean("push") === false) {
+  throw new Error("push: false builds images that the cluster's nodes cannot pull, so this program would deploy pods that never start; "
+    + "set push: true, or build the images yourself, load them where the nodes can use them, and set flinkImage and runnerImage");
+}
 
 const ns = new k8s.core.v1.Namespace("flink", {
   metadata: {
@@ -25,19 +38,13 @@ const ns = new k8s.core.v1.Namespace("flink", {
   },
 });
 
-// Pulumi.yaml gives "" as the default, which means "not set".
-const prebuiltFlink = config.get("flinkImage") || undefined;
-const prebuiltRunner = config.get("runnerImage") || undefined;
-if ((prebuiltFlink === undefined) !== (prebuiltRunner === undefined)) {
-  throw new Error("set both flinkImage and runnerImage (prebuilt images), or neither (then the images are built)");
-}
 const images = prebuiltFlink !== undefined && prebuiltRunner !== undefined
   ? { flinkImage: pulumi.output(prebuiltFlink), runnerImage: pulumi.output(prebuiltRunner) }
   : new ProfilingImage("images", {
     registry: config.get("registry") || missing("registry: where the images are pushed (or set flinkImage and runnerImage)"),
     flinkVersion,
     platforms: config.getObject<Platform[]>("platforms"),
-    push: config.getBoolean("push") ?? true,
+    push: true,
     ...(username ? { username, password } : {}),
   });
 
@@ -64,6 +71,11 @@ const cluster = new FlinkCluster("flink", {
   users: config.getObject<string[]>("profilers") ?? [],
   groups: config.getObject<string[]>("profilerGroups") ?? [],
 }, { dependsOn: [ns] });
+
+// Opt-in: needs the right to create cluster-scoped admission policies.
+if (config.getBoolean("admissionPolicy") ?? false) {
+  new ProfilingAdmissionPolicy("profiling", { namespace, templateJson: cluster.access.templateJson }, { dependsOn: [ns] });
+}
 
 export const flinkImage = images.flinkImage;
 export const runnerImage = images.runnerImage;

@@ -26,6 +26,8 @@ describe("pulumi up of the repository's program", () => {
       taskManagers: "2", slotsPerTaskManager: "1",
       // Two cores in all: JobManager and TaskManagers take 1.5 of them, profiling Jobs 50m each.
       jobManagerCpu: "500m", taskManagerCpu: "500m", jobManagerMemoryMiB: "1024", taskManagerMemoryMiB: "1536",
+      // Every later file runs with the policy: the real profiling Jobs are admitted, others are not (06).
+      admissionPolicy: "true",
     })) {
       const r = await cfg(k, v);
       expect(r.code, r.stderr).toBe(0);
