@@ -10,7 +10,9 @@ import { CLUSTER, NAMESPACE, admin, leftovers, personKubeconfig, profileCli, sta
 const ROTATION_MIB = 2;
 const outDir = () => mkdtempSync(path.join(tmpdir(), "e2e-profiles-"));
 // Both TaskManagers, every allocation, recorded as jfr (it keeps each event; the flame graph formats fold them).
-const bigProfile = ["-n", NAMESPACE, "--cluster", CLUSTER, "-e", "alloc", "-d", "20", "--format", "jfr", "--json"];
+// How much it records follows the TaskManager's allocation rate, which follows its CPU share (500m): under
+// load it is half of what it is alone, so the durations leave room.
+const bigProfile = (seconds: number) => ["-n", NAMESPACE, "--cluster", CLUSTER, "-e", "alloc", "-d", String(seconds), "--format", "jfr", "--json"];
 const EVERY_ALLOCATION = ["--", "--alloc", "1"];
 
 /** Files the profiling image's helper left in a TaskManager's profiles volume. */
@@ -23,7 +25,7 @@ describe("a result larger than one container log file", () => {
   it("is refused up front, with the size and the reason, when the limit is below the rotation size", async () => {
     await waitQuiet("no profile to run in the TaskManagers", 90);
     const out = outDir();
-    const r = await profileCli(["--kubeconfig", personKubeconfig("alice"), ...bigProfile, "-o", out, "--max-result-mib", "1", ...EVERY_ALLOCATION]);
+    const r = await profileCli(["--kubeconfig", personKubeconfig("alice"), ...bigProfile(30), "-o", out, "--max-result-mib", "1", ...EVERY_ALLOCATION]);
     expect(r.code, r.stderr).toBe(1);
     const doc = JSON.parse(r.stdout);
     for (const t of doc.targets) {
@@ -31,7 +33,9 @@ describe("a result larger than one container log file", () => {
       // The JSON document's error is the message with its hint in parentheses.
       expect(t.error).toMatch(/ is \d+\.\d MiB once encoded, more than the 1\.0 MiB a profiling Job's log may carry .*containerLogMaxSize/);
       // A result that would really have spanned log files.
-      expect(Number(/ is (\d+\.\d) MiB/.exec(t.error)![1])).toBeGreaterThan(ROTATION_MIB);
+      const mib = Number(/ is (\d+\.\d) MiB/.exec(t.error)![1]);
+      console.log(`${t.target}: refused ${mib} MiB of records`);
+      expect(mib).toBeGreaterThan(ROTATION_MIB);
     }
     // Nothing written here, nothing left in the TaskManagers, no Job left.
     expect(readdirSync(out, { recursive: true }).filter((f) => statSync(path.join(out, String(f))).isFile())).toEqual([]);
@@ -43,7 +47,7 @@ describe("a result larger than one container log file", () => {
     await waitQuiet("no profile to run in the TaskManagers", 90);
     const out = outDir();
     const alice = personKubeconfig("alice");
-    const r = await profileCli(["--kubeconfig", alice, ...bigProfile, "-o", out, "--max-result-mib", "64", "--keep", ...EVERY_ALLOCATION]);
+    const r = await profileCli(["--kubeconfig", alice, ...bigProfile(45), "-o", out, "--max-result-mib", "64", "--keep", ...EVERY_ALLOCATION]);
     expect(r.code, r.stderr).toBe(0);
     const runId = /^run (\S+): profiling/m.exec(r.stderr)![1]!;
     try {
@@ -64,6 +68,7 @@ describe("a result larger than one container log file", () => {
         byPod.set(dir, (byPod.get(dir) ?? 0) + statSync(path.join(logs, f)).size);
       }
       expect(byPod.size).toBe(2);
+      for (const [pod, bytes] of byPod) console.log(`${pod}: ${(bytes / 1048576).toFixed(1)} MiB of log`);
       for (const bytes of byPod.values()) expect(bytes).toBeGreaterThan(ROTATION_MIB * 1024 * 1024);
     } finally {
       expect((await profileCli(["cleanup", "--kubeconfig", alice, "-n", NAMESPACE, "--run", runId])).code).toBe(0);
