@@ -157,8 +157,10 @@ describe("user values reach the helper as plain arguments", () => {
     // Each call records its own file (a `stop` may follow the failed profile).
     const calls = readdirSync(fx.dir).filter((f) => f.startsWith("argv.")).map((f) => readFileSync(path.join(fx!.dir, f), "utf8").split("\0").slice(0, -1));
     const argv = calls.find((c) => c[0] === "profile");
+    // A Job's log carries the result, so a Job also passes its size limit (8 MiB by default); exec does not.
+    const limit = via === "job" ? ["--max-records-size", String(8 * 1024 * 1024)] : [];
     expect(argv).toEqual([
-      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed", "--progress-every", "1",
+      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed", "--progress-every", "1", ...limit,
       "--include", evil, "--exclude", "$(HOME)", "--", "--title", evil,
     ]);
     expect(existsSync(`/tmp/pwned-${process.pid}`)).toBe(false);
