@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { configFileName, parseFlinkVersion, type FlinkSettings } from "./flink-config.ts";
+import { configFileName, type FlinkSettings } from "./flink-config.ts";
+import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
 import {
   clusterLabels, configMap, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
   TASKMANAGER_CONTAINER, type FlinkClusterSpec,
@@ -18,7 +19,7 @@ import { requireDnsLabel, requireImageReference, requireIntegerInRange } from ".
 export interface FlinkClusterArgs {
   /** @default "default" — must exist; the example program creates it */
   namespace?: string;
-  /** `1.18` … `2.3`, or a patch version. @default "2.1" */
+  /** A version from components/flink-versions.ts, or a patch version of one. @default DEFAULT_FLINK_VERSION */
   flinkVersion?: string;
   /**
    * The Flink image. @default `flink:<flinkVersion>` — the official image runs, and Flink's own REST
@@ -53,7 +54,7 @@ const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
 export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkClusterSpec {
   requireDnsLabel("FlinkCluster name", name);
   if (name.length > 40) throw new Error(`FlinkCluster name must be at most 40 characters (pod names derive from it); got ${name.length}`);
-  const version = parseFlinkVersion(args.flinkVersion ?? "2.1");
+  const version = parseFlinkVersion(args.flinkVersion ?? DEFAULT_FLINK_VERSION);
   const jm = { cpu: "1", memoryMiB: 1600, ...args.jobManager };
   const tm = { cpu: "1", memoryMiB: 2048, ...args.taskManager };
   for (const [what, r] of [["jobManager", jm], ["taskManager", tm]] as const) {

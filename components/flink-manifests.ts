@@ -10,7 +10,8 @@
 import type { IConfigMap, IService } from "kubernetes-models/v1";
 import type { IDeployment, IStatefulSet } from "kubernetes-models/apps/v1";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import { mergeSettings, profilingSettings, renderFlinkConfig, type FlinkSettings, type FlinkVersion } from "./flink-config.ts";
+import { mergeSettings, profilingSettings, renderFlinkConfig, type FlinkSettings } from "./flink-config.ts";
+import type { FlinkVersion } from "./flink-versions.ts";
 import {
   flinkContainerSecurityContext, flinkPodSecurityContext, profilesEnv, profilesMount, profilesVolume, PROFILES_DIR,
 } from "./pod-security.ts";

@@ -10,4 +10,5 @@ export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, typ
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";
 export * from "./flink-config.ts";
+export * from "./flink-versions.ts";
 export * from "./validation.ts";

@@ -9,11 +9,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { FlinkCluster, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
+import { DEFAULT_FLINK_VERSION, FlinkCluster, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
 
 const config = new pulumi.Config();
 const namespace = requireDnsLabel("namespace (stack config)", config.get("namespace") ?? "flink");
-const flinkVersion = config.get("flinkVersion") ?? "2.1";
+// Pulumi.yaml gives "" (not set): the default is the table's, components/flink-versions.ts.
+const flinkVersion = config.get("flinkVersion") || DEFAULT_FLINK_VERSION;
 const username = config.get("registryUsername");
 const password = config.getSecret("registryPassword");
 
