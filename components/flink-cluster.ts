@@ -120,6 +120,7 @@ export class FlinkCluster extends pulumi.ComponentResource {
 
     this.access = new ProfilingAccess(`${name}-profiling`, {
       namespace: spec.namespace,
+      cluster: name,
       target,
       runnerImage: args.runnerImage,
       users: args.users,

@@ -9,6 +9,7 @@ export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts
 export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, type ProfilingReadyOptions } from "./flink-deployment.ts";
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";
+export * from "./profiling-names.ts";
 export * from "./flink-config.ts";
 export * from "./flink-versions.ts";
 export * from "./validation.ts";
