@@ -7,8 +7,9 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { configFileName, type FlinkSettings } from "./flink-config.ts";
 import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
+import { requireStartableMemory, SIZING_OPTIONS } from "./flink-memory.ts";
 import {
-  clusterLabels, configMap, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
+  clusterLabels, configMap, flinkSettings, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
   TASKMANAGER_CONTAINER, type FlinkClusterSpec,
 } from "./flink-manifests.ts";
 import { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
@@ -30,9 +31,12 @@ export interface FlinkClusterArgs {
   taskManagers?: number;
   /** @default 2 */
   slotsPerTaskManager?: number;
-  /** @default { cpu: "1", memoryMiB: 1600 } */
+  /**
+   * `memoryMiB` is the container limit and Flink's `jobmanager.memory.process.size`; Flink's memory model sets
+   * the floor (577 MiB with its defaults; the error names the floor for your flinkConfig). @default { cpu: "1", memoryMiB: 1600 }
+   */
   jobManager?: { cpu?: string; memoryMiB?: number };
-  /** @default { cpu: "1", memoryMiB: 2048 } */
+  /** Likewise `taskmanager.memory.process.size`; at least 982 MiB with Flink's defaults. @default { cpu: "1", memoryMiB: 2048 } */
   taskManager?: { cpu?: string; memoryMiB?: number };
   /** More Flink options, written into the config file. JVM options are combined with the profiling flags. @default {} */
   flinkConfig?: FlinkSettings;
@@ -59,10 +63,16 @@ export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkC
   const tm = { cpu: "1", memoryMiB: 2048, ...args.taskManager };
   for (const [what, r] of [["jobManager", jm], ["taskManager", tm]] as const) {
     if (!CPU.test(r.cpu)) throw new Error(`${what}.cpu must be a CPU quantity such as "500m" or "2"; got ${JSON.stringify(r.cpu)}`);
-    requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 768, 1_048_576);
+    // The real lower bound is Flink's memory model, checked below on the rendered configuration.
+    requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 1, 1_048_576);
+  }
+  for (const key of SIZING_OPTIONS) {
+    if (args.flinkConfig && key in args.flinkConfig) {
+      throw new Error(`flinkConfig must not set ${key}: FlinkCluster sizes each process from taskManager.memoryMiB / jobManager.memoryMiB (its container limit) and Flink derives the rest; set those instead`);
+    }
   }
   const image = args.image ?? `flink:${version.id}`;
-  return {
+  const spec: FlinkClusterSpec = {
     name,
     namespace: requireDnsLabel("namespace", args.namespace ?? "default"),
     version,
@@ -74,6 +84,8 @@ export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkC
     profilesSizeLimit: args.profilesSizeLimit ?? "512Mi",
     extraConfig: args.flinkConfig ?? {},
   };
+  requireStartableMemory(flinkSettings(spec), tm.memoryMiB, jm.memoryMiB);
+  return spec;
 }
 
 export class FlinkCluster extends pulumi.ComponentResource {
