@@ -15,7 +15,7 @@ import {
 import { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
 import { peopleSubjects } from "./rbac.ts";
 import { customTarget } from "./targets.ts";
-import { requireDnsLabel, requireImageReference, requireIntegerInRange } from "./validation.ts";
+import { requireDnsLabel, requireImageReference, requireIntegerInRange, requireSecretNames } from "./validation.ts";
 
 export interface FlinkClusterArgs {
   /** @default "default" — must exist; the example program creates it */
@@ -50,6 +50,11 @@ export interface FlinkClusterArgs {
   groups?: string[];
   /** Passed to ProfilingAccess. */
   jobTemplate?: ProfilingAccessArgs["jobTemplate"];
+  /**
+   * Secrets (kubernetes.io/dockerconfigjson, in `namespace`) for registries that need a login: used by the
+   * JobManager and TaskManager pods and by the profiling Job's pod. @default []
+   */
+  imagePullSecrets?: string[];
 }
 
 const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
@@ -83,6 +88,7 @@ export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkC
     taskManager: tm,
     profilesSizeLimit: args.profilesSizeLimit ?? "512Mi",
     extraConfig: args.flinkConfig ?? {},
+    imagePullSecrets: requireSecretNames("imagePullSecrets", args.imagePullSecrets ?? []),
   };
   requireStartableMemory(flinkSettings(spec), tm.memoryMiB, jm.memoryMiB);
   return spec;
@@ -138,6 +144,7 @@ export class FlinkCluster extends pulumi.ComponentResource {
       users: args.users,
       groups: args.groups,
       jobTemplate: args.jobTemplate,
+      imagePullSecrets: spec.imagePullSecrets,
     }, parent);
 
     this.registerOutputs({

@@ -28,6 +28,8 @@ export interface FlinkClusterSpec {
   taskManager: { cpu: string; memoryMiB: number };
   profilesSizeLimit: string;
   extraConfig: FlinkSettings;
+  /** Secrets for pulling the Flink image from a registry that needs a login. */
+  imagePullSecrets: string[];
 }
 
 export const TASKMANAGER_CONTAINER = "taskmanager";
@@ -106,6 +108,7 @@ function podSpec(spec: FlinkClusterSpec, container: IContainer): IPodSpec {
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: flinkPodSecurityContext(),
+    ...(spec.imagePullSecrets.length > 0 ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
     containers: [container],
     volumes: [{ name: "flink-config", configMap: { name: `${spec.name}-config` } }, profilesVolume(spec.profilesSizeLimit)],
   };

@@ -14,7 +14,7 @@ import {
 } from "./profiling-job.ts";
 import { clusterFromLabels, profilingObjectNames, templateConfigMapLabels } from "./profiling-names.ts";
 import { peopleSubjects, profilerRules, runnerRules } from "./rbac.ts";
-import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels } from "./validation.ts";
+import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels, requireSecretNames } from "./validation.ts";
 
 export interface ProfilingAccessArgs {
   /** Namespace of the Flink deployment; everything is created there. */
@@ -35,8 +35,13 @@ export interface ProfilingAccessArgs {
   cluster?: string;
   /** @default `<cluster>-profiling-runner` */
   serviceAccountName?: string;
+  /**
+   * Secrets (kubernetes.io/dockerconfigjson, in `namespace`) with which the profiling Job's pod pulls runnerImage
+   * from a registry that needs a login; written into the Job template. @default []
+   */
+  imagePullSecrets?: string[];
   /** Passed into the Job template: resources, deadlines, labels, annotations, tolerations, nodeSelector. */
-  jobTemplate?: Partial<Omit<TemplateOptions, "runnerImage" | "target" | "serviceAccountName">>;
+  jobTemplate?: Partial<Omit<TemplateOptions, "runnerImage" | "target" | "serviceAccountName" | "imagePullSecrets">>;
 }
 
 export class ProfilingAccess extends pulumi.ComponentResource {
@@ -63,6 +68,7 @@ export class ProfilingAccess extends pulumi.ComponentResource {
     const names = profilingObjectNames(cluster);
     const serviceAccountName = requireDnsSubdomain("serviceAccountName", args.serviceAccountName ?? names.serviceAccount);
     const subjects = peopleSubjects(args.users, args.groups);
+    const imagePullSecrets = requireSecretNames("imagePullSecrets", args.imagePullSecrets ?? []);
     if (typeof args.runnerImage === "string") requireImageReference("runnerImage", args.runnerImage);
 
     super("flink-profiling:index:ProfilingAccess", name, {}, opts);
@@ -104,7 +110,8 @@ export class ProfilingAccess extends pulumi.ComponentResource {
 
     this.templateJson = pulumi.output(args.runnerImage).apply((runnerImage) => {
       requireImageReference("runnerImage", runnerImage);
-      return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, runnerImage, serviceAccountName, target: args.target }));
+      const pull = imagePullSecrets.length > 0 ? { imagePullSecrets } : {};
+      return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, ...pull, runnerImage, serviceAccountName, target: args.target }));
     });
     new k8s.core.v1.ConfigMap(`${name}-job-template`, {
       metadata: { name: names.templateConfigMap, namespace, labels: { ...labels, ...templateConfigMapLabels(cluster) } },

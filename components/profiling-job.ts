@@ -79,6 +79,12 @@ export interface ProfilingJobTemplate {
   tolerations: IToleration[];
   /** @default {} */
   nodeSelector: Record<string, string>;
+  /**
+   * Secrets (type kubernetes.io/dockerconfigjson, in the Job's namespace) the kubelet uses to pull runnerImage
+   * from a registry that needs a login. Optional in the stored JSON, so templates written before it still read.
+   * @default none
+   */
+  imagePullSecrets?: string[];
 }
 
 export type TemplateOptions = Partial<Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target" | "serviceAccountName">> & {
@@ -221,6 +227,7 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
           securityContext: t.podSecurityContext,
           ...(t.tolerations.length > 0 ? { tolerations: t.tolerations } : {}),
           ...(Object.keys(t.nodeSelector).length > 0 ? { nodeSelector: t.nodeSelector } : {}),
+          ...(t.imagePullSecrets?.length ? { imagePullSecrets: t.imagePullSecrets.map((name) => ({ name })) } : {}),
           containers: [{
             name: t.containerName,
             image: t.runnerImage,

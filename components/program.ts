@@ -62,6 +62,7 @@ const cluster = new FlinkCluster("flink", {
   slotsPerTaskManager: config.getNumber("slotsPerTaskManager") ?? 2,
   jobManager: size("jobManager"),
   taskManager: size("taskManager"),
+  imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
   users: config.getObject<string[]>("profilers") ?? [],
   groups: config.getObject<string[]>("profilerGroups") ?? [],
 }, { dependsOn: [ns] });
