@@ -12,4 +12,5 @@ export * from "./profiling-job.ts";
 export * from "./profiling-names.ts";
 export * from "./flink-config.ts";
 export * from "./flink-versions.ts";
+export * from "./flink-memory.ts";
 export * from "./validation.ts";
