@@ -5,20 +5,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { configFileName, parseFlinkVersion, type FlinkSettings } from "./flink-config.ts";
+import { configFileName, type FlinkSettings } from "./flink-config.ts";
+import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
+import { requireStartableMemory, SIZING_OPTIONS } from "./flink-memory.ts";
 import {
-  clusterLabels, configMap, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
+  clusterLabels, configMap, flinkSettings, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
   TASKMANAGER_CONTAINER, type FlinkClusterSpec,
 } from "./flink-manifests.ts";
 import { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
 import { peopleSubjects } from "./rbac.ts";
 import { customTarget } from "./targets.ts";
-import { requireDnsLabel, requireImageReference, requireIntegerInRange } from "./validation.ts";
+import { requireDnsLabel, requireImageReference, requireIntegerInRange, requireSecretNames } from "./validation.ts";
 
 export interface FlinkClusterArgs {
   /** @default "default" — must exist; the example program creates it */
   namespace?: string;
-  /** `1.18` … `2.3`, or a patch version. @default "2.1" */
+  /** A version from components/flink-versions.ts, or a patch version of one. @default DEFAULT_FLINK_VERSION */
   flinkVersion?: string;
   /**
    * The Flink image. @default `flink:<flinkVersion>` — the official image runs, and Flink's own REST
@@ -29,9 +31,12 @@ export interface FlinkClusterArgs {
   taskManagers?: number;
   /** @default 2 */
   slotsPerTaskManager?: number;
-  /** @default { cpu: "1", memoryMiB: 1600 } */
+  /**
+   * `memoryMiB` is the container limit and Flink's `jobmanager.memory.process.size`; Flink's memory model sets
+   * the floor (577 MiB with its defaults; the error names the floor for your flinkConfig). @default { cpu: "1", memoryMiB: 1600 }
+   */
   jobManager?: { cpu?: string; memoryMiB?: number };
-  /** @default { cpu: "1", memoryMiB: 2048 } */
+  /** Likewise `taskmanager.memory.process.size`; at least 982 MiB with Flink's defaults. @default { cpu: "1", memoryMiB: 2048 } */
   taskManager?: { cpu?: string; memoryMiB?: number };
   /** More Flink options, written into the config file. JVM options are combined with the profiling flags. @default {} */
   flinkConfig?: FlinkSettings;
@@ -45,6 +50,11 @@ export interface FlinkClusterArgs {
   groups?: string[];
   /** Passed to ProfilingAccess. */
   jobTemplate?: ProfilingAccessArgs["jobTemplate"];
+  /**
+   * Secrets (kubernetes.io/dockerconfigjson, in `namespace`) for registries that need a login: used by the
+   * JobManager and TaskManager pods and by the profiling Job's pod. @default []
+   */
+  imagePullSecrets?: string[];
 }
 
 const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
@@ -53,15 +63,21 @@ const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
 export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkClusterSpec {
   requireDnsLabel("FlinkCluster name", name);
   if (name.length > 40) throw new Error(`FlinkCluster name must be at most 40 characters (pod names derive from it); got ${name.length}`);
-  const version = parseFlinkVersion(args.flinkVersion ?? "2.1");
+  const version = parseFlinkVersion(args.flinkVersion ?? DEFAULT_FLINK_VERSION);
   const jm = { cpu: "1", memoryMiB: 1600, ...args.jobManager };
   const tm = { cpu: "1", memoryMiB: 2048, ...args.taskManager };
   for (const [what, r] of [["jobManager", jm], ["taskManager", tm]] as const) {
     if (!CPU.test(r.cpu)) throw new Error(`${what}.cpu must be a CPU quantity such as "500m" or "2"; got ${JSON.stringify(r.cpu)}`);
-    requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 768, 1_048_576);
+    // The real lower bound is Flink's memory model, checked below on the rendered configuration.
+    requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 1, 1_048_576);
+  }
+  for (const key of SIZING_OPTIONS) {
+    if (args.flinkConfig && key in args.flinkConfig) {
+      throw new Error(`flinkConfig must not set ${key}: FlinkCluster sizes each process from taskManager.memoryMiB / jobManager.memoryMiB (its container limit) and Flink derives the rest; set those instead`);
+    }
   }
   const image = args.image ?? `flink:${version.id}`;
-  return {
+  const spec: FlinkClusterSpec = {
     name,
     namespace: requireDnsLabel("namespace", args.namespace ?? "default"),
     version,
@@ -72,7 +88,10 @@ export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkC
     taskManager: tm,
     profilesSizeLimit: args.profilesSizeLimit ?? "512Mi",
     extraConfig: args.flinkConfig ?? {},
+    imagePullSecrets: requireSecretNames("imagePullSecrets", args.imagePullSecrets ?? []),
   };
+  requireStartableMemory(flinkSettings(spec), tm.memoryMiB, jm.memoryMiB);
+  return spec;
 }
 
 export class FlinkCluster extends pulumi.ComponentResource {
@@ -119,11 +138,13 @@ export class FlinkCluster extends pulumi.ComponentResource {
 
     this.access = new ProfilingAccess(`${name}-profiling`, {
       namespace: spec.namespace,
+      cluster: name,
       target,
       runnerImage: args.runnerImage,
       users: args.users,
       groups: args.groups,
       jobTemplate: args.jobTemplate,
+      imagePullSecrets: spec.imagePullSecrets,
     }, parent);
 
     this.registerOutputs({

@@ -12,7 +12,8 @@
  * profiling flags are added to its JVM options and the volume and mount are added to its pod template.
  */
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import { mergeSettings, parseFlinkVersion, profilingSettings } from "./flink-config.ts";
+import { mergeSettings, profilingSettings } from "./flink-config.ts";
+import { parseFlinkVersion } from "./flink-versions.ts";
 import {
   flinkContainerSecurityContext, flinkPodSecurityContext, profilesEnv, profilesMount, profilesVolume, PROFILES_DIR,
   PROFILES_VOLUME,
@@ -32,7 +33,7 @@ export interface FlinkDeploymentSpec {
 export interface ProfilingReadyOptions {
   /** The profiling image (ProfilingImage.flinkImage). */
   image: string;
-  /** `1.19`, `1.20`, `2.0` …; also sets the operator's `flinkVersion` (`v1_20`) when the spec has none. */
+  /** A version from components/flink-versions.ts (`1.20`, `2.3`, …); also sets the operator's `flinkVersion` (`v1_20`) when the spec has none. */
   flinkVersion: string;
   /** @default "512Mi" */
   profilesSizeLimit?: string;

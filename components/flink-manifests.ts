@@ -7,10 +7,12 @@
  * can then be limited to exactly those pods, and `taskmanager.resource-id` = pod name lets the scripts go
  * from Flink's REST API (which names TaskManagers) to pods.
  */
+import { createHash } from "node:crypto";
 import type { IConfigMap, IService } from "kubernetes-models/v1";
 import type { IDeployment, IStatefulSet } from "kubernetes-models/apps/v1";
 import type { IContainer, IPodSpec } from "kubernetes-models/v1";
-import { mergeSettings, profilingSettings, renderFlinkConfig, type FlinkSettings, type FlinkVersion } from "./flink-config.ts";
+import { mergeSettings, profilingSettings, renderFlinkConfig, type FlinkSettings } from "./flink-config.ts";
+import type { FlinkVersion } from "./flink-versions.ts";
 import {
   flinkContainerSecurityContext, flinkPodSecurityContext, profilesEnv, profilesMount, profilesVolume, PROFILES_DIR,
 } from "./pod-security.ts";
@@ -26,6 +28,8 @@ export interface FlinkClusterSpec {
   taskManager: { cpu: string; memoryMiB: number };
   profilesSizeLimit: string;
   extraConfig: FlinkSettings;
+  /** Secrets for pulling the Flink image from a registry that needs a login. */
+  imagePullSecrets: string[];
 }
 
 export const TASKMANAGER_CONTAINER = "taskmanager";
@@ -80,12 +84,31 @@ export function configMap(spec: FlinkClusterSpec): IConfigMap {
   };
 }
 
+/** Pod template annotation: the SHA-256 of the ConfigMap's files, the way Helm charts roll pods on a config change. */
+export const CONFIG_CHECKSUM_ANNOTATION = "flink-profiling/config-sha256";
+
+/**
+ * Flink reads its config file only at start, and changing a ConfigMap changes no pod template, so
+ * without this the pods would keep the old settings until they happened to restart. A checksum of the
+ * rendered files in the pod templates makes every config change roll the JobManager and TaskManagers.
+ */
+export function configChecksum(spec: FlinkClusterSpec): string {
+  const data = configMap(spec).data ?? {};
+  const files = Object.keys(data).sort().map((name) => [name, data[name]]);
+  return createHash("sha256").update(JSON.stringify(files)).digest("hex");
+}
+
+function podTemplateMetadata(spec: FlinkClusterSpec, labels: Record<string, string>) {
+  return { labels, annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(spec) } };
+}
+
 function podSpec(spec: FlinkClusterSpec, container: IContainer): IPodSpec {
   return {
     // Flink pods talk to no Kubernetes API in standalone mode: no token.
     automountServiceAccountToken: false,
     enableServiceLinks: false,
     securityContext: flinkPodSecurityContext(),
+    ...(spec.imagePullSecrets.length > 0 ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
     containers: [container],
     volumes: [{ name: "flink-config", configMap: { name: `${spec.name}-config` } }, profilesVolume(spec.profilesSizeLimit)],
   };
@@ -115,7 +138,7 @@ export function jobManagerDeployment(spec: FlinkClusterSpec): IDeployment {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: `${spec.name}-jobmanager`, namespace: spec.namespace, labels },
-    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: podSpec(spec, container) } },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: podTemplateMetadata(spec, labels), spec: podSpec(spec, container) } },
   };
 }
 
@@ -139,7 +162,7 @@ export function taskManagerStatefulSet(spec: FlinkClusterSpec): IStatefulSet {
       // TaskManagers do not depend on each other: start and replace them all at once.
       podManagementPolicy: "Parallel",
       selector: { matchLabels: labels },
-      template: { metadata: { labels }, spec: podSpec(spec, container) },
+      template: { metadata: podTemplateMetadata(spec, labels), spec: podSpec(spec, container) },
     },
   };
 }

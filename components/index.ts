@@ -11,5 +11,8 @@ export { admissionPolicies, type AdmissionPolicyOptions } from "./admission-poli
 export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, type ProfilingReadyOptions } from "./flink-deployment.ts";
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";
+export * from "./profiling-names.ts";
 export * from "./flink-config.ts";
+export * from "./flink-versions.ts";
+export * from "./flink-memory.ts";
 export * from "./validation.ts";

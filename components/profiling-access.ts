@@ -4,16 +4,17 @@
  *
  * Creates, in one namespace and nothing cluster-scoped: the runner ServiceAccount and its exec-only Role,
  * the people's Role (Jobs, pods, logs, the template; no exec) bound to the given users and groups, and
- * the pre-wired Job template in a ConfigMap (see profiling-job.ts).
+ * the pre-wired Job template in a ConfigMap (see profiling-job.ts). Every object is named after the Flink
+ * cluster (profiling-names.ts), so several clusters can share a namespace.
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-  defaultJobTemplate, serializeTemplate, TEMPLATE_CONFIGMAP_LABELS, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY,
-  MANAGED_BY, type ProfilingTarget, type TemplateOptions,
+  defaultJobTemplate, serializeTemplate, TEMPLATE_KEY, MANAGED_BY, type ProfilingTarget, type TemplateOptions,
 } from "./profiling-job.ts";
+import { clusterFromLabels, profilingObjectNames, templateConfigMapLabels } from "./profiling-names.ts";
 import { peopleSubjects, profilerRules, runnerRules } from "./rbac.ts";
-import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels } from "./validation.ts";
+import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels, requireSecretNames } from "./validation.ts";
 
 export interface ProfilingAccessArgs {
   /** Namespace of the Flink deployment; everything is created there. */
@@ -26,13 +27,26 @@ export interface ProfilingAccessArgs {
   users?: string[];
   /** @default [] — Kubernetes group names allowed to profile */
   groups?: string[];
-  /** @default "flink-profiler" */
+  /**
+   * The Flink cluster's name: what `profile.mjs --cluster NAME` is given. Names the service account, Roles
+   * and template ConfigMap (`<cluster>-profiling-runner`, `<cluster>-profilers`, `<cluster>-profiling-job-template`)
+   * and labels the template. @default the target's `app.kubernetes.io/instance` or `app` label
+   */
+  cluster?: string;
+  /** @default `<cluster>-profiling-runner` */
   serviceAccountName?: string;
+  /**
+   * Secrets (kubernetes.io/dockerconfigjson, in `namespace`) with which the profiling Job's pod pulls runnerImage
+   * from a registry that needs a login; written into the Job template. @default []
+   */
+  imagePullSecrets?: string[];
   /** Passed into the Job template: resources, deadlines, labels, annotations, tolerations, nodeSelector. */
-  jobTemplate?: Partial<Omit<TemplateOptions, "runnerImage" | "target" | "serviceAccountName">>;
+  jobTemplate?: Partial<Omit<TemplateOptions, "runnerImage" | "target" | "serviceAccountName" | "imagePullSecrets">>;
 }
 
 export class ProfilingAccess extends pulumi.ComponentResource {
+  /** The Flink cluster this access is for (`--cluster NAME`). */
+  readonly cluster: string;
   readonly serviceAccountName: string;
   readonly templateConfigMapName: string;
   readonly runnerRoleName: string;
@@ -43,21 +57,28 @@ export class ProfilingAccess extends pulumi.ComponentResource {
   constructor(name: string, args: ProfilingAccessArgs, opts?: pulumi.ComponentResourceOptions) {
     // Every argument is checked before the component registers, so a bad one creates nothing.
     const namespace = requireDnsLabel("namespace", args.namespace);
-    const serviceAccountName = requireDnsSubdomain("serviceAccountName", args.serviceAccountName ?? "flink-profiler");
     requireDnsLabel("target.container", args.target.container);
     requireLabels("target.labelSelector", args.target.labelSelector);
     if (Object.keys(args.target.labelSelector).length === 0) throw new Error("target.labelSelector must not be empty");
     args.target.podNames?.forEach((pod) => requireDnsSubdomain("target.podNames entry", pod));
+    const cluster = args.cluster ?? clusterFromLabels(args.target.labelSelector);
+    if (cluster === undefined) {
+      throw new Error("ProfilingAccess needs cluster: the target's labels name no cluster (app.kubernetes.io/instance or app); pass cluster: \"<name>\" as used with --cluster");
+    }
+    const names = profilingObjectNames(cluster);
+    const serviceAccountName = requireDnsSubdomain("serviceAccountName", args.serviceAccountName ?? names.serviceAccount);
     const subjects = peopleSubjects(args.users, args.groups);
+    const imagePullSecrets = requireSecretNames("imagePullSecrets", args.imagePullSecrets ?? []);
     if (typeof args.runnerImage === "string") requireImageReference("runnerImage", args.runnerImage);
 
     super("flink-profiling:index:ProfilingAccess", name, {}, opts);
     const parent = { parent: this };
     const labels = { ...MANAGED_BY, "app.kubernetes.io/part-of": name };
     this.serviceAccountName = serviceAccountName;
-    this.templateConfigMapName = TEMPLATE_CONFIGMAP_NAME;
-    this.runnerRoleName = `${name}-runner`;
-    this.profilerRoleName = `${name}-profiler`;
+    this.cluster = cluster;
+    this.templateConfigMapName = names.templateConfigMap;
+    this.runnerRoleName = names.runnerRole;
+    this.profilerRoleName = names.profilerRole;
 
     const account = new k8s.core.v1.ServiceAccount(`${name}-runner`, {
       metadata: { name: serviceAccountName, namespace, labels },
@@ -77,7 +98,7 @@ export class ProfilingAccess extends pulumi.ComponentResource {
 
     const profilerRole = new k8s.rbac.v1.Role(`${name}-profiler`, {
       metadata: { name: this.profilerRoleName, namespace, labels },
-      rules: profilerRules(TEMPLATE_CONFIGMAP_NAME),
+      rules: profilerRules(names.templateConfigMap),
     }, parent);
     if (subjects.length > 0) {
       new k8s.rbac.v1.RoleBinding(`${name}-profiler`, {
@@ -89,14 +110,16 @@ export class ProfilingAccess extends pulumi.ComponentResource {
 
     this.templateJson = pulumi.output(args.runnerImage).apply((runnerImage) => {
       requireImageReference("runnerImage", runnerImage);
-      return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, runnerImage, serviceAccountName, target: args.target }));
+      const pull = imagePullSecrets.length > 0 ? { imagePullSecrets } : {};
+      return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, ...pull, runnerImage, serviceAccountName, target: args.target }));
     });
     new k8s.core.v1.ConfigMap(`${name}-job-template`, {
-      metadata: { name: TEMPLATE_CONFIGMAP_NAME, namespace, labels: { ...labels, ...TEMPLATE_CONFIGMAP_LABELS } },
+      metadata: { name: names.templateConfigMap, namespace, labels: { ...labels, ...templateConfigMapLabels(cluster) } },
       data: { [TEMPLATE_KEY]: this.templateJson },
     }, parent);
 
     this.registerOutputs({
+      cluster: this.cluster,
       serviceAccountName: this.serviceAccountName,
       templateConfigMapName: this.templateConfigMapName,
       templateJson: this.templateJson,

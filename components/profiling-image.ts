@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
-import { parseFlinkVersion } from "./flink-config.ts";
+import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
 import { requireDnsLabel, requireImageReference, requireRegistry } from "./validation.ts";
 
 const IMAGES_DIR = fileURLToPath(new URL("../images/", import.meta.url));
@@ -24,7 +24,7 @@ export type Platform = (typeof PLATFORMS)[number];
 export interface ProfilingImageArgs {
   /** Where to push, e.g. `registry.example.com:5000/team`. */
   registry: string;
-  /** @default "2.1" */
+  /** @default DEFAULT_FLINK_VERSION (components/flink-versions.ts) */
   flinkVersion?: string;
   /** @default `flink:<flinkVersion>` (the official image) */
   baseImage?: string;
@@ -52,7 +52,7 @@ export interface ImageBuildPlan {
 /** Everything the builds need, checked; no resources. */
 export function imageBuildPlan(args: ProfilingImageArgs): ImageBuildPlan {
   const registry = requireRegistry("registry", args.registry);
-  const version = parseFlinkVersion(args.flinkVersion ?? "2.1");
+  const version = parseFlinkVersion(args.flinkVersion ?? DEFAULT_FLINK_VERSION);
   const baseImage = requireImageReference("baseImage", args.baseImage ?? `flink:${version.id}`);
   const flinkRepository = requireDnsLabel("flinkRepository", args.flinkRepository ?? "flink-profiling");
   const runnerRepository = requireDnsLabel("runnerRepository", args.runnerRepository ?? "flink-profiler-runner");

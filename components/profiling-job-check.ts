@@ -33,7 +33,7 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
   if (!isRecord(value)) fail("the template", "an object");
   if (value.version !== 1) fail("version", "1 (this code reads version 1 templates only)");
   for (const key of REQUIRED) if (!(key in value)) fail(key, "present");
-  const known = new Set<string>(["version", ...REQUIRED]);
+  const known = new Set<string>(["version", ...REQUIRED, "imagePullSecrets"]);
   const unknown = Object.keys(value).filter((key) => !known.has(key));
   if (unknown.length > 0) fail(`unknown field(s) ${unknown.join(", ")}`, "removed (a typo would otherwise be ignored)");
 
@@ -72,5 +72,9 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
   stringMap("annotations", value.annotations);
   stringMap("nodeSelector", value.nodeSelector);
   if (!Array.isArray(value.tolerations) || !value.tolerations.every(isRecord)) fail("tolerations", "a list of tolerations");
+  if (value.imagePullSecrets !== undefined) {
+    if (!Array.isArray(value.imagePullSecrets)) fail("imagePullSecrets", "a list of Secret names");
+    value.imagePullSecrets.forEach((name, i) => wrap(`imagePullSecrets[${i}]`, () => requireDnsSubdomain("Secret name", name)));
+  }
   return value as unknown as ProfilingJobTemplate;
 }

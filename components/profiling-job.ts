@@ -1,12 +1,11 @@
 /**
  * The profiling Job, described once: the components store its template, the scripts fill it in.
  *
- *   import { defaultJobTemplate, serializeTemplate, parseTemplate, renderProfilingJob,
- *            TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY } from "../components/profiling-job.ts";
+ *   import { defaultJobTemplate, serializeTemplate, parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../components/profiling-job.ts";
  *
  *   // components (ProfilingAccess): build once, store under TEMPLATE_KEY in the ConfigMap
- *   // TEMPLATE_CONFIGMAP_NAME, labelled TEMPLATE_CONFIGMAP_LABELS, in the Flink namespace
- *   const template = defaultJobTemplate({ runnerImage, target: { container: "taskmanager", labelSelector } });
+ *   // templateConfigMapName(cluster), labelled templateConfigMapLabels(cluster) (profiling-names.ts), in the Flink namespace
+ *   const template = defaultJobTemplate({ runnerImage, serviceAccountName, target: { container: "taskmanager", labelSelector } });
  *   const data = { [TEMPLATE_KEY]: serializeTemplate(template) };
  *
  *   // scripts: read it back and make one Job per TaskManager pod
@@ -29,11 +28,9 @@ import type { IPodSecurityContext, ISecurityContext, IResourceRequirements, ITol
 import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
 import { checkTemplate } from "./profiling-job-check.ts";
 
-export const TEMPLATE_CONFIGMAP_NAME = "flink-profiling-job-template";
 /** The ConfigMap's data key; the value is JSON (which is also YAML). */
 export const TEMPLATE_KEY = "job-template.json";
 export const MANAGED_BY = { "app.kubernetes.io/managed-by": "flink-profiling" } as const;
-export const TEMPLATE_CONFIGMAP_LABELS = { ...MANAGED_BY, "app.kubernetes.io/component": "profiling-job-template" };
 export const RUN_ID_LABEL = "flink-profiling/run-id";
 export const TARGET_POD_LABEL = "flink-profiling/target-pod";
 /** Full pod and container names, which a label value cannot always hold. */
@@ -57,7 +54,7 @@ export interface ProfilingJobTemplate {
   version: typeof TEMPLATE_VERSION;
   /** The profiler-runner image (kubectl and a shell), digest-pinned where possible. */
   runnerImage: string;
-  /** @default "flink-profiler" — the account that holds the exec right, created by ProfilingAccess */
+  /** The account that holds the exec right, created by ProfilingAccess: `<cluster>-profiling-runner` (profiling-names.ts). */
   serviceAccountName: string;
   /** @default "profiler" — the Job's container */
   containerName: string;
@@ -82,11 +79,19 @@ export interface ProfilingJobTemplate {
   tolerations: IToleration[];
   /** @default {} */
   nodeSelector: Record<string, string>;
+  /**
+   * Secrets (type kubernetes.io/dockerconfigjson, in the Job's namespace) the kubelet uses to pull runnerImage
+   * from a registry that needs a login. Optional in the stored JSON, so templates written before it still read.
+   * @default none
+   */
+  imagePullSecrets?: string[];
 }
 
-export type TemplateOptions = Partial<Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target">> & {
+export type TemplateOptions = Partial<Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target" | "serviceAccountName">> & {
   runnerImage: string;
   target: ProfilingTarget;
+  // No default: a fixed name would make two clusters in one namespace share (and destroy) one account.
+  serviceAccountName: string;
 };
 
 export const SIDECAR_OPT_OUTS: Record<string, string> = {
@@ -98,7 +103,6 @@ export const SIDECAR_OPT_OUTS: Record<string, string> = {
 export function defaultJobTemplate(options: TemplateOptions): ProfilingJobTemplate {
   const template: ProfilingJobTemplate = {
     version: TEMPLATE_VERSION,
-    serviceAccountName: "flink-profiler",
     containerName: "profiler",
     helperPath: HELPER_COMMAND,
     resources: { requests: { cpu: "50m", memory: "64Mi" }, limits: { cpu: "500m", memory: "128Mi" } },
@@ -223,6 +227,7 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
           securityContext: t.podSecurityContext,
           ...(t.tolerations.length > 0 ? { tolerations: t.tolerations } : {}),
           ...(Object.keys(t.nodeSelector).length > 0 ? { nodeSelector: t.nodeSelector } : {}),
+          ...(t.imagePullSecrets?.length ? { imagePullSecrets: t.imagePullSecrets.map((name) => ({ name })) } : {}),
           containers: [{
             name: t.containerName,
             image: t.runnerImage,

@@ -9,11 +9,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { FlinkCluster, ProfilingAdmissionPolicy, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
+import { DEFAULT_FLINK_VERSION, FlinkCluster, ProfilingAdmissionPolicy, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
 
 const config = new pulumi.Config();
 const namespace = requireDnsLabel("namespace (stack config)", config.get("namespace") ?? "flink");
-const flinkVersion = config.get("flinkVersion") ?? "2.1";
+// Pulumi.yaml gives "" (not set): the default is the table's, components/flink-versions.ts.
+const flinkVersion = config.get("flinkVersion") || DEFAULT_FLINK_VERSION;
 const username = config.get("registryUsername");
 const password = config.getSecret("registryPassword");
 
@@ -68,6 +69,7 @@ const cluster = new FlinkCluster("flink", {
   slotsPerTaskManager: config.getNumber("slotsPerTaskManager") ?? 2,
   jobManager: size("jobManager"),
   taskManager: size("taskManager"),
+  imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
   users: config.getObject<string[]>("profilers") ?? [],
   groups: config.getObject<string[]>("profilerGroups") ?? [],
 }, { dependsOn: [ns] });

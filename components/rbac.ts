@@ -7,7 +7,6 @@
  *   template. They get no exec, attach or port-forward of their own.
  */
 import type { IPolicyRule } from "kubernetes-models/rbac.authorization.k8s.io/v1";
-import { TEMPLATE_CONFIGMAP_NAME } from "./profiling-job.ts";
 
 export function runnerRules(podNames?: string[]): IPolicyRule[] {
   const names = podNames && podNames.length > 0 ? { resourceNames: [...podNames] } : {};
@@ -20,7 +19,8 @@ export function runnerRules(podNames?: string[]): IPolicyRule[] {
   ];
 }
 
-export function profilerRules(templateConfigMapName: string = TEMPLATE_CONFIGMAP_NAME): IPolicyRule[] {
+/** `templateConfigMapName`: this cluster's template only (profiling-names.ts), not every cluster's in the namespace. */
+export function profilerRules(templateConfigMapName: string): IPolicyRule[] {
   return [
     { apiGroups: ["batch"], resources: ["jobs"], verbs: ["create", "delete", "get", "list", "watch"] },
     { apiGroups: [""], resources: ["pods"], verbs: ["get", "list", "watch"] },

@@ -31,11 +31,11 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
 
   it("when RBAC denies the Job's service account the exec, and says whose right is missing", async () => {
     fx = await startClusterFixture(tms);
-    fx.k8s.deny({ user: "system:serviceaccount:flink:flink-profiler", verb: "*", resource: "pods/exec" });
+    fx.k8s.deny({ user: "system:serviceaccount:flink:orders-profiling-runner", verb: "*", resource: "pods/exec" });
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: RBAC denied the profiling Job: .*pods\/exec/);
-    expect(r.stdout).toContain("system:serviceaccount:flink:flink-profiler needs \"create\" on pods/exec");
+    expect(r.stdout).toContain("system:serviceaccount:flink:orders-profiling-runner needs \"create\" on pods/exec");
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 
@@ -43,7 +43,7 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
     fx = await startClusterFixture(tms, { template: false });
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('error: no profiling Job template in namespace "flink" (ConfigMap flink-profiling-job-template)');
+    expect(r.stderr).toContain('error: no profiling Job template for Flink cluster "orders" in namespace "flink" (ConfigMap orders-profiling-job-template)');
     expect(r.stderr).toContain("--via exec");
     expect(creations()).toEqual([]);
   });
@@ -96,7 +96,7 @@ describe("a Job that cannot start is reported in plain words", () => {
     fx = await startClusterFixture(tms, runner("ImagePullBackOff"));
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: the profiling Job's image flink-profiling-runner:1 cannot be pulled \(ImagePullBackOff\)\n  hint:  check runnerImage in the flink-profiling-job-template ConfigMap/);
+    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: the profiling Job's image flink-profiling-runner:1 cannot be pulled \(ImagePullBackOff\)\n  hint:  check runnerImage in the orders-profiling-job-template ConfigMap/);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 
@@ -113,12 +113,12 @@ describe("a Job that cannot start is reported in plain words", () => {
 describe("doctor", () => {
   it("says which right is missing and how to fix it, with a non-zero exit", async () => {
     fx = await startClusterFixture(tms);
-    fx.k8s.deny({ user: "system:serviceaccount:flink:flink-profiler", verb: "*", resource: "pods/exec" });
+    fx.k8s.deny({ user: "system:serviceaccount:flink:orders-profiling-runner", verb: "*", resource: "pods/exec" });
     fx.k8s.deny({ user: "alice", verb: "delete", resource: "jobs" });
     const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fail   you may not delete jobs.batch (needed to remove the Jobs afterwards)\n       fix: ask an admin");
-    expect(r.stdout).toContain("fail   system:serviceaccount:flink:flink-profiler may not create pods/exec of orders-taskmanager-0 (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
+    expect(r.stdout).toContain("fail   system:serviceaccount:flink:orders-profiling-runner may not create pods/exec of orders-taskmanager-0 (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
     expect(r.stdout).toMatch(/fail   RBAC denied the profiling Job: .*pods\/exec/);
     expect(r.stdout).toContain("ok     Flink 2.3.0");
   });

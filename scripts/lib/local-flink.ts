@@ -16,6 +16,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { TESTED_FLINK_RELEASE } from "../../components/flink-versions.ts";
 
 export type LocalFlinkOptions = {
   taskManagers?: number;
@@ -46,7 +47,9 @@ export type LocalFlink = {
   stop(): Promise<void>;
 };
 
-export const FLINK_VERSION = "2.3.0";
+// The release of the project's version table that the real-Flink tests run; the sample job's pom.xml
+// pins the same jars (test/flink-versions.test.ts keeps them equal).
+export const FLINK_VERSION = TESTED_FLINK_RELEASE;
 export const JOB_NAME = "orders-json";
 export const SINK_COUNTER = "ordersDiscarded";
 

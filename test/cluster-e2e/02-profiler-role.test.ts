@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLUSTER, NAMESPACE, adminKubeconfig, kubectl, leftovers, personKubeconfig, profileCli, taskManagerPods } from "./support.ts";
+import { CLUSTER, NAMESPACE, RUNNER_ACCOUNT, adminKubeconfig, kubectl, leftovers, personKubeconfig, profileCli, taskManagerPods } from "./support.ts";
 
 let alice: string;
 let bob: string;
@@ -48,7 +48,7 @@ describe("a person with only the profiler Role", () => {
     expect(r.stdout).toMatch(/^ok +you may create jobs\.batch/m);
     expect(r.stdout).toMatch(/^ok +flink-profiler and async-profiler work in flink-taskmanager-\d/m);
     // A real API server refuses alice the impersonation that checking another subject's rights takes.
-    expect(r.stdout).toMatch(new RegExp(`^notice could not check whether system:serviceaccount:${NAMESPACE}:flink-profiler may create pods/exec[^\n]*cannot impersonate`, "m"));
+    expect(r.stdout).toMatch(new RegExp(`^notice could not check whether system:serviceaccount:${NAMESPACE}:${RUNNER_ACCOUNT} may create pods/exec[^\n]*cannot impersonate`, "m"));
   });
 });
 
@@ -56,7 +56,7 @@ describe("an admin", () => {
   it("doctor checks the Job's service account on this cluster's RBAC", async () => {
     const r = await profileCli(["doctor", "--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER]);
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^ok +system:serviceaccount:${NAMESPACE}:flink-profiler may create pods/exec of ${pods[0]}`, "m"));
+    expect(r.stdout).toMatch(new RegExp(`^ok +system:serviceaccount:${NAMESPACE}:${RUNNER_ACCOUNT} may create pods/exec of ${pods[0]}`, "m"));
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLUSTER, NAMESPACE, activeProfiles, admin, adminJson, adminKubeconfig, helperRuns, leftovers, personKubeconfig, profileCli,
+  CLUSTER, NAMESPACE, RUNNER_ACCOUNT, activeProfiles, admin, adminJson, adminKubeconfig, helperRuns, leftovers, personKubeconfig, profileCli,
   startedProfile, waitFor, waitQuiet,
 } from "./support.ts";
 
@@ -65,15 +65,15 @@ describe("a Job whose service account lost its exec right", () => {
   it("is reported as RBAC denied, naming the service account, and leaves nothing", async () => {
     const alice = personKubeconfig("alice");
     const bindings = (await adminJson(["-n", NAMESPACE, "get", "rolebindings"])).items as any[];
-    const runner = bindings.find((b) => b.subjects?.some((s: any) => s.kind === "ServiceAccount" && s.name === "flink-profiler"));
+    const runner = bindings.find((b) => b.subjects?.some((s: any) => s.kind === "ServiceAccount" && s.name === RUNNER_ACCOUNT));
     expect(runner, "the runner's RoleBinding from ProfilingAccess").toBeDefined();
     await admin(["-n", NAMESPACE, "delete", "rolebinding", runner.metadata.name]);
     try {
       const r = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "-o", outDir()]);
       expect(r.code).toBe(1);
       // kubectl exec reads the pod first, so a real API server refuses the get before the exec.
-      expect(r.stdout).toMatch(new RegExp(`error: RBAC denied the profiling Job: .*User "system:serviceaccount:${NAMESPACE}:flink-profiler" cannot get resource "pods"`));
-      expect(r.stdout).toContain(`hint:  system:serviceaccount:${NAMESPACE}:flink-profiler needs "create" on pods/exec and "get" on pods`);
+      expect(r.stdout).toMatch(new RegExp(`error: RBAC denied the profiling Job: .*User "system:serviceaccount:${NAMESPACE}:${RUNNER_ACCOUNT}" cannot get resource "pods"`));
+      expect(r.stdout).toContain(`hint:  system:serviceaccount:${NAMESPACE}:${RUNNER_ACCOUNT} needs "create" on pods/exec and "get" on pods`);
       expect(await leftovers()).toEqual([]);
     } finally {
       // The same binding again, without the fields the API server sets.

@@ -6,14 +6,15 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { parseTemplate, renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY, type ProfilingJobTemplate } from "../../components/profiling-job.ts";
-import { NAMESPACE, adminJson, adminKubeconfig, kubectl, personKubeconfig, taskManagerPods } from "./support.ts";
+import { parseTemplate, renderProfilingJob, TEMPLATE_KEY, type ProfilingJobTemplate } from "../../components/profiling-job.ts";
+import { templateConfigMapName } from "../../components/profiling-names.ts";
+import { CLUSTER, NAMESPACE, RUNNER_ACCOUNT, adminJson, adminKubeconfig, kubectl, personKubeconfig, taskManagerPods } from "./support.ts";
 
 let template: ProfilingJobTemplate;
 let goodJob: any;
 let jobManagerPod: string;
 beforeAll(async () => {
-  const cm = await adminJson(["-n", NAMESPACE, "get", "configmap", TEMPLATE_CONFIGMAP_NAME]);
+  const cm = await adminJson(["-n", NAMESPACE, "get", "configmap", templateConfigMapName(CLUSTER)]);
   template = parseTemplate(cm.data[TEMPLATE_KEY]);
   const [pod] = await taskManagerPods();
   goodJob = renderProfilingJob(template, { namespace: NAMESPACE, pod: pod!, runId: "admission-check", helperArgs: ["--duration", "5"] });
@@ -49,7 +50,7 @@ describe("with ProfilingAdmissionPolicy", () => {
       podSpec(j).serviceAccountName = "default";
       podSpec(j).volumes.push({ name: "stolen", secret: { secretName: "anything" } });
       podSpec(j).containers[0].volumeMounts.push({ name: "stolen", mountPath: "/stolen" });
-    }, /runs as the runner service account flink-profiler/],
+    }, new RegExp(`runs as the runner service account ${RUNNER_ACCOUNT}`)],
   ];
   for (const [what, change, message] of refused) {
     it(`a profiler's Job that ${what} is refused, saying why`, async () => {

@@ -4,11 +4,14 @@ import { execFile, execFileSync, spawn } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { promisify } from "node:util";
+import { profilingObjectNames } from "../../components/profiling-names.ts";
 
 export const repoRoot = path.resolve(import.meta.dirname, "../..");
 /** Namespace and FlinkCluster name of the stack this tier deploys (components/program.ts names it "flink"). */
 export const NAMESPACE = "flink-e2e";
 export const CLUSTER = "flink";
+/** The profiling Job's service account, named after the cluster by ProfilingAccess (components/profiling-names.ts). */
+export const RUNNER_ACCOUNT = profilingObjectNames(CLUSTER).serviceAccount;
 export const STACK = "e2e";
 
 /** A value the cluster scripts compute (cluster/lib/common.sh), so there is one source for each. */

@@ -53,9 +53,9 @@ describe("profilingReadySpec (Flink Kubernetes Operator)", () => {
   });
 
   it("creates the main container when the spec has no pod template", () => {
-    const spec = profilingReadySpec({}, { image: IMAGE, flinkVersion: "1.19" });
+    const spec = profilingReadySpec({}, { image: IMAGE, flinkVersion: "2.0" });
     expect(spec.podTemplate!.spec!.containers.map((c) => c.name)).toEqual(["flink-main-container"]);
-    expect(spec.flinkVersion).toBe("v1_19");
+    expect(spec.flinkVersion).toBe("v2_0");
     expect(profilingReadySpec({ flinkVersion: "v1_20" }, { image: IMAGE, flinkVersion: "1.20" }).flinkVersion).toBe("v1_20");
   });
 

@@ -4,7 +4,7 @@ import { validateKubernetesObject } from "./support/schema.ts";
 import { ProfilingAccess, type ProfilingAccessArgs } from "../../components/profiling-access.ts";
 import { nativeKubernetesTarget, operatorTarget } from "../../components/targets.ts";
 import { FlinkCluster } from "../../components/flink-cluster.ts";
-import { parseTemplate, renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY } from "../../components/profiling-job.ts";
+import { parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../../components/profiling-job.ts";
 
 const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "c".repeat(64);
 const args = (extra: Partial<ProfilingAccessArgs> = {}): ProfilingAccessArgs => ({
@@ -23,8 +23,9 @@ describe("ProfilingAccess", () => {
     const all = await settle();
     for (const r of kubernetesObjects(all)) expect(() => validateKubernetesObject(r.inputs), r.name).not.toThrow();
     const cm = ofType(all, "kubernetes:core/v1:ConfigMap")[0].inputs;
-    expect(cm.metadata.name).toBe(TEMPLATE_CONFIGMAP_NAME);
+    expect(cm.metadata.name).toBe("orders-profiling-job-template");
     expect(cm.metadata.labels["app.kubernetes.io/component"]).toBe("profiling-job-template");
+    expect(cm.metadata.labels["flink-profiling/cluster"]).toBe("orders");
     const template = parseTemplate(cm.data[TEMPLATE_KEY]);
     expect(template.target).toEqual({
       container: "flink-main-container", labelSelector: { type: "flink-native-kubernetes", app: "orders", component: "taskmanager" },
@@ -37,19 +38,19 @@ describe("ProfilingAccess", () => {
 
   it("gives people Jobs, pods, logs and the template, never exec", async () => {
     new ProfilingAccess("orders", args());
-    const people = roles(await settle()).find((r) => r.metadata.name === "orders-profiler")!;
+    const people = roles(await settle()).find((r) => r.metadata.name === "orders-profilers")!;
     const granted = rulesOf(people).flatMap((rule) => rule.resources.flatMap((res) => rule.verbs.map((v) => `${res}:${v}`)));
     expect(granted).toEqual(expect.arrayContaining(["jobs:create", "jobs:delete", "jobs:get", "jobs:list", "pods:get", "pods:list", "pods/log:get", "configmaps:get"]));
     for (const forbidden of ["pods/exec", "pods/attach", "pods/portforward", "secrets", "serviceaccounts/token", "pods/ephemeralcontainers"]) {
       expect(granted.some((g) => g.startsWith(`${forbidden}:`)), forbidden).toBe(false);
     }
     const cmRule = rulesOf(people).find((r) => r.resources.includes("configmaps"))!;
-    expect(cmRule.resourceNames).toEqual([TEMPLATE_CONFIGMAP_NAME]);
+    expect(cmRule.resourceNames).toEqual(["orders-profiling-job-template"]);
   });
 
   it("lets the runner exec and nothing else; limited to pod names when they are known", async () => {
     new ProfilingAccess("orders", args({ target: { ...nativeKubernetesTarget("orders"), podNames: ["orders-taskmanager-1-1"] } }));
-    const runner = roles(await settle()).find((r) => r.metadata.name === "orders-runner")!;
+    const runner = roles(await settle()).find((r) => r.metadata.name === "orders-profiling-runner")!;
     expect(rulesOf(runner)).toEqual([
       { apiGroups: [""], resources: ["pods"], verbs: ["get"], resourceNames: ["orders-taskmanager-1-1"] },
       { apiGroups: [""], resources: ["pods/exec"], verbs: ["create", "get"], resourceNames: ["orders-taskmanager-1-1"] },
@@ -59,17 +60,17 @@ describe("ProfilingAccess", () => {
   it("binds users and groups, and binds nobody when none are given", async () => {
     new ProfilingAccess("orders", args({ users: ["bob"], groups: ["sre"] }));
     let bindings = ofType(await settle(), "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((b) => b.inputs);
-    const people = bindings.find((b) => b.metadata.name === "orders-profiler")!;
+    const people = bindings.find((b) => b.metadata.name === "orders-profilers")!;
     expect(people.subjects).toEqual([
       { kind: "User", apiGroup: "rbac.authorization.k8s.io", name: "bob" },
       { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "sre" },
     ]);
-    const runner = bindings.find((b) => b.metadata.name === "orders-runner")!;
-    expect(runner.subjects).toEqual([{ kind: "ServiceAccount", name: "flink-profiler", namespace: "analytics" }]);
+    const runner = bindings.find((b) => b.metadata.name === "orders-profiling-runner")!;
+    expect(runner.subjects).toEqual([{ kind: "ServiceAccount", name: "orders-profiling-runner", namespace: "analytics" }]);
     reset();
     new ProfilingAccess("orders", args({ users: [], groups: [] }));
     bindings = ofType(await settle(), "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((b) => b.inputs);
-    expect(bindings.map((b) => b.metadata.name)).toEqual(["orders-runner"]);
+    expect(bindings.map((b) => b.metadata.name)).toEqual(["orders-profiling-runner"]);
   });
 
   it("mounts service account tokens only in the profiling Job", async () => {

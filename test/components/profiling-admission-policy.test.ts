@@ -27,19 +27,19 @@ describe("ProfilingAdmissionPolicy", () => {
     expect(bindings.map((b) => [b.metadata.name, b.spec.policyName, b.spec.validationActions, b.spec.matchResources.namespaceSelector.matchLabels])).toEqual(
       policies.map((p) => [p.metadata.name, p.metadata.name, ["Deny"], { "kubernetes.io/metadata.name": "analytics" }]));
     const text = JSON.stringify(policies);
-    for (const value of [RUNNER, '\\"flink-main-container\\"', '\\"orders-taskmanager-\\"', '\\"flink-profiler\\"']) expect(text).toContain(value);
+    for (const value of [RUNNER, '\\"flink-main-container\\"', '\\"orders-taskmanager-\\"', '\\"orders-profiling-runner\\"']) expect(text).toContain(value);
   });
 });
 
 describe("admissionPolicies", () => {
-  const template = defaultJobTemplate({ runnerImage: RUNNER, target: { container: "tm", labelSelector: { a: "b" }, podNames: ["tm-0", "tm-1"] } });
+  const template = defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "runner-sa", target: { container: "tm", labelSelector: { a: "b" }, podNames: ["tm-0", "tm-1"] } });
 
   it("pins the target to the known pod names, and the runner account in both policies", () => {
     const [pods, jobs] = admissionPolicies(template, { name: "p", namespace: "ns" });
     const command = (p: typeof pods) => p!.policy.spec!.validations!.find((v) => v.expression.includes("c.command[0]"))!.expression;
     expect(command(pods)).toContain('c.command[4] in ["tm-0", "tm-1"]');
-    expect(pods!.policy.spec!.matchConditions![0]!.expression).toBe('object.spec.serviceAccountName == "flink-profiler"');
-    expect(jobs!.policy.spec!.validations![0]!.expression).toContain('== "flink-profiler"');
+    expect(pods!.policy.spec!.matchConditions![0]!.expression).toBe('object.spec.serviceAccountName == "runner-sa"');
+    expect(jobs!.policy.spec!.validations![0]!.expression).toContain('== "runner-sa"');
   });
 
   it.each([

@@ -10,7 +10,7 @@ import { expectRestricted } from "./support/security.ts";
 
 const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "a".repeat(64);
 const template = (extra: Partial<ProfilingJobTemplate> = {}) =>
-  defaultJobTemplate({ runnerImage: RUNNER, target: { container: "taskmanager", labelSelector: { component: "taskmanager" } }, ...extra });
+  defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "orders-profiling-runner", target: { container: "taskmanager", labelSelector: { component: "taskmanager" } }, ...extra });
 const render = (overrides: Record<string, unknown> = {}, t = template()) =>
   renderProfilingJob(t, { namespace: "flink", pod: "demo-taskmanager-0", runId: "r20261124t0600", helperArgs: ["-d", "30"], ...overrides } as any);
 
@@ -44,7 +44,7 @@ describe("renderProfilingJob", () => {
     expect(job.spec!.ttlSecondsAfterFinished).toBe(3600);
     const pod = job.spec!.template.spec!;
     expect(pod.restartPolicy).toBe("Never");
-    expect(pod.serviceAccountName).toBe("flink-profiler");
+    expect(pod.serviceAccountName).toBe("orders-profiling-runner");
     expect(pod.automountServiceAccountToken).toBe(true);
     expectRestricted(pod);
     expect(pod.containers[0].securityContext!.readOnlyRootFilesystem).toBe(true);

@@ -10,6 +10,7 @@ describe("the example program (Pulumi.yaml main)", () => {
       "flink-profiling:flinkVersion": "1.20",
       "flink-profiling:taskManagers": "4",
       "flink-profiling:profilers": JSON.stringify(["carol"]),
+      "flink-profiling:imagePullSecrets": JSON.stringify(["regcred"]),
     });
     await installMocks();
     await import("../../components/program.ts");
@@ -21,6 +22,7 @@ describe("the example program (Pulumi.yaml main)", () => {
     for (const r of kubernetesObjects(all)) expect(() => validateKubernetesObject(r.inputs), r.name).not.toThrow();
     const sts = ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs;
     expect(sts.spec.replicas).toBe(4);
+    expect(sts.spec.template.spec.imagePullSecrets).toEqual([{ name: "regcred" }]);
     expect(sts.spec.template.spec.containers[0].image).toMatch(/^registry\.example\.com\/team\/flink-profiling:1\.20-ap[\d.]+@sha256:[0-9a-f]{64}$/);
     const binding = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((b) => b.inputs.subjects[0].kind === "User")!;
     expect(binding.inputs.subjects.map((s: any) => s.name)).toEqual(["carol"]);

@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { clusterLabels, type FlinkClusterSpec } from "../../components/flink-manifests.ts";
-import { TEMPLATE_CONFIGMAP_LABELS, TEMPLATE_CONFIGMAP_NAME, TEMPLATE_KEY, defaultJobTemplate, serializeTemplate } from "../../components/profiling-job.ts";
+import { TEMPLATE_KEY, defaultJobTemplate, serializeTemplate } from "../../components/profiling-job.ts";
+import { LEGACY_TEMPLATE_CONFIGMAP_NAME, TEMPLATE_CONFIGMAP_LABELS, profilingObjectNames, templateConfigMapLabels } from "../../components/profiling-names.ts";
 import { asyncProfilerHome, helperPath } from "../../scripts/lib/helper-events.ts";
 import { startStandin, type Standin, type StandinOptions } from "../k8s-standin/index.ts";
 
@@ -38,12 +39,23 @@ export function taskManagerPod(tm: FakeTaskManager, outputDir: string) {
   };
 }
 
-export function templateConfigMap(runnerImage = "flink-profiling-runner:1") {
-  const template = defaultJobTemplate({ runnerImage, target: { container: "taskmanager", labelSelector: clusterLabels({ name: CLUSTER } as FlinkClusterSpec, "taskmanager") } });
+/** The names ProfilingAccess gives cluster `orders`'s objects: its service account is the Jobs' identity. */
+export const NAMES = profilingObjectNames(CLUSTER);
+
+/**
+ * The template ConfigMap as ProfilingAccess stores it for `cluster`; `legacy` writes it the way it was
+ * stored before names were derived (one fixed name, no cluster label, service account flink-profiler).
+ */
+export function templateConfigMap(runnerImage = "flink-profiling-runner:1", cluster = CLUSTER, legacy = false) {
+  const names = profilingObjectNames(cluster);
+  const serviceAccountName = legacy ? "flink-profiler" : names.serviceAccount;
+  const template = defaultJobTemplate({ runnerImage, serviceAccountName, target: { container: "taskmanager", labelSelector: clusterLabels({ name: cluster } as FlinkClusterSpec, "taskmanager") } });
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
-    metadata: { name: TEMPLATE_CONFIGMAP_NAME, namespace: NAMESPACE, labels: TEMPLATE_CONFIGMAP_LABELS },
+    metadata: legacy
+      ? { name: LEGACY_TEMPLATE_CONFIGMAP_NAME, namespace: NAMESPACE, labels: { ...TEMPLATE_CONFIGMAP_LABELS } }
+      : { name: names.templateConfigMap, namespace: NAMESPACE, labels: templateConfigMapLabels(cluster) },
     data: { [TEMPLATE_KEY]: serializeTemplate(template) },
   };
 }

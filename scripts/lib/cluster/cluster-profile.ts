@@ -10,7 +10,7 @@ import { UsageError, formatsToAsk, helperArgs } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { MIB, type ClusterCommand } from "./cluster-cli.ts";
-import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
+import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
@@ -47,7 +47,8 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   const note = opts.onNote ?? (() => undefined);
   const namespace = await resolveNamespace(kubectl);
   await requireNamespace(kubectl, namespace);
-  const template = cmd.via === "job" ? await readTemplate(kubectl, namespace) : undefined;
+  const stored = cmd.via === "job" ? await readTemplateFor(kubectl, namespace, cmd.choice) : undefined;
+  const template = stored?.template;
   const selection = await findTaskManagers(kubectl, namespace, cmd.choice, template?.target.container);
   for (const s of selection.skipped) note(`skipping ${s.pod}: ${s.reason}`);
 
@@ -82,7 +83,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
       const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
       const creator = createJobCreator(kubectl, namespace);
       reports = await runPool(targets, cmd.concurrency, async (t) => {
-        const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage };
+        const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage, templateConfigMap: stored!.configMap };
         const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
         const job = render(t);
         try {

@@ -1,5 +1,5 @@
 // What `doctor` checks and how each result reads. Pure: answers in, lines out.
-import { SUPPORTED_FLINK_VERSIONS } from "../../../components/flink-config.ts";
+import { FLINK_VERSIONS_FILE, SUPPORTED_FLINK_VERSIONS, supportStatus } from "../../../components/flink-versions.ts";
 
 export type Verdict = "ok" | "fail" | "notice";
 
@@ -59,10 +59,13 @@ export function flinkVersionFromImage(image: string): string | undefined {
 export function flinkVersionCheck(image: string): Check {
   const version = flinkVersionFromImage(image);
   if (!version) return { verdict: "notice", what: `Flink version unknown (image ${image})`, fix: "tag the TaskManager image with the Flink version, e.g. flink:2.3.0-java17" };
-  const [major, minor] = version.split(".").map(Number);
-  const [oldestMajor, oldestMinor] = SUPPORTED_FLINK_VERSIONS[0].split(".").map(Number);
-  if (major! < oldestMajor! || (major === oldestMajor && minor! < oldestMinor!)) {
-    return { verdict: "notice", what: `Flink ${version} is older than the versions this project tests (${SUPPORTED_FLINK_VERSIONS[0]} and later)`, fix: "profiling works with any JVM, but upgrade Flink when you can" };
+  const supported = `${SUPPORTED_FLINK_VERSIONS.join(", ")} (${FLINK_VERSIONS_FILE})`;
+  switch (supportStatus(version)) {
+    case "supported":
+      return { verdict: "ok", what: `Flink ${version} (image ${image})` };
+    case "older":
+      return { verdict: "notice", what: `Flink ${version} is older than the versions this project supports: ${supported}`, fix: "profiling works with any JVM, but upgrade Flink when you can" };
+    default:
+      return { verdict: "notice", what: `Flink ${version} is not one of the versions this project supports: ${supported}`, fix: "profiling works with any JVM; the components and their checks are made for the versions listed" };
   }
-  return { verdict: "ok", what: `Flink ${version} (image ${image})` };
 }

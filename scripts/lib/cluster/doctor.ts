@@ -1,10 +1,11 @@
 // `profile.mjs doctor`: checks, one line each with how to fix, everything a run needs: the caller's and
 // the Job's RBAC (kubectl auth can-i), the template, the TaskManagers, the helper and async-profiler in
 // the image and perf events (a one-second profile in one TaskManager), the Flink version.
-import { HELPER_COMMAND, renderProfilingJob, TEMPLATE_CONFIGMAP_NAME, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { HELPER_COMMAND, renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { LEGACY_TEMPLATE_CONFIGMAP_NAME, templateConfigMapName } from "../../../components/profiling-names.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import type { DoctorCommand, TaskManagerChoice } from "./cluster-cli.ts";
-import { findTaskManagers, readTemplate, requireNamespace, resolveNamespace } from "./context.ts";
+import { findTaskManagers, readTemplate, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { callerRights, checkLine, describeRight, flinkVersionCheck, serviceAccountRights, type Check, type Right } from "./doctor-checks.ts";
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
@@ -28,16 +29,21 @@ export async function doctor(cmd: DoctorCommand, write: (line: string) => void):
   await requireNamespace(kubectl, namespace);
   report({ verdict: "ok", what: `namespace ${namespace} reachable` });
 
-  for (const right of callerRights(cmd.via, TEMPLATE_CONFIGMAP_NAME)) report(await canI(kubectl, namespace, right));
+  const cluster = cmd.choice?.by === "cluster" ? cmd.choice.cluster : undefined;
+  const templateName = cluster ? templateConfigMapName(cluster) : LEGACY_TEMPLATE_CONFIGMAP_NAME;
+  for (const right of callerRights(cmd.via, templateName)) report(await canI(kubectl, namespace, right));
 
   let template: ProfilingJobTemplate | undefined;
   if (cmd.via === "job") {
     try {
-      template = await readTemplate(kubectl, namespace);
-      report({ verdict: "ok", what: `profiling Job template present (service account ${template.serviceAccountName}, image ${template.runnerImage})` });
+      const stored = cmd.choice ? await readTemplateFor(kubectl, namespace, cmd.choice) : await readTemplate(kubectl, namespace);
+      template = stored.template;
+      report({ verdict: "ok", what: `profiling Job template present (ConfigMap ${stored.configMap}, service account ${template.serviceAccountName}, image ${template.runnerImage})` });
     } catch (err) {
-      if (!(err instanceof ClusterError)) throw err;
-      report({ verdict: "fail", what: err.message, fix: err.hint });
+      // A ClusterError, or a UsageError when the chosen pods are not there: both say what to do.
+      const hint = (err as { hint?: string }).hint;
+      if (hint === undefined) throw err;
+      report({ verdict: "fail", what: (err as Error).message, fix: hint });
     }
   }
 

@@ -17,6 +17,8 @@ export interface ProblemContext {
   /** The Job's service account, for RBAC hints. */
   serviceAccount?: string;
   image?: string;
+  /** The ConfigMap the Job's template came from, for hints. */
+  templateConfigMap?: string;
 }
 
 const IMAGE_PULL = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"]);
@@ -27,7 +29,7 @@ export function waitingProblem(reason: string, detail: string | undefined, ctx: 
     return {
       code: "image-pull",
       message: `the profiling Job's image${ctx.image ? ` ${ctx.image}` : ""} cannot be pulled (${reason})${detail ? `: ${detail}` : ""}`,
-      hint: "check runnerImage in the flink-profiling-job-template ConfigMap, and that the nodes may pull it (imagePullSecrets, registry reachable)",
+      hint: `check runnerImage in the ${ctx.templateConfigMap ?? "profiling Job template"} ConfigMap, and that the nodes may pull it (imagePullSecrets, registry reachable)`,
     };
   }
   if (reason === "CreateContainerConfigError" || reason === "CreateContainerError") {
