@@ -10,14 +10,13 @@
  * QEMU/binfmt, or native nodes), e.g. `docker buildx create --use`.
  */
 import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
 import { requireDnsLabel, requireImageReference, requireRegistry } from "./validation.ts";
+import { IMAGES_DIR } from "./package-root.ts";
 
-const IMAGES_DIR = fileURLToPath(new URL("../images/", import.meta.url));
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type Platform = (typeof PLATFORMS)[number];
 
@@ -39,7 +38,7 @@ export interface ProfilingImageArgs {
   /** Registry credentials, when the builder is not already logged in. */
   username?: pulumi.Input<string>;
   password?: pulumi.Input<string>;
-  /** @default the `images/` folder of this repository */
+  /** @default the `images/` folder of this package (shipped with it when installed) */
   imagesDir?: string;
 }
 

@@ -1,8 +1,8 @@
 // The JSON lines that images/flink-profiling/flink-profiler writes on stdout (its README is the
 // contract), and where the helper and async-profiler live in this repository.
 import { readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../components/package-root.ts";
 
 export type HelperFormat = "html" | "collapsed" | "jfr";
 export type HelperRole = "taskmanager" | "jobmanager" | "jvm";
@@ -104,7 +104,8 @@ export function parseHelperLine(line: string): HelperEvent | undefined {
   return record as HelperEvent;
 }
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+// The clone's root, or the installed package's (where .cache exists only if someone made it there).
+const repoRoot = PACKAGE_ROOT;
 
 /** The in-image helper script, from this repository. */
 export function helperPath(): string {
