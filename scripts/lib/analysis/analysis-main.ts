@@ -15,7 +15,7 @@ import { frameTable, type FrameTable } from "./frame-table.ts";
 import { resolveInputs, type ProfileInput } from "./profile-inputs.ts";
 import { readAll, readStacks } from "./read-profile.ts";
 import { diffResult, mergeResult, reportResult } from "./results.ts";
-import { addCounts, collapsedLines, type StackCounts } from "./stack-counts.ts";
+import { StackTree } from "./stack-tree.ts";
 
 type Write = (text: string) => void;
 
@@ -27,8 +27,8 @@ export async function runAnalysis(cmd: AnalysisCommand, write: Write = (t) => pr
 
 async function report(cmd: ReportCommand, write: Write): Promise<void> {
   const inputs = await resolveInputs(cmd.inputs);
-  const counts = await readAll(inputs, { threads: cmd.threads });
-  const result = reportResult(inputs, counts, { top: cmd.top, grep: cmd.grep, threads: cmd.threads });
+  const tree = await readAll(inputs, { threads: cmd.threads });
+  const result = reportResult(inputs, tree, { top: cmd.top, grep: cmd.grep, threads: cmd.threads });
   write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : renderReport(result));
 }
 
@@ -42,10 +42,10 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
   try {
     // Our reading and the converter's run side by side; the converter reads single files itself.
     const read = async (inputs: ProfileInput[], name: string) => {
-      const counts = await readAll(inputs);
+      const tree = await readAll(inputs);
       const single = inputs.length === 1 && inputs[0]!.format === "collapsed" ? inputs[0]!.file : undefined;
-      const file = single ?? (await writeCollapsed(counts, path.join(tmp, `${name}.collapsed`)));
-      return { inputs, table: frameTable(counts), file };
+      const file = single ?? (await writeCollapsed(tree, path.join(tmp, `${name}.collapsed`)));
+      return { inputs, table: frameTable(tree), file };
     };
     const [b, n] = await Promise.all([read(base, "base"), read(next, "new")]);
     await diffHtml(b.file, n.file, html, `${baseName} → ${nextName}: red grew, blue shrank, yellow new`);
@@ -59,12 +59,12 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
 async function merge(cmd: MergeCommand, write: Write): Promise<void> {
   const inputs = await resolveInputs(cmd.inputs);
   await writableDir(path.dirname(path.resolve(cmd.output)));
-  const merged: StackCounts = new Map();
+  const merged = new StackTree();
   const perProfile: { target: string; table: FrameTable }[] = [];
   for (const input of inputs) {
-    const counts = await readStacks(input);
-    perProfile.push({ target: input.name, table: frameTable(counts) });
-    addCounts(merged, counts);
+    const tree = await readStacks(input);
+    perProfile.push({ target: input.name, table: frameTable(tree) });
+    merged.addTree(tree);
   }
   const collapsed = await writeCollapsed(merged, path.resolve(`${cmd.output}.collapsed`));
   const html = path.resolve(`${cmd.output}.html`);
@@ -83,10 +83,10 @@ function labels(base: string, next: string): [string, string] {
 }
 
 /** Collapsed text, written whole or not at all. */
-async function writeCollapsed(counts: StackCounts, file: string): Promise<string> {
+async function writeCollapsed(tree: StackTree, file: string): Promise<string> {
   const partial = `${file}.partial-${process.pid}`;
   try {
-    await pipeline(Readable.from(batches(collapsedLines(counts))), createWriteStream(partial));
+    await pipeline(Readable.from(batches(tree.collapsedLines())), createWriteStream(partial));
     await rename(partial, file);
   } catch (err) {
     await rm(partial, { force: true });

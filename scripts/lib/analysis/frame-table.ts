@@ -1,9 +1,10 @@
-// Per frame, how many samples it ran itself (self) and was on the stack for (total), from distinct
-// stacks. Frames get their readable names (collapsed.ts's readableFrame) and "waiting" means what
-// it means everywhere in this project (collapsed.ts's isWaitingFrame): such stacks are counted apart
-// and left out of the frame figures, which stay shares of all samples. Pure.
+// Per frame, how many samples it ran itself (self) and was on the stack for (total). Frames get their
+// readable names (collapsed.ts's readableFrame) and "waiting" means what it means everywhere in this
+// project (collapsed.ts's isWaitingFrame): such stacks are counted apart and left out of the frame
+// figures, which stay shares of all samples. Pure.
 import { isWaitingFrame, readableFrame, type TopFrame } from "../collapsed.ts";
-import { framesOf, percent, type StackCounts } from "./stack-counts.ts";
+import { percent, type StackTree } from "./stack-tree.ts";
+import { topK } from "./top-k.ts";
 
 export interface FrameCounts {
   self: number;
@@ -19,66 +20,81 @@ export interface FrameTable {
   frames: Map<string, FrameCounts>;
 }
 
-/** async-profiler's spelling → readable name, remembered: a profile repeats few frames many times. */
-export function frameNamer(): (raw: string) => string {
-  const names = new Map<string, string>();
-  return (raw) => {
-    let name = names.get(raw);
-    if (name === undefined) {
-      name = readableFrame(raw);
-      names.set(raw, name);
+/** Readable names by frame id, with one id per readable name (_[j] and _[i] of one method are one frame). */
+export function readableIds(tree: StackTree): { names: string[]; idOf: Int32Array } {
+  const names: string[] = [];
+  const ids = new Map<string, number>();
+  const idOf = new Int32Array(tree.names.length);
+  tree.names.forEach((raw, i) => {
+    const name = readableFrame(raw);
+    let id = ids.get(name);
+    if (id === undefined) {
+      id = names.length;
+      ids.set(name, id);
+      names.push(name);
     }
-    return name;
+    idOf[i] = id;
+  });
+  return { names, idOf };
+}
+
+/** isWaitingFrame by readable frame id, asked once per frame that is a leaf. */
+export function waitingLeaves(names: readonly string[]): (id: number) => boolean {
+  const known = new Uint8Array(names.length); // 0 not asked yet, 1 waits, 2 runs
+  return (id) => {
+    if (known[id] === 0) known[id] = isWaitingFrame(names[id]!) ? 1 : 2;
+    return known[id] === 1;
   };
 }
 
-export function frameTable(counts: StackCounts, name = frameNamer()): FrameTable {
-  const frames = new Map<string, FrameCounts & { seen: number }>();
-  let samples = 0;
+export function frameTable(tree: StackTree): FrameTable {
+  const { names, idOf } = readableIds(tree);
+  const waits = waitingLeaves(names);
+  const self = new Float64Array(names.length);
+  const total = new Float64Array(names.length);
+  const seen = new Int32Array(names.length).fill(-1);
   let waiting = 0;
-  let stackNo = 0;
-  for (const [stack, count] of counts) {
-    samples += count;
-    const raw = framesOf(stack);
-    const leaf = name(raw[raw.length - 1]!);
-    if (isWaitingFrame(leaf)) {
+  for (const end of tree.stackEnds()) {
+    const count = tree.self[end]!;
+    const leaf = idOf[tree.frame[end]!]!;
+    if (waits(leaf)) {
       waiting += count;
       continue;
     }
-    stackNo++;
-    for (const r of raw) {
-      const frame = name(r);
-      let f = frames.get(frame);
-      if (f === undefined) {
-        f = { self: 0, total: 0, seen: 0 };
-        frames.set(frame, f);
-      }
-      // Recursion puts a frame on a stack more than once; it still ran for `count` samples only.
-      if (f.seen !== stackNo) {
-        f.seen = stackNo;
-        f.total += count;
+    self[leaf]! += count;
+    // Recursion puts a frame on a stack more than once; it still ran for `count` samples only.
+    for (let n = end; n !== -1; n = tree.parent[n]!) {
+      const f = idOf[tree.frame[n]!]!;
+      if (seen[f] !== end) {
+        seen[f] = end;
+        total[f]! += count;
       }
     }
-    frames.get(leaf)!.self += count;
   }
-  return { samples, waiting, frames };
+  const frames = new Map<string, FrameCounts>();
+  names.forEach((name, i) => {
+    if (total[i]! > 0) frames.set(name, { self: self[i]!, total: total[i]! });
+  });
+  return { samples: tree.samples, waiting, frames };
 }
 
 /** Frames of running code by self samples, then total; shares of all samples, one decimal. */
 export function topFrames(table: FrameTable, limit: number): TopFrame[] {
-  return [...table.frames]
-    .filter(([, f]) => f.self > 0)
-    .sort(([a, fa], [b, fb]) => fb.self - fa.self || fb.total - fa.total || a.localeCompare(b))
-    .slice(0, limit)
-    .map(([frame, f]) => ({ frame, self: percent(f.self, table.samples), total: percent(f.total, table.samples) }));
+  return ranked(table, (a, b) => b.self - a.self || b.total - a.total, limit, (f) => f.self > 0);
 }
 
 /** Frames of running code by total samples: where the time is spent underneath. */
 export function topByTotal(table: FrameTable, limit: number): TopFrame[] {
-  return [...table.frames]
-    .sort(([a, fa], [b, fb]) => fb.total - fa.total || fb.self - fa.self || a.localeCompare(b))
-    .slice(0, limit)
+  return ranked(table, (a, b) => b.total - a.total || b.self - a.self, limit, () => true);
+}
+
+function ranked(table: FrameTable, order: (a: FrameCounts, b: FrameCounts) => number, limit: number, keep: (f: FrameCounts) => boolean): TopFrame[] {
+  const kept = [...table.frames].filter(([, f]) => keep(f));
+  return topK(kept, limit, ([a, fa], [b, fb]) => order(fa, fb) || byName.compare(a, b))
     .map(([frame, f]) => ({ frame, self: percent(f.self, table.samples), total: percent(f.total, table.samples) }));
 }
+
+// Ties in name order, as collapsed.ts's topFrames has them (localeCompare), but faster.
+const byName = new Intl.Collator();
 
 export const waitingPercent = (table: FrameTable): number => percent(table.waiting, table.samples);

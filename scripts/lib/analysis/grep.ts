@@ -2,8 +2,8 @@
 // those frames weigh most, and the heaviest matching stacks. A stack counts once however many of
 // its frames match, as in the flame graph's own search ("Matched: x%"). Pure.
 import type { TopFrame } from "../collapsed.ts";
-import { frameNamer } from "./frame-table.ts";
-import { framesOf, percent, type StackCounts } from "./stack-counts.ts";
+import { readableIds } from "./frame-table.ts";
+import { percent, type StackTree } from "./stack-tree.ts";
 
 export interface MatchedStack {
   /** % of all samples. */
@@ -32,52 +32,53 @@ export function grepPattern(pattern: string): RegExp {
   return new RegExp(pattern, /\p{Lu}/u.test(pattern) ? "" : "i");
 }
 
-export function grepProfile(counts: StackCounts, pattern: string, limit: number): GrepResult {
+export function grepProfile(tree: StackTree, pattern: string, limit: number): GrepResult {
   const regex = grepPattern(pattern);
-  const name = frameNamer();
-  const verdicts = new Map<string, boolean>();
+  const { names, idOf } = readableIds(tree);
   // Either spelling may be searched for: com/acme/Job.map (async-profiler's, the viewer's) or com.acme.Job.map.
-  const matches = (raw: string): boolean => {
-    let v = verdicts.get(raw);
-    if (v === undefined) {
-      v = regex.test(raw) || regex.test(name(raw));
-      verdicts.set(raw, v);
-    }
-    return v;
-  };
-  let all = 0;
-  let matched = 0;
-  const frames = new Map<string, { self: number; total: number }>();
+  const hit = tree.names.map((raw, i) => regex.test(raw) || regex.test(names[idOf[i]!]!));
+  const self = new Float64Array(names.length);
+  const total = new Float64Array(names.length);
+  const seen = new Int32Array(names.length).fill(-1);
   const paths = new Map<string, number>();
-  for (const [stack, count] of counts) {
-    all += count;
-    const raw = framesOf(stack);
-    const first = raw.findIndex(matches);
-    if (first < 0) continue;
-    matched += count;
-    const seen = new Set<string>();
-    for (let i = first; i < raw.length; i++) {
-      if (!matches(raw[i]!)) continue;
-      const frame = name(raw[i]!);
-      const f = frames.get(frame) ?? { self: 0, total: 0 };
-      if (!seen.has(frame)) f.total += count;
-      if (i === raw.length - 1) f.self += count;
-      seen.add(frame);
-      frames.set(frame, f);
+  let matched = 0;
+  for (const end of tree.stackEnds()) {
+    const count = tree.self[end]!;
+    let outermost = -1;
+    for (let n = end; n !== -1; n = tree.parent[n]!) {
+      if (!hit[tree.frame[n]!]) continue;
+      outermost = n;
+      const f = idOf[tree.frame[n]!]!;
+      if (seen[f] !== end) {
+        seen[f] = end;
+        total[f]! += count;
+      }
+      if (n === end) self[f]! += count;
     }
-    const path = raw.slice(Math.max(0, first - 1)).map(name).join(";");
-    paths.set(path, (paths.get(path) ?? 0) + count);
+    if (outermost < 0) continue;
+    matched += count;
+    const from = tree.parent[outermost]! === -1 ? outermost : tree.parent[outermost]!;
+    const path: string[] = [];
+    for (let n = end; ; n = tree.parent[n]!) {
+      path.push(names[idOf[tree.frame[n]!]!]!);
+      if (n === from) break;
+    }
+    const key = path.reverse().join(";");
+    paths.set(key, (paths.get(key) ?? 0) + count);
   }
+  const all = tree.samples;
   return {
     pattern,
     samples: matched,
     share: percent(matched, all),
-    frames: [...frames]
-      .sort(([a, fa], [b, fb]) => fb.total - fa.total || fb.self - fa.self || a.localeCompare(b))
+    frames: names
+      .map((frame, i) => ({ frame, self: self[i]!, total: total[i]! }))
+      .filter((f) => f.total > 0)
+      .sort((a, b) => b.total - a.total || b.self - a.self || (a.frame < b.frame ? -1 : 1))
       .slice(0, limit)
-      .map(([frame, f]) => ({ frame, self: percent(f.self, all), total: percent(f.total, all) })),
+      .map((f) => ({ frame: f.frame, self: percent(f.self, all), total: percent(f.total, all) })),
     stacks: [...paths]
-      .sort(([a, na], [b, nb]) => nb - na || a.localeCompare(b))
+      .sort(([a, na], [b, nb]) => nb - na || (a < b ? -1 : 1))
       .slice(0, limit)
       .map(([path, samples]) => ({ share: percent(samples, all), samples, frames: path.split(";") })),
   };

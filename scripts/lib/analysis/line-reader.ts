@@ -1,20 +1,33 @@
 // Reads a text file line by line without holding it: a 1 GB collapsed file costs one chunk of memory.
-// Lines are cut at '\n' bytes (never inside a UTF-8 character) and decoded one by one, so each line is
-// a string of its own: one kept in a Map does not keep the chunk it came from alive.
+// Lines are handed over as byte ranges of the chunk, cut at '\n' (never inside a UTF-8 character), so
+// that a reader decodes only what it keeps. The range is valid during the call only.
 import { createReadStream } from "node:fs";
 
 const NEWLINE = 10;
 
-export async function forEachLine(file: string, onLine: (line: string) => void): Promise<void> {
+export type OnLine = (buf: Buffer, start: number, end: number) => void;
+
+export async function forEachLine(file: string, onLine: OnLine): Promise<void> {
+  // The start of a line that the previous chunk cut: joined with its end only, never a whole chunk.
   let carry: Buffer | undefined;
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const buf = carry ? Buffer.concat([carry, chunk]) : chunk;
+  for await (const chunk of createReadStream(file, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
     let start = 0;
-    for (let nl = buf.indexOf(NEWLINE, start); nl >= 0; nl = buf.indexOf(NEWLINE, start)) {
-      onLine(buf.toString("utf8", start, nl));
+    if (carry) {
+      const nl = chunk.indexOf(NEWLINE);
+      if (nl < 0) {
+        carry = Buffer.concat([carry, chunk]);
+        continue;
+      }
+      const line = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      onLine(line, 0, line.length);
+      start = nl + 1;
+      carry = undefined;
+    }
+    for (let nl = chunk.indexOf(NEWLINE, start); nl >= 0; nl = chunk.indexOf(NEWLINE, start)) {
+      onLine(chunk, start, nl);
       start = nl + 1;
     }
-    carry = start < buf.length ? Buffer.from(buf.subarray(start)) : undefined;
+    if (start < chunk.length) carry = Buffer.from(chunk.subarray(start));
   }
-  if (carry) onLine(carry.toString("utf8"));
+  if (carry) onLine(carry, 0, carry.length);
 }

@@ -4,7 +4,7 @@
 import { open, readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../profile-options.ts";
-import { addCollapsedLine } from "./stack-counts.ts";
+import { StackTree } from "./stack-tree.ts";
 
 export type InputFormat = "collapsed" | "jfr" | "html";
 
@@ -27,7 +27,7 @@ export function sniffFormat(head: string): InputFormat | "html-2" | undefined {
   const text = head.replace(/^\uFEFF/, "").trimStart();
   if (/^<(!doctype html|html)/i.test(text)) return /const cpool = \[/.test(head) ? "html" : "html-2";
   const first = text.split("\n", 1)[0] ?? "";
-  if (first === "" || addCollapsedLine(new Map(), first)) return "collapsed";
+  if (first === "" || new StackTree().addLine(first)) return "collapsed";
   return undefined;
 }
 

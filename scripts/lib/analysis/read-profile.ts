@@ -7,45 +7,47 @@ import { UsageError } from "../profile-options.ts";
 import { toCollapsed } from "./converter.ts";
 import { forEachLine } from "./line-reader.ts";
 import type { ProfileInput } from "./profile-inputs.ts";
-import { addCollapsedLine, type StackCounts } from "./stack-counts.ts";
+import { StackTree } from "./stack-tree.ts";
 
 export interface ReadOptions {
   /** JFR: split stacks by thread (a "[name tid=N]" root frame), as asprof -t does. */
   threads?: boolean;
-  /** Add to these stacks instead of new ones. */
-  into?: StackCounts;
+  /** Add to this tree instead of a new one. */
+  into?: StackTree;
 }
 
-export async function readStacks(input: ProfileInput, opts: ReadOptions = {}): Promise<StackCounts> {
-  const counts = opts.into ?? new Map<string, number>();
+export async function readStacks(input: ProfileInput, opts: ReadOptions = {}): Promise<StackTree> {
+  const tree = opts.into ?? new StackTree();
   if (input.format === "collapsed") {
-    await readCollapsed(input.file, counts);
-    return counts;
+    await readCollapsed(input.file, tree);
+    return tree;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "profile-read-"));
   try {
     const collapsed = path.join(dir, `${input.name}.collapsed`);
     await toCollapsed(input.file, collapsed, { threads: opts.threads && input.format === "jfr" });
-    await readCollapsed(collapsed, counts);
-    return counts;
+    await readCollapsed(collapsed, tree);
+    return tree;
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** Every stack of these profiles together: one TaskManager's, a run's, a cluster's. */
-export async function readAll(inputs: readonly ProfileInput[], opts: ReadOptions = {}): Promise<StackCounts> {
-  const counts = opts.into ?? new Map<string, number>();
-  for (const input of inputs) await readStacks(input, { ...opts, into: counts });
-  return counts;
+export async function readAll(inputs: readonly ProfileInput[], opts: ReadOptions = {}): Promise<StackTree> {
+  const tree = opts.into ?? new StackTree();
+  for (const input of inputs) await readStacks(input, { ...opts, into: tree });
+  return tree;
 }
 
-async function readCollapsed(file: string, counts: StackCounts): Promise<void> {
+async function readCollapsed(file: string, tree: StackTree): Promise<void> {
   let lineNo = 0;
   let bad: { lineNo: number; line: string } | undefined;
-  await forEachLine(file, (line) => {
+  await forEachLine(file, (buf, start, end) => {
     lineNo++;
-    if (!addCollapsedLine(counts, line) && bad === undefined && line.trim() !== "") bad = { lineNo, line };
+    if (tree.addBytes(buf, start, end) || bad !== undefined) return;
+    const line = buf.toString("utf8", start, Math.min(end, start + 200));
+    if (line.trim() !== "") bad = { lineNo, line };
   });
   // The format was sniffed from the first line; a later line that is not a stack means a damaged file.
   if (bad) {

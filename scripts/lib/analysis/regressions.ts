@@ -2,7 +2,7 @@
 // own total, so a longer or busier profile does not look slower. Self samples, as the differential flame
 // graph colours them (red: more self samples, blue: fewer); waiting stacks are left out, as in `report`. Pure.
 import type { FrameTable } from "./frame-table.ts";
-import { percent } from "./stack-counts.ts";
+import { percent } from "./stack-tree.ts";
 
 export type Change = "grew" | "shrank" | "new" | "gone";
 

@@ -6,7 +6,7 @@ import { grepProfile, type GrepResult } from "./grep.ts";
 import type { ProfileInput } from "./profile-inputs.ts";
 import { regressions, type Regression } from "./regressions.ts";
 import { skew, type SkewRow } from "./skew.ts";
-import type { StackCounts } from "./stack-counts.ts";
+import type { StackTree } from "./stack-tree.ts";
 import { threadBreakdown, type ThreadRow } from "./threads.ts";
 
 export interface ProfileSummary {
@@ -56,12 +56,12 @@ export function summary(inputs: readonly ProfileInput[], table: FrameTable, top:
   return { profiles: described(inputs), samples: table.samples, waiting: waitingPercent(table), top: topFrames(table, top) };
 }
 
-export function reportResult(inputs: readonly ProfileInput[], counts: StackCounts, opts: ReportOptions): ReportResult {
-  const table = frameTable(counts);
+export function reportResult(inputs: readonly ProfileInput[], tree: StackTree, opts: ReportOptions): ReportResult {
+  const table = frameTable(tree);
   const result: ReportResult = { ...summary(inputs, table, opts.top), topTotal: topByTotal(table, opts.top) };
-  if (opts.grep !== undefined) result.grep = grepProfile(counts, opts.grep, opts.top);
+  if (opts.grep !== undefined) result.grep = grepProfile(tree, opts.grep, opts.top);
   if (opts.threads) {
-    const t = threadBreakdown(counts, opts.top);
+    const t = threadBreakdown(tree, opts.top);
     Object.assign(result, { hasThreads: t.hasThreads, threads: t.threads, operators: t.operators });
   }
   return result;

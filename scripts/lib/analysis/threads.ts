@@ -2,9 +2,8 @@
 // task threads. async-profiler's -t (and jfrconv --threads) puts a frame "[<thread name> tid=<tid>]"
 // at the root of every stack. Flink names a task thread "<task name> (<subtask>/<parallelism>)#<attempt>"
 // (chained operators share one task, named "A -> B"), and some helper threads after it. Pure.
-import { isWaitingFrame } from "../collapsed.ts";
-import { frameNamer } from "./frame-table.ts";
-import { leafOf, percent, type StackCounts } from "./stack-counts.ts";
+import { readableIds, waitingLeaves } from "./frame-table.ts";
+import { percent, type StackTree } from "./stack-tree.ts";
 
 export interface ThreadRow {
   /** Thread name (tid left out, so threads of one name add up), or the operator's task name. */
@@ -59,8 +58,9 @@ interface Tally {
   subtasks: Set<string>;
 }
 
-export function threadBreakdown(counts: StackCounts, limit: number): ThreadBreakdown {
-  const name = frameNamer();
+export function threadBreakdown(tree: StackTree, limit: number): ThreadBreakdown {
+  const { names, idOf } = readableIds(tree);
+  const waits = waitingLeaves(names);
   const threads = new Map<string, Tally>();
   const operators = new Map<string, Tally>();
   const tally = (into: Map<string, Tally>, key: string) => {
@@ -71,27 +71,27 @@ export function threadBreakdown(counts: StackCounts, limit: number): ThreadBreak
     }
     return t;
   };
-  let all = 0;
   let hasThreads = false;
-  for (const [stack, count] of counts) {
-    all += count;
-    const semi = stack.indexOf(";");
-    const thread = threadName(semi < 0 ? stack : stack.slice(0, semi));
+  for (const end of tree.stackEnds()) {
+    const count = tree.self[end]!;
+    const root = tree.rootOf(end);
+    const thread = threadName(tree.names[tree.frame[root]!]!);
     if (thread === undefined) continue;
     hasThreads = true;
     // A stack of the thread frame alone has no code to name.
-    const leaf = semi < 0 ? "" : name(leafOf(stack));
-    const running = leaf !== "" && !isWaitingFrame(leaf);
+    const leaf = idOf[tree.frame[end]!]!;
+    const running = end !== root && !waits(leaf);
     const task = flinkTask(thread);
     for (const t of task ? [tally(threads, thread), tally(operators, task.task)] : [tally(threads, thread)]) {
       t.samples += count;
       if (running) {
         t.running += count;
-        t.leaves.set(leaf, (t.leaves.get(leaf) ?? 0) + count);
+        t.leaves.set(names[leaf]!, (t.leaves.get(names[leaf]!) ?? 0) + count);
       }
       if (task) t.subtasks.add(`${task.subtask}/${task.parallelism}`);
     }
   }
+  const all = tree.samples;
   const rows = (from: Map<string, Tally>, withSubtasks: boolean): ThreadRow[] =>
     [...from]
       .sort(([a, ta], [b, tb]) => tb.running - ta.running || tb.samples - ta.samples || a.localeCompare(b))

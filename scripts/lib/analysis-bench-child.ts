@@ -1,0 +1,15 @@
+// One measured case of `npm run bench:analysis`, alone in its process so that its peak RSS is its own.
+// `old FILE`: the path --local and cluster runs take today (read the file whole, summarizeCollapsed).
+// `cli ARGS...`: profile.mjs with ARGS (its stdout dropped). Prints {"maxRssMb"} on stderr at the end.
+import { readFileSync } from "node:fs";
+
+const [mode, ...args] = process.argv.slice(2);
+if (mode === "old") {
+  const { summarizeCollapsed } = await import("./collapsed.ts");
+  summarizeCollapsed(readFileSync(args[0]!, "utf8"));
+} else {
+  const { main } = await import("./profile-main.ts");
+  const code = await main(args);
+  if (code !== 0) process.exit(code);
+}
+process.stderr.write(`${JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024 })}\n`);
