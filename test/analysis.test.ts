@@ -125,6 +125,10 @@ describe("--grep", () => {
     expect(grepProfile(treeOf(text), "orders\\.OrderJson", 10).share).toBe(37.6);
     expect(grepProfile(treeOf(text), "Nothing", 10)).toMatchObject({ samples: 0, share: 0, frames: [], stacks: [] });
   });
+
+  it("does not search thread frames, which name threads, not code", () => {
+    expect(grepProfile(treeOf(`[Encode JSON (1/1)#0 tid=3];${text.split("\n")[3]}`), "json", 10).share).toBe(0);
+  });
 });
 
 describe("diff: regressions", () => {

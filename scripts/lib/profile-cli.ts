@@ -100,7 +100,8 @@ one per TaskManager, its collapsed file read where there are several formats):
                          share of waiting threads (parked, sleeping, polling), left out of the ranking
       --top N            rows per table                                   (default 10)
       --grep REGEX       share of samples whose stack has a matching frame, the matching frames and
-                         the heaviest matching stacks; case-insensitive unless REGEX has a capital
+                         the heaviest matching stacks; case-insensitive unless REGEX has a capital;
+                         thread frames are not searched
   -t, --threads          samples per thread, and per Flink operator for task threads
                          ("<task> (<i>/<n>)#<attempt>"); needs profiles taken with -t
       --json             {"profiles","samples","waiting","top","topTotal",

@@ -1,9 +1,11 @@
 // `report --grep REGEX`: how much of the profile runs through frames matching a pattern, which of
 // those frames weigh most, and the heaviest matching stacks. A stack counts once however many of
-// its frames match, as in the flame graph's own search ("Matched: x%"). Pure.
+// its frames match, as in the flame graph's own search ("Matched: x%"); unlike it, thread frames are
+// not searched. Pure.
 import type { TopFrame } from "../collapsed.ts";
 import { readableIds } from "./frame-table.ts";
 import { percent, type StackTree } from "./stack-tree.ts";
+import { threadName } from "./threads.ts";
 
 export interface MatchedStack {
   /** % of all samples. */
@@ -36,7 +38,8 @@ export function grepProfile(tree: StackTree, pattern: string, limit: number): Gr
   const regex = grepPattern(pattern);
   const { names, idOf } = readableIds(tree);
   // Either spelling may be searched for: com/acme/Job.map (async-profiler's, the viewer's) or com.acme.Job.map.
-  const hit = tree.names.map((raw, i) => regex.test(raw) || regex.test(names[idOf[i]!]!));
+  // Thread frames name threads, not code ("Encode JSON (1/2)#0" would match "json"): --threads is for them.
+  const hit = tree.names.map((raw, i) => threadName(raw) === undefined && (regex.test(raw) || regex.test(names[idOf[i]!]!)));
   const self = new Float64Array(names.length);
   const total = new Float64Array(names.length);
   const seen = new Int32Array(names.length).fill(-1);
