@@ -10,6 +10,10 @@ import { syntheticCollapsed } from "../scripts/lib/analysis/synthetic-profile.ts
 import { flinkTask, threadBreakdown, threadName } from "../scripts/lib/analysis/threads.ts";
 import { topK } from "../scripts/lib/analysis/top-k.ts";
 import { shortFrame } from "../scripts/lib/analysis/analysis-text.ts";
+import { forEachLine } from "../scripts/lib/analysis/line-reader.ts";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 
 const treeOf = (text: string) => {
   const t = new StackTree();
@@ -63,6 +67,24 @@ describe("the stack tree", () => {
     const expected = new Map([...naive(one.collapsedLines())].map(([s, n]) => [s, n * 5]));
     expect(naive(merged.collapsedLines())).toEqual(expected);
     expect(merged.samples).toBe(5000);
+  });
+});
+
+describe("reading a file line by line", () => {
+  it("gives every line whole, across reads, longer than the buffer, UTF-8 and without a last newline", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "line-reader-"));
+    try {
+      const text = ["a;b 1", "", `${"x".repeat(100)};ü 2\r`, "Größe;€ 3", "last 4"].join("\n");
+      const file = path.join(dir, "p.collapsed");
+      writeFileSync(file, text);
+      for (const chunk of [1, 7, 16, 1 << 20]) {
+        const lines: string[] = [];
+        await forEachLine(file, (buf, start, end) => lines.push(buf.toString("utf8", start, end)), chunk);
+        expect(lines, `chunk ${chunk}`).toEqual(text.split("\n"));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -38,22 +38,36 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
   const [baseName, nextName] = labels(cmd.base, cmd.next);
   await writableDir(cmd.outputDir);
   const html = path.resolve(cmd.outputDir, `diff-${baseName}-vs-${nextName}.html`);
+  const title = `${baseName} → ${nextName}: red grew, blue shrank, yellow new`;
   const tmp = await mkdtemp(path.join(os.tmpdir(), "profile-diff-"));
   try {
-    // Our reading and the converter's run side by side; the converter reads single files itself.
-    const read = async (inputs: ProfileInput[], name: string) => {
-      const tree = await readAll(inputs);
-      const single = inputs.length === 1 && inputs[0]!.format === "collapsed" ? inputs[0]!.file : undefined;
-      const file = single ?? (await writeCollapsed(tree, path.join(tmp, `${name}.collapsed`)));
-      return { inputs, table: frameTable(tree), file };
-    };
-    const [b, n] = await Promise.all([read(base, "base"), read(next, "new")]);
-    await diffHtml(b.file, n.file, html, `${baseName} → ${nextName}: red grew, blue shrank, yellow new`);
-    const result = diffResult(b, n, html, cmd.top);
+    // The converter reads one file of any format itself, and then runs while we read, side by side; a
+    // folder or several files are merged into a collapsed file for it first.
+    const alone = base.length === 1 && next.length === 1;
+    const early = alone ? settled(diffHtml(base[0]!.file, next[0]!.file, html, title)) : undefined;
+    const [b, n] = [await readAll(base), await readAll(next)];
+    if (early) (await early)();
+    else await diffHtml(await collapsedFor(base, b, path.join(tmp, "base.collapsed")), await collapsedFor(next, n, path.join(tmp, "new.collapsed")), html, title);
+    const result = diffResult({ inputs: base, table: frameTable(b) }, { inputs: next, table: frameTable(n) }, html, cmd.top);
     write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : renderDiff(result));
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/** A promise that never rejects: awaiting it gives a function that returns or throws as the promise did. */
+function settled(p: Promise<void>): Promise<() => void> {
+  return p.then(
+    () => () => undefined,
+    (err: unknown) => () => {
+      throw err;
+    },
+  );
+}
+
+/** The file the converter reads for these inputs: the one file itself, or their stacks merged. */
+async function collapsedFor(inputs: readonly ProfileInput[], tree: StackTree, file: string): Promise<string> {
+  return inputs.length === 1 ? inputs[0]!.file : writeCollapsed(tree, file);
 }
 
 async function merge(cmd: MergeCommand, write: Write): Promise<void> {

@@ -16,7 +16,7 @@ export class FrameNames {
   private slots = new Int32Array(2048);
 
   /** The id of the name in buf[start, end), added when new. */
-  idOf(buf: Uint8Array, start: number, end: number): number {
+  idOf(buf: Buffer, start: number, end: number): number {
     let h = 0x811c9dc5;
     for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
     const mask = this.slots.length - 1;
@@ -34,7 +34,7 @@ export class FrameNames {
     return this.idOf(bytes, 0, bytes.length);
   }
 
-  private same(id: number, buf: Uint8Array, start: number, end: number): boolean {
+  private same(id: number, buf: Buffer, start: number, end: number): boolean {
     const length = this.lengths[id]!;
     if (length !== end - start) return false;
     const at = this.starts[id]!;
@@ -42,7 +42,7 @@ export class FrameNames {
     return true;
   }
 
-  private add(buf: Uint8Array, start: number, end: number, hash: number, slot: number): number {
+  private add(buf: Buffer, start: number, end: number, hash: number, slot: number): number {
     const id = this.names.length;
     const length = end - start;
     if (this.used + length > this.arena.length) {
@@ -50,7 +50,7 @@ export class FrameNames {
       this.arena.copy(grown, 0, 0, this.used);
       this.arena = grown;
     }
-    this.arena.set(buf.subarray(start, end), this.used);
+    buf.copy(this.arena, this.used, start, end);
     if (id === this.hashes.length) {
       this.hashes = grow(this.hashes);
       this.starts = grow(this.starts);
