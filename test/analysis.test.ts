@@ -1,11 +1,13 @@
 // report, diff and merge on generated profiles whose answers are known by construction. The expected
 // figures are written out by hand or counted here with plain string handling, never with the code under test.
 import { describe, expect, it } from "vitest";
+import { clusterView } from "../scripts/lib/analysis/cluster-view.ts";
 import { frameTable, topByTotal, topFrames } from "../scripts/lib/analysis/frame-table.ts";
 import { grepProfile } from "../scripts/lib/analysis/grep.ts";
 import { regressions } from "../scripts/lib/analysis/regressions.ts";
 import { skew, WAITING } from "../scripts/lib/analysis/skew.ts";
-import { StackTree } from "../scripts/lib/analysis/stack-tree.ts";
+import { StackTree, treeOf as treeOfBytes } from "../scripts/lib/analysis/stack-tree.ts";
+import type { TargetReport } from "../scripts/lib/report.ts";
 import { syntheticCollapsed } from "../scripts/lib/analysis/synthetic-profile.ts";
 import { flinkTask, threadBreakdown, threadName } from "../scripts/lib/analysis/threads.ts";
 import { topK } from "../scripts/lib/analysis/top-k.ts";
@@ -195,6 +197,27 @@ describe("merge: skew", () => {
   it("has nothing to compare with one TaskManager, and finds identical ones alike", () => {
     expect(skew([{ target: "tm-0", table: same }])).toEqual([]);
     expect(skew([{ target: "a", table: same }, { target: "b", table: same }]).map((r) => r.differs)).toEqual([0, 0]);
+  });
+});
+
+describe("a cluster run's view of all its TaskManagers", () => {
+  const target = (name: string, text: string, status: TargetReport["status"] = "ok"): TargetReport => ({
+    target: name, status, event: "cpu", files: [], top: [], waiting: 0, notices: [], stacks: treeOfBytes(Buffer.from(text)),
+  });
+  const a = profile(1000, { "a/B.c": 60, "a/B.d": 40 });
+
+  it("adds the TaskManagers up and names the one that differs", () => {
+    const v = clusterView([target("tm-0", a), target("tm-1", a), target("tm-2", profile(1000, { "a/B.c": 10, "a/B.d": 90 })), target("tm-3", a, "failed")]);
+    expect(v).toMatchObject({ taskManagers: 3, samples: 3000, waiting: 0 });
+    expect(v!.top).toEqual([
+      { frame: "a.B.d", self: 56.7, total: 56.7 },
+      { frame: "a.B.c", self: 43.3, total: 43.3 },
+    ]);
+    expect(v!.skew[0]).toMatchObject({ target: "tm-2", differs: 50, outlier: true });
+  });
+
+  it("is not shown for a single TaskManager", () => {
+    expect(clusterView([target("tm-0", a), target("tm-1", a, "failed")])).toBeUndefined();
   });
 });
 

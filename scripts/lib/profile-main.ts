@@ -6,6 +6,8 @@ import { createProgressView } from "./progress.ts";
 import { renderReport, toJsonDocument } from "./report.ts";
 import { newRunId } from "./cluster/naming.ts";
 import { runAnalysis } from "./analysis/analysis-main.ts";
+import { clusterView } from "./analysis/cluster-view.ts";
+import { renderClusterView } from "./analysis/analysis-text.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -75,7 +77,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       targets = run.targets;
     }
     progress.close();
-    process.stdout.write(cmd.json ? `${toJsonDocument(targets)}\n` : renderReport(targets));
+    // A cluster run also shows all its TaskManagers together, and which of them differ from the rest.
+    const cluster = cmd.kind === "cluster" ? clusterView(targets) : undefined;
+    process.stdout.write(cmd.json ? `${toJsonDocument(targets, cluster)}\n` : renderReport(targets) + (cluster ? renderClusterView(cluster) : ""));
     if (abort.signal.aborted) return EXIT.interrupted;
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {

@@ -1,6 +1,7 @@
 // `report`, `diff` and `merge` results as a person reads them in a terminal. Pure.
 import type { TopFrame } from "../collapsed.ts";
 import type { GrepResult } from "./grep.ts";
+import type { ClusterView } from "./cluster-view.ts";
 import type { DiffResult, MergeResult, ProfileSummary, ReportResult } from "./results.ts";
 import type { SkewRow } from "./skew.ts";
 import type { ThreadRow } from "./threads.ts";
@@ -98,5 +99,12 @@ export function renderMerge(m: MergeResult): string {
   const out = summaryLines(m);
   out.splice(1, 0, ...m.files.map((f) => `  wrote ${f}`));
   out.push(...skewLines(m.skew));
+  return `${out.join("\n")}\n`;
+}
+
+export function renderClusterView(v: ClusterView): string {
+  const out = [`all ${v.taskManagers} TaskManagers together: ${count(v.samples)} samples`];
+  if (v.waiting >= 5) out.push(`  ${v.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
+  out.push(...frameTable("cluster-wide top frames by self time", v.top), ...skewLines(v.skew));
   return `${out.join("\n")}\n`;
 }

@@ -170,6 +170,18 @@ export class StackTree {
   }
 }
 
+/** The stacks of collapsed text already in memory (a file that came back from a TaskManager). */
+export function treeOf(bytes: Buffer): StackTree {
+  const tree = new StackTree();
+  let start = 0;
+  for (let nl = bytes.indexOf(10); start < bytes.length; nl = bytes.indexOf(10, start)) {
+    const end = nl < 0 ? bytes.length : nl;
+    tree.addBytes(bytes, start, end);
+    start = end + 1;
+  }
+  return tree;
+}
+
 /** % of `of`, one decimal: the unit of every share in the reports. */
 export function percent(n: number, of: number): number {
   return of === 0 ? 0 : Math.round((n / of) * 1000) / 10;
