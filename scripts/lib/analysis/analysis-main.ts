@@ -48,7 +48,7 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
     const [b, n] = [await readAll(base), await readAll(next)];
     if (early) (await early)();
     else await diffHtml(await collapsedFor(base, b, path.join(tmp, "base.collapsed")), await collapsedFor(next, n, path.join(tmp, "new.collapsed")), html, title);
-    const result = diffResult({ inputs: base, table: frameTable(b) }, { inputs: next, table: frameTable(n) }, html, cmd.top);
+    const result = diffResult({ inputs: base, table: frameTable(b, false) }, { inputs: next, table: frameTable(n, false) }, html, cmd.top);
     write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : renderDiff(result));
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -77,7 +77,7 @@ async function merge(cmd: MergeCommand, write: Write): Promise<void> {
   const perProfile: { target: string; table: FrameTable }[] = [];
   for (const input of inputs) {
     const tree = await readStacks(input);
-    perProfile.push({ target: input.name, table: frameTable(tree) });
+    perProfile.push({ target: input.name, table: frameTable(tree, false) });
     merged.addTree(tree);
   }
   const collapsed = await writeCollapsed(merged, path.resolve(`${cmd.output}.collapsed`));

@@ -26,6 +26,6 @@ export function clusterView(targets: readonly TargetReport[], limit = 10): Clust
     samples: table.samples,
     waiting: waitingPercent(table),
     top: topFrames(table, limit),
-    skew: skew(profiled.map((t) => ({ target: t.target, table: frameTable(t.stacks!) }))),
+    skew: skew(profiled.map((t) => ({ target: t.target, table: frameTable(t.stacks!, false) }))),
   };
 }

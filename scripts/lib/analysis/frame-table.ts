@@ -47,7 +47,8 @@ export function waitingLeaves(names: readonly string[]): (id: number) => boolean
   };
 }
 
-export function frameTable(tree: StackTree): FrameTable {
+/** With `totals` false, total stays 0: diff and skew need self samples only, and skip the walk to the root. */
+export function frameTable(tree: StackTree, totals = true): FrameTable {
   const { names, idOf } = readableIds(tree);
   const waits = waitingLeaves(names);
   const self = new Float64Array(names.length);
@@ -62,6 +63,7 @@ export function frameTable(tree: StackTree): FrameTable {
       continue;
     }
     self[leaf]! += count;
+    if (!totals) continue;
     // Recursion puts a frame on a stack more than once; it still ran for `count` samples only.
     for (let n = end; n !== -1; n = tree.parent[n]!) {
       const f = idOf[tree.frame[n]!]!;
@@ -73,7 +75,7 @@ export function frameTable(tree: StackTree): FrameTable {
   }
   const frames = new Map<string, FrameCounts>();
   names.forEach((name, i) => {
-    if (total[i]! > 0) frames.set(name, { self: self[i]!, total: total[i]! });
+    if (total[i]! > 0 || self[i]! > 0) frames.set(name, { self: self[i]!, total: total[i]! });
   });
   return { samples: tree.samples, waiting, frames };
 }

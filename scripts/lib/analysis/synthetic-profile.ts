@@ -40,16 +40,21 @@ const BRANCHES: [string, string, number][] = [
 export function* syntheticCollapsed(opts: SyntheticOptions): Generator<string> {
   const shape = random(42);
   const counts = random(opts.seed ?? 1);
-  const perLine = opts.bytes / opts.stacks;
+  // What is left to write, spread over the stacks left: the file ends up the size asked for.
+  let bytesLeft = opts.bytes;
+  let stacksLeft = opts.stacks;
   const frame = (tag: string) => `${PACKAGES[Math.floor(shape() * PACKAGES.length)]}/Stage${Math.floor(shape() * 60)}Handler.process${tag}`;
   const length = (frames: readonly string[]) => frames.reduce((n, f) => n + f.length + 1, 6);
 
   function* tree(prefix: string[], n: number, leaf: string): Generator<string> {
     if (n === 1) {
       const frames = [...prefix];
-      const target = perLine * (0.5 + shape()) - leaf.length;
+      const target = (bytesLeft / stacksLeft) * (0.5 + shape()) - leaf.length;
       for (let size = length(frames); size < target; size += frames[frames.length - 1]!.length + 1) frames.push(frame(String(Math.floor(shape() * 40))));
-      yield `${[...frames, leaf].join(";")} ${1 + Math.floor(counts() * counts() * 200)}\n`;
+      const line = `${[...frames, leaf].join(";")} ${1 + Math.floor(counts() * counts() * 200)}\n`;
+      bytesLeft -= line.length;
+      stacksLeft--;
+      yield line;
       return;
     }
     // A few calls all these stacks share, then two to four callees that split them.
