@@ -6,18 +6,15 @@ import { isWaitingFrame, readableFrame, type TopFrame } from "../collapsed.ts";
 import { percent, type StackTree } from "./stack-tree.ts";
 import { topK } from "./top-k.ts";
 
-export interface FrameCounts {
-  self: number;
-  total: number;
-}
-
 export interface FrameTable {
   /** All samples, waiting ones included. */
   samples: number;
   /** Samples whose stack ends in a waiting frame (parked, sleeping, polling). */
   waiting: number;
-  /** Readable frame → samples of running stacks. */
-  frames: Map<string, FrameCounts>;
+  /** Readable frame names; self and total are their samples in running stacks, by the same index. */
+  names: readonly string[];
+  self: Float64Array;
+  total: Float64Array;
 }
 
 /** Readable names by frame id, with one id per readable name (_[j] and _[i] of one method are one frame). */
@@ -47,7 +44,7 @@ export function waitingLeaves(names: readonly string[]): (id: number) => boolean
   };
 }
 
-/** With `totals` false, total stays 0: diff and skew need self samples only, and skip the walk to the root. */
+/** With `totals` false, totals stay 0: diff and skew need self samples only, and skip the walk to the root. */
 export function frameTable(tree: StackTree, totals = true): FrameTable {
   const { names, idOf } = readableIds(tree);
   const waits = waitingLeaves(names);
@@ -55,8 +52,9 @@ export function frameTable(tree: StackTree, totals = true): FrameTable {
   const total = new Float64Array(names.length);
   const seen = new Int32Array(names.length).fill(-1);
   let waiting = 0;
-  for (const end of tree.stackEnds()) {
+  for (let end = 0; end < tree.size; end++) {
     const count = tree.self[end]!;
+    if (count === 0) continue;
     const leaf = idOf[tree.frame[end]!]!;
     if (waits(leaf)) {
       waiting += count;
@@ -73,27 +71,39 @@ export function frameTable(tree: StackTree, totals = true): FrameTable {
       }
     }
   }
-  const frames = new Map<string, FrameCounts>();
-  names.forEach((name, i) => {
-    if (total[i]! > 0 || self[i]! > 0) frames.set(name, { self: self[i]!, total: total[i]! });
+  return { samples: tree.samples, waiting, names, self, total };
+}
+
+/** Frames that ran themselves, with their self samples. */
+export function selfByFrame(table: FrameTable): Map<string, number> {
+  const m = new Map<string, number>();
+  table.names.forEach((name, i) => {
+    if (table.self[i]! > 0) m.set(name, table.self[i]!);
   });
-  return { samples: tree.samples, waiting, frames };
+  return m;
 }
 
 /** Frames of running code by self samples, then total; shares of all samples, one decimal. */
 export function topFrames(table: FrameTable, limit: number): TopFrame[] {
-  return ranked(table, (a, b) => b.self - a.self || b.total - a.total, limit, (f) => f.self > 0);
+  const { self, total } = table;
+  return ranked(table, limit, (i) => self[i]! > 0, (a, b) => self[b]! - self[a]! || total[b]! - total[a]!);
 }
 
 /** Frames of running code by total samples: where the time is spent underneath. */
 export function topByTotal(table: FrameTable, limit: number): TopFrame[] {
-  return ranked(table, (a, b) => b.total - a.total || b.self - a.self, limit, () => true);
+  const { self, total } = table;
+  return ranked(table, limit, (i) => total[i]! > 0, (a, b) => total[b]! - total[a]! || self[b]! - self[a]!);
 }
 
-function ranked(table: FrameTable, order: (a: FrameCounts, b: FrameCounts) => number, limit: number, keep: (f: FrameCounts) => boolean): TopFrame[] {
-  const kept = [...table.frames].filter(([, f]) => keep(f));
-  return topK(kept, limit, ([a, fa], [b, fb]) => order(fa, fb) || byName.compare(a, b))
-    .map(([frame, f]) => ({ frame, self: percent(f.self, table.samples), total: percent(f.total, table.samples) }));
+function ranked(table: FrameTable, limit: number, keep: (i: number) => boolean, order: (a: number, b: number) => number): TopFrame[] {
+  const ids = function* () {
+    for (let i = 0; i < table.names.length; i++) if (keep(i)) yield i;
+  };
+  return topK(ids(), limit, (a, b) => order(a, b) || byName.compare(table.names[a]!, table.names[b]!)).map((i) => ({
+    frame: table.names[i]!,
+    self: percent(table.self[i]!, table.samples),
+    total: percent(table.total[i]!, table.samples),
+  }));
 }
 
 // Ties in name order, as collapsed.ts's topFrames has them (localeCompare), but faster.

@@ -1,7 +1,7 @@
 // `diff BASE NEW`: which frames' share of samples grew or shrank most. Each profile is normalised by its
 // own total, so a longer or busier profile does not look slower. Self samples, as the differential flame
 // graph colours them (red: more self samples, blue: fewer); waiting stacks are left out, as in `report`. Pure.
-import type { FrameTable } from "./frame-table.ts";
+import { selfByFrame, type FrameTable } from "./frame-table.ts";
 import { percent } from "./stack-tree.ts";
 
 export type Change = "grew" | "shrank" | "new" | "gone";
@@ -22,12 +22,11 @@ export interface Regression {
  * shrank most, largest growth first (so the largest shrink comes last).
  */
 export function regressions(base: FrameTable, next: FrameTable, limit: number): Regression[] {
-  const names = new Set<string>();
-  for (const t of [base, next]) for (const [frame, f] of t.frames) if (f.self > 0) names.add(frame);
-  const changed = [...names]
+  const [before, after] = [selfByFrame(base), selfByFrame(next)];
+  const changed = [...new Set([...before.keys(), ...after.keys()])]
     .map((frame) => {
-      const b = base.frames.get(frame)?.self ?? 0;
-      const n = next.frames.get(frame)?.self ?? 0;
+      const b = before.get(frame) ?? 0;
+      const n = after.get(frame) ?? 0;
       return { frame, b, n, delta: share(n, next.samples) - share(b, base.samples) };
     })
     .filter((r) => Math.abs(r.delta) >= 0.05)

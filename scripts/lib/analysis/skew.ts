@@ -3,7 +3,7 @@
 // "the rest" is the mean of the other TaskManagers' spreads, each weighing the same. The distance is
 // the share of samples that would have to move to make the two spreads equal (half the summed
 // absolute differences): 0 % for identical TaskManagers, 100 % for ones that share no frame. Pure.
-import type { FrameTable } from "./frame-table.ts";
+import { selfByFrame, type FrameTable } from "./frame-table.ts";
 
 export interface SkewRow {
   target: string;
@@ -25,7 +25,7 @@ type Spread = Map<string, number>;
 function spread(t: FrameTable): Spread {
   const s: Spread = new Map();
   if (t.samples === 0) return s;
-  for (const [frame, f] of t.frames) if (f.self > 0) s.set(frame, f.self / t.samples);
+  for (const [frame, self] of selfByFrame(t)) s.set(frame, self / t.samples);
   if (t.waiting > 0) s.set(WAITING, t.waiting / t.samples);
   return s;
 }
