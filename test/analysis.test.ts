@@ -2,6 +2,7 @@
 // figures are written out by hand or counted here with plain string handling, never with the code under test.
 import { describe, expect, it } from "vitest";
 import { clusterView } from "../scripts/lib/analysis/cluster-view.ts";
+import { LeafCounts } from "../scripts/lib/analysis/leaf-counts.ts";
 import { frameTable, topByTotal, topFrames } from "../scripts/lib/analysis/frame-table.ts";
 import { grepProfile } from "../scripts/lib/analysis/grep.ts";
 import { regressions } from "../scripts/lib/analysis/regressions.ts";
@@ -153,6 +154,18 @@ describe("--grep", () => {
   it("does not search thread frames, which name threads, not code", () => {
     expect(grepProfile(treeOf(`[Encode JSON (1/1)#0 tid=3];${text.split("\n")[3]}`), "json", 10).share).toBe(0);
   });
+});
+
+it("diff's leaf-only reading gives the self samples the tree gives", () => {
+  const text = [...syntheticCollapsed({ stacks: 300, bytes: 100_000 })].join("") + "lonely 5\n[t tid=1];x/Y.z_[j] 3\n[t tid=2];x/Y.z_[i] 4\n";
+  const leaves = new LeafCounts();
+  for (const line of text.split("\n")) leaves.addBytes(Buffer.from(line), 0, Buffer.byteLength(line));
+  const a = leaves.table();
+  const b = frameTable(treeOf(text), false);
+  const bySelf = (t: typeof a) => new Map(t.names.map((n, i) => [n, t.self[i]!] as const).filter(([, v]) => v > 0));
+  expect(bySelf(a)).toEqual(bySelf(b));
+  expect(bySelf(a).get("x.Y.z")).toBe(7);
+  expect([a.samples, a.waiting]).toEqual([b.samples, b.waiting]);
 });
 
 describe("diff: regressions", () => {

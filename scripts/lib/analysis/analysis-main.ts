@@ -12,6 +12,7 @@ import type { AnalysisCommand, DiffCommand, MergeCommand, ReportCommand } from "
 import { renderDiff, renderMerge, renderReport } from "./analysis-text.ts";
 import { diffHtml, toHtml } from "./converter.ts";
 import { frameTable, type FrameTable } from "./frame-table.ts";
+import { LeafCounts } from "./leaf-counts.ts";
 import { resolveInputs, type ProfileInput } from "./profile-inputs.ts";
 import { readAll, readStacks } from "./read-profile.ts";
 import { diffResult, mergeResult, reportResult } from "./results.ts";
@@ -43,12 +44,19 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
   try {
     // The converter reads one file of any format itself, and then runs while we read, side by side; a
     // folder or several files are merged into a collapsed file for it first.
+    // Regressions need self samples only: two single files are read for their leaves alone.
     const alone = base.length === 1 && next.length === 1;
-    const early = alone ? settled(diffHtml(base[0]!.file, next[0]!.file, html, title)) : undefined;
-    const [b, n] = [await readAll(base), await readAll(next)];
-    if (early) (await early)();
-    else await diffHtml(await collapsedFor(base, b, path.join(tmp, "base.collapsed")), await collapsedFor(next, n, path.join(tmp, "new.collapsed")), html, title);
-    const result = diffResult({ inputs: base, table: frameTable(b, false) }, { inputs: next, table: frameTable(n, false) }, html, cmd.top);
+    let tables: [FrameTable, FrameTable];
+    if (alone) {
+      const early = settled(diffHtml(base[0]!.file, next[0]!.file, html, title));
+      tables = [(await readAll(base, { into: new LeafCounts() })).table(), (await readAll(next, { into: new LeafCounts() })).table()];
+      (await early)();
+    } else {
+      const [b, n] = [await readAll(base), await readAll(next)];
+      await diffHtml(await collapsedFor(base, b, path.join(tmp, "base.collapsed")), await collapsedFor(next, n, path.join(tmp, "new.collapsed")), html, title);
+      tables = [frameTable(b, false), frameTable(n, false)];
+    }
+    const result = diffResult({ inputs: base, table: tables[0] }, { inputs: next, table: tables[1] }, html, cmd.top);
     write(cmd.json ? `${JSON.stringify(result, null, 2)}\n` : renderDiff(result));
   } finally {
     await rm(tmp, { recursive: true, force: true });

@@ -19,11 +19,15 @@ export interface FrameTable {
 
 /** Readable names by frame id, with one id per readable name (_[j] and _[i] of one method are one frame). */
 export function readableIds(tree: StackTree): { names: string[]; idOf: Int32Array } {
+  return readableNames(tree.names);
+}
+
+export function readableNames(raw: readonly string[]): { names: string[]; idOf: Int32Array } {
   const names: string[] = [];
   const ids = new Map<string, number>();
-  const idOf = new Int32Array(tree.names.length);
-  tree.names.forEach((raw, i) => {
-    const name = readableFrame(raw);
+  const idOf = new Int32Array(raw.length);
+  raw.forEach((r, i) => {
+    const name = readableFrame(r);
     let id = ids.get(name);
     if (id === undefined) {
       id = names.length;

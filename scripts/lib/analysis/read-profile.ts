@@ -6,18 +6,19 @@ import path from "node:path";
 import { UsageError } from "../profile-options.ts";
 import { toCollapsed } from "./converter.ts";
 import { forEachLine } from "./line-reader.ts";
+import type { CollapsedSink } from "./collapsed-line.ts";
 import type { ProfileInput } from "./profile-inputs.ts";
 import { StackTree } from "./stack-tree.ts";
 
-export interface ReadOptions {
+export interface ReadOptions<T extends CollapsedSink = StackTree> {
   /** JFR: split stacks by thread (a "[name tid=N]" root frame), as asprof -t does. */
   threads?: boolean;
-  /** Add to this tree instead of a new one. */
-  into?: StackTree;
+  /** Add to this (a tree, or leaf counts) instead of a new tree. */
+  into?: T;
 }
 
-export async function readStacks(input: ProfileInput, opts: ReadOptions = {}): Promise<StackTree> {
-  const tree = opts.into ?? new StackTree();
+export async function readStacks<T extends CollapsedSink = StackTree>(input: ProfileInput, opts: ReadOptions<T> = {}): Promise<T> {
+  const tree = opts.into ?? (new StackTree() as unknown as T);
   if (input.format === "collapsed") {
     await readCollapsed(input.file, tree);
     return tree;
@@ -34,13 +35,13 @@ export async function readStacks(input: ProfileInput, opts: ReadOptions = {}): P
 }
 
 /** Every stack of these profiles together: one TaskManager's, a run's, a cluster's. */
-export async function readAll(inputs: readonly ProfileInput[], opts: ReadOptions = {}): Promise<StackTree> {
-  const tree = opts.into ?? new StackTree();
+export async function readAll<T extends CollapsedSink = StackTree>(inputs: readonly ProfileInput[], opts: ReadOptions<T> = {}): Promise<T> {
+  const tree = opts.into ?? (new StackTree() as unknown as T);
   for (const input of inputs) await readStacks(input, { ...opts, into: tree });
   return tree;
 }
 
-async function readCollapsed(file: string, tree: StackTree): Promise<void> {
+async function readCollapsed(file: string, tree: CollapsedSink): Promise<void> {
   let lineNo = 0;
   let bad: { lineNo: number; line: string } | undefined;
   await forEachLine(file, (buf, start, end) => {

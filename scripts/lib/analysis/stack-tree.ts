@@ -4,13 +4,12 @@
 // of distinct call paths, never with the number of lines. async-profiler and jfrconv write stacks depth
 // first, so a line shares most of its callers with the line before: only the frames after the shared
 // part are looked up. Pure.
+import { splitLine, SEMICOLON, type CollapsedSink } from "./collapsed-line.ts";
 import { FrameNames } from "./frame-names.ts";
 
 const ROOT = -1;
-const SEMICOLON = 59;
-const SPACE = 32;
 
-export class StackTree {
+export class StackTree implements CollapsedSink {
   /** All samples. */
   samples = 0;
   /** Nodes: the frame id, the parent node (-1 for a root frame) and the samples of stacks ending here. */
@@ -28,6 +27,7 @@ export class StackTree {
   private prevLength = 0;
   private readonly prevEnds: number[] = [];
   private readonly prevPath: number[] = [];
+  private readonly line = { space: 0, count: 0 };
 
   /** async-profiler's spelling of each distinct frame, by frame id. */
   get names(): readonly string[] {
@@ -45,18 +45,8 @@ export class StackTree {
 
   /** addLine for the UTF-8 bytes buf[start, end), as files are read: only new frame names are decoded. */
   addBytes(buf: Buffer, start: number, end: number): boolean {
-    while (end > start && buf[end - 1]! <= SPACE) end--;
-    if (end === start) return false;
-    const space = buf.lastIndexOf(SPACE, end - 1);
-    if (space <= start || space === end - 1) return false;
-    let count = 0;
-    for (let i = space + 1; i < end; i++) {
-      const digit = buf[i]! - 48;
-      if (digit < 0 || digit > 9) return false;
-      count = count * 10 + digit;
-    }
-    if (count === 0 || !Number.isSafeInteger(count)) return false;
-
+    if (!splitLine(buf, start, end, this.line)) return false;
+    const { space, count } = this.line;
     const length = space - start;
     const { prev, prevEnds: ends, prevPath: path } = this;
     const common = Math.min(this.prevLength, length);
