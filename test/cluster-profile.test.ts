@@ -46,6 +46,9 @@ describe("the other ways in", () => {
     fx = await startClusterFixture(tms);
     const r = await runProfileCli([...base(), "--keep", "-d", "1"]);
     expect(r.code, r.stderr).toBe(0);
+    // After the TaskManagers' own reports: all of them together, and which differ from the rest.
+    expect(r.stdout).toMatch(/all 3 TaskManagers together: [\d,]+ samples\ncluster-wide top frames by self time\n/);
+    expect(r.stdout).toMatch(/TaskManagers whose frames differ most from the rest[^\n]*\n[^\n]*\n(\s+\d+\.\d%\s+orders-taskmanager-\d[^\n]*\n){3}/);
     const runId = /run (\S+):/.exec(r.stderr)![1]!;
     expect(r.stderr).toContain(`cleanup -n flink --run ${runId}`);
     expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toHaveLength(3);

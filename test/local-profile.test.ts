@@ -7,6 +7,7 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { summarizeCollapsed } from "../scripts/lib/collapsed.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
 
 const HOT = "com.example.orders.OrderJsonEncoder";
@@ -123,10 +124,58 @@ describe("profile.mjs --local", () => {
     for (const tm of flink.taskManagers) expect(asprofStatus(tm.pid)).toMatch(/not active/);
   });
 
+  it("reads its own profiles back: report, --grep, --threads, diff of the two TaskManagers, merge", async () => {
+    const pids = flink.taskManagers.flatMap((tm) => ["--pid", String(tm.pid)]);
+    const r = await profileMjs(["--local", ...pids, "-d", "5", "-t", "--format", "html,collapsed,jfr", "-o", out]);
+    expect(r.code, r.stderr).toBe(0);
+    const ours = (ext: string) => readdirSync(out).filter((f) => f.endsWith(ext)).sort().map((f) => join(out, f));
+    const [collapsed, other] = ours(".collapsed");
+    const report = async (...args: string[]) => {
+      const run = await profileMjs(["report", ...args, "--json"]);
+      expect(run.code, run.stderr).toBe(0);
+      return JSON.parse(run.stdout);
+    };
+
+    // The grep share, counted here from the file's lines: stacks with a frame of the encoder, thread frames aside.
+    const lines = readFileSync(collapsed!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.lastIndexOf(" ")).split(";"), Number(l.slice(l.lastIndexOf(" ") + 1))] as const);
+    const all = lines.reduce((n, [, c]) => n + c, 0);
+    const hits = lines.filter(([frames]) => frames.some((f) => !f.startsWith("[") && f.includes("OrderJsonEncoder"))).reduce((n, [, c]) => n + c, 0);
+    const fromCollapsed = await report(collapsed!, "--grep", "OrderJsonEncoder", "--threads");
+    expect(fromCollapsed.samples).toBe(all);
+    expect(fromCollapsed.grep.share).toBe(Math.round((hits / all) * 1000) / 10);
+    expect(fromCollapsed.grep.share).toBeGreaterThan(30);
+    // The same top frames as the report of a fresh profile (collapsed.ts), a separate implementation.
+    expect(fromCollapsed.top).toEqual(summarizeCollapsed(readFileSync(collapsed!, "utf8")).top);
+    expect(fromCollapsed.operators.map((o: { name: string }) => o.name)).toContain("Source: Orders -> Encode JSON -> Discard: Writer");
+
+    // The html and the JFR of the same run, read through async-profiler's converter, say the same.
+    const fromHtml = await report(ours(".html")[0]!, "--grep", "OrderJsonEncoder\\.encode");
+    const html = flamegraphTotals(readFileSync(ours(".html")[0]!, "utf8"));
+    expect(fromHtml.samples).toBe(html.samples);
+    expect(fromHtml.grep.share).toBe(Math.round(share(html, `${HOT}.encode`) * 1000) / 10);
+    const fromJfr = await report(ours(".jfr")[0]!, "--threads");
+    expect(fromJfr.samples).toBe(all);
+    expect(fromJfr.top[0]).toEqual(fromCollapsed.top[0]);
+    expect(fromJfr.operators[0].name).toBe(fromCollapsed.operators[0].name);
+
+    const diff = await profileMjs(["diff", collapsed!, other!, "-o", join(out, "diff"), "--json"]);
+    expect(diff.code, diff.stderr).toBe(0);
+    const d = JSON.parse(diff.stdout);
+    expect(existsSync(d.html)).toBe(true);
+    const deltas = d.regressions.map((x: { delta: number }) => x.delta);
+    expect(deltas).toEqual([...deltas].sort((a, b) => b - a));
+
+    const merged = await profileMjs(["merge", ...ours(".collapsed"), "-o", join(out, "merged", "all"), "--json"]);
+    expect(merged.code, merged.stderr).toBe(0);
+    const m = JSON.parse(merged.stdout);
+    expect(m.samples).toBe(all + (await report(other!)).samples);
+    expect(m.skew.map((x: { target: string }) => x.target).sort()).toEqual(ours(".collapsed").map((f) => f.split("/").pop()!.replace(".collapsed", "")).sort());
+  });
+
   it("documents every flag in --help", async () => {
     const r = await profileMjs(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--local", "--pid", "--duration", "--event", "--interval", "--threads", "--include", "--exclude", "--format", "--output", "--json"]) {
+    for (const flag of ["--local", "--pid", "--duration", "--event", "--interval", "--threads", "--include", "--exclude", "--format", "--output", "--json", "report", "diff", "merge", "--top", "--grep"]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Examples:/);

@@ -26,6 +26,7 @@ import {
   type ClusterValues,
   type DoctorCommand,
 } from "./cluster/cluster-cli.ts";
+import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from "./analysis/analysis-cli.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -36,7 +37,7 @@ export interface LocalCommand {
   json: boolean;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand;
 
 const SUBCOMMANDS = ["cleanup", "doctor"] as const;
 
@@ -47,6 +48,9 @@ Usage:
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
+  zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
+  zx scripts/profile.mjs diff BASE NEW [-o DIR] [--top N] [--json]
+  zx scripts/profile.mjs merge FILE|DIR... -o OUT [--top N] [--json]
 
 Targets on Kubernetes (one profiling Job per TaskManager, all at once):
   -n, --namespace NS     the Flink namespace                              (default: the context's)
@@ -89,10 +93,38 @@ Output:
   -o, --output DIR       where the files go                               (default ./profiles)
       --json             print one JSON document instead of the report:
                          {"targets":[{"target","pid","status","event","files":[...],
-                                      "top":[{"frame","self","total"}],"waiting","error"?}]}
+                                      "top":[{"frame","self","total"}],"waiting","error"?}],
+                          "cluster"?:{"taskManagers","samples","waiting","top","skew"}}
+                         (a cluster run of two or more TaskManagers also prints them all together:
+                         the cluster-wide top frames and those that differ most from the rest)
   -h, --help             this text
 
 Ctrl-C stops the profiler in every target and keeps no half-written file.
+
+Profiles already on disk (collapsed, .jfr, or async-profiler 3+ html; a DIR is every profile in it,
+one per TaskManager, its collapsed file read where there are several formats):
+  report FILE|DIR...     the top frames by self and by total time of all of them together, and the
+                         share of waiting threads (parked, sleeping, polling), left out of the ranking
+      --top N            rows per table                                   (default 10)
+      --grep REGEX       share of samples whose stack has a matching frame, the matching frames and
+                         the heaviest matching stacks; case-insensitive unless REGEX has a capital;
+                         thread frames are not searched
+  -t, --threads          samples per thread, and per Flink operator for task threads
+                         ("<task> (<i>/<n>)#<attempt>"); needs profiles taken with -t
+      --json             {"profiles","samples","waiting","top","topTotal",
+                          "grep"?:{"pattern","share","samples","frames","stacks"},"threads"?,"operators"?}
+  diff BASE NEW          what changed from BASE to NEW (files or folders): a differential flame graph
+                         by async-profiler's converter (red grew, blue shrank, yellow new) and the
+                         frames whose share of samples grew or shrank most, each profile normalised
+                         by its own total
+  -o, --output DIR       where diff-BASE-vs-NEW.html goes                 (default ./profiles)
+      --json             {"base","new","html","regressions":[{"frame","base","new","delta","change"}]},
+                         largest growth first
+  merge FILE|DIR... -o OUT
+                         one profile of many TaskManagers: OUT.collapsed and OUT.html, the merged top
+                         frames, and the TaskManagers whose frames differ most from the rest
+      --json             {"profiles","samples","waiting","top","files","skew":[{"target","differs",
+                          "frame","here","rest","outlier"}]}
 
 Examples:
   zx scripts/profile.mjs -n flink --cluster orders -d 60
@@ -101,9 +133,18 @@ Examples:
   zx scripts/profile.mjs --local -d 30
   zx scripts/profile.mjs --local --pid 4242 -e wall --format html,collapsed -o /tmp/flames
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
+  zx scripts/profile.mjs report profiles/orders/RUN_ID --grep json
+  zx scripts/profile.mjs report profiles/tm-0.jfr --threads --top 5
+  zx scripts/profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed -o /tmp/diffs
+  zx scripts/profile.mjs merge profiles/orders/RUN_ID -o profiles/orders-all
 `;
 
 export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
+  const first = argv[0];
+  if (isAnalysisCommand(first)) {
+    const rest = argv.slice(1);
+    return rest.includes("--help") || rest.includes("-h") ? { kind: "help" } : parseAnalysisCommand(first, rest);
+  }
   const sub = SUBCOMMANDS.find((s) => s === argv[0]);
   if (sub) argv = argv.slice(1);
   let parsed;

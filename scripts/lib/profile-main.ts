@@ -4,10 +4,10 @@ import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
 import { renderReport, toJsonDocument } from "./report.ts";
-import { cleanup } from "./cluster/cleanup.ts";
-import { profileCluster } from "./cluster/cluster-profile.ts";
-import { doctor } from "./cluster/doctor.ts";
 import { newRunId } from "./cluster/naming.ts";
+import { runAnalysis } from "./analysis/analysis-main.ts";
+import { clusterView } from "./analysis/cluster-view.ts";
+import { renderClusterView } from "./analysis/analysis-text.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -23,11 +23,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     return EXIT.ok;
   }
   try {
+    if (cmd.kind === "report" || cmd.kind === "diff" || cmd.kind === "merge") {
+      await runAnalysis(cmd);
+      return EXIT.ok;
+    }
+    // The Kubernetes modules load only when needed: `report` and --local start faster without them.
     if (cmd.kind === "cleanup") {
+      const { cleanup } = await import("./cluster/cleanup.ts");
       await cleanup(cmd, (line) => process.stdout.write(`${line}\n`));
       return EXIT.ok;
     }
-    if (cmd.kind === "doctor") return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
+    if (cmd.kind === "doctor") {
+      const { doctor } = await import("./cluster/doctor.ts");
+      return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
+    }
   } catch (err) {
     return usageFailure(err);
   }
@@ -59,6 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
     } else {
+      const { profileCluster } = await import("./cluster/cluster-profile.ts");
       const run = await profileCluster(cmd, { runId, signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
       if (run.dryRun !== undefined) {
         process.stdout.write(run.dryRun);
@@ -67,7 +77,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       targets = run.targets;
     }
     progress.close();
-    process.stdout.write(cmd.json ? `${toJsonDocument(targets)}\n` : renderReport(targets));
+    // A cluster run also shows all its TaskManagers together, and which of them differ from the rest.
+    const cluster = cmd.kind === "cluster" ? clusterView(targets) : undefined;
+    process.stdout.write(cmd.json ? `${toJsonDocument(targets, cluster)}\n` : renderReport(targets) + (cluster ? renderClusterView(cluster) : ""));
     if (abort.signal.aborted) return EXIT.interrupted;
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {

@@ -1,5 +1,7 @@
 // What a finished run looks like to a person (text) and to a program (--json). Pure.
 import type { TopFrame } from "./collapsed.ts";
+import type { ClusterView } from "./analysis/cluster-view.ts";
+import type { StackTree } from "./analysis/stack-tree.ts";
 
 export type TargetStatus = "ok" | "failed" | "interrupted";
 
@@ -16,10 +18,15 @@ export interface TargetReport {
   waiting: number;
   notices: string[];
   error?: { message: string; hint?: string };
+  /** The profile's stacks, for the cluster-wide view; not part of the JSON. */
+  stacks?: StackTree;
 }
 
-/** The documented --json shape: {"targets":[{"target","pid","status","event","files","top","error"?}]}. */
-export function toJsonDocument(targets: readonly TargetReport[]): string {
+/**
+ * The documented --json shape: {"targets":[{"target","pid","status","event","files","top","error"?}]},
+ * and "cluster" (all TaskManagers together) when a cluster run has one.
+ */
+export function toJsonDocument(targets: readonly TargetReport[], cluster?: ClusterView): string {
   const doc = {
     targets: targets.map((t) => ({
       target: t.target,
@@ -32,6 +39,7 @@ export function toJsonDocument(targets: readonly TargetReport[]): string {
       ...(t.notices.length > 0 ? { notices: t.notices } : {}),
       ...(t.error ? { error: t.error.hint ? `${t.error.message} (${t.error.hint})` : t.error.message } : {}),
     })),
+    ...(cluster ? { cluster } : {}),
   };
   return JSON.stringify(doc, null, 2);
 }

@@ -4,6 +4,7 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "../collapsed.ts";
+import { treeOf } from "../analysis/stack-tree.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import { formatsToAsk, type ProfileSettings } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
@@ -88,7 +89,7 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
   if (missing.length > 0) return fail("failed", { message: `the helper sent no ${missing.join(", ")} result`, hint: "see the Job's log for what the helper did" });
 
   for (const file of files.filter((f) => (wanted as string[]).includes(f.format))) {
-    if (file.format === "collapsed") Object.assign(report, summarizeCollapsed(file.bytes.toString("utf8")));
+    if (file.format === "collapsed") Object.assign(report, summarizeCollapsed(file.bytes.toString("utf8")), { stacks: treeOf(file.bytes) });
     if (file.format === "collapsed" && !settings.formats.includes("collapsed")) continue;
     const target = profilePath(dest.outputDir, dest.cluster, dest.runId, ctx.pod, file.format);
     await writeAtomically(target, file.bytes);

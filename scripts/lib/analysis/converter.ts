@@ -1,0 +1,40 @@
+// async-profiler's own converter (bin/jfrconv of the release layout that scripts/setup.sh installs, or
+// $ASYNC_PROFILER_HOME's): JFR and html to collapsed stacks, collapsed to html flame graphs, and
+// differential flame graphs. It is a Java program; its failures are reported with what it said.
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import path from "node:path";
+import { promisify } from "node:util";
+import { asyncProfilerHome } from "../helper-events.ts";
+import { HintedError } from "../profile-options.ts";
+
+export function jfrconvPath(): string {
+  return path.join(asyncProfilerHome(), "bin", "jfrconv");
+}
+
+/** Runs jfrconv with options first, then the files (it reads options only before its inputs). */
+export async function jfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
+  const bin = jfrconvPath();
+  if (!existsSync(bin)) {
+    throw new HintedError(`async-profiler's converter is not at ${bin}`, "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder");
+  }
+  try {
+    await promisify(execFile)(bin, [...options, ...files], { maxBuffer: 16 << 20 });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    const said = (e.stderr ?? "").split("\n").find((l) => /Exception|Error|error/.test(l))?.trim() ?? e.message.split("\n")[0];
+    throw new HintedError(
+      `async-profiler's converter failed on ${files.slice(0, -1).map((f) => path.basename(f)).join(", ")}: ${said}`,
+      "check that the input is an async-profiler profile (3.0+ for html) and that java 11+ is on PATH or in JAVA_HOME",
+    );
+  }
+}
+
+export const toCollapsed = (input: string, output: string, opts: { threads?: boolean } = {}) =>
+  jfrconv(["-o", "collapsed", ...(opts.threads ? ["--threads"] : [])], [input, output]);
+
+export const toHtml = (input: string, output: string, title: string) => jfrconv(["-o", "html", "--title", title], [input, output]);
+
+/** A differential flame graph: widths follow NEW; red where NEW has more self samples, blue fewer, yellow new. */
+export const diffHtml = (base: string, next: string, output: string, title: string) =>
+  jfrconv(["--diff", "-o", "html", "--title", title], [base, next, output]);
