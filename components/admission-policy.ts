@@ -29,6 +29,7 @@ export interface AdmissionPolicyOptions {
    * Where the TaskManager pod names are not known in advance (operator, native mode): the prefix every
    * TaskManager pod name has, e.g. `<cluster-id>-taskmanager-`, so the runner cannot be pointed at the
    * JobManager or any other pod the runner Role could reach. Ignored when the template lists the pods.
+   * @default the template's target.podNamePrefix (set by nativeKubernetesTarget and operatorTarget)
    */
   targetPodNamePrefix?: string;
 }
@@ -45,6 +46,7 @@ const celList = (values: readonly string[]) => `[${values.map(cel).join(", ")}]`
 /** The checks on a pod spec, at `spec` (a CEL path): the template's Job pod and nothing more. */
 export function jobPodValidations(template: ProfilingJobTemplate, namespace: string, spec: string, podNamePrefix?: string): IValidation[] {
   const names = template.target.podNames ?? [];
+  podNamePrefix ??= template.target.podNamePrefix;
   const target = names.length > 0
     ? `c.command[4] in ${celList(names)}`
     : podNamePrefix ? `c.command[4].startsWith(${cel(podNamePrefix)})` : "true";

@@ -18,7 +18,7 @@ export interface ProfilingAdmissionPolicyArgs {
   namespace: string;
   /** The Job template as stored by ProfilingAccess (its `templateJson` output). */
   templateJson: pulumi.Input<string>;
-  /** Operator and native mode: the prefix of every TaskManager pod name, e.g. `orders-taskmanager-`. */
+  /** Operator and native mode: the prefix of every TaskManager pod name. @default the template's target.podNamePrefix */
   targetPodNamePrefix?: string;
 }
 

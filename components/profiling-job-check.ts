@@ -60,6 +60,9 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
     if (!Array.isArray(target.podNames)) fail("target.podNames", "a list of pod names");
     target.podNames.forEach((pod, i) => wrap(`target.podNames[${i}]`, () => requireDnsSubdomain("pod", pod)));
   }
+  if (target.podNamePrefix !== undefined && (typeof target.podNamePrefix !== "string" || !/^[a-z0-9][a-z0-9.-]{0,252}$/.test(target.podNamePrefix))) {
+    fail("target.podNamePrefix", "the start of a pod name (a-z 0-9 . -)");
+  }
 
   for (const key of ["resources", "podSecurityContext", "securityContext"] as const) {
     if (!isRecord(value[key])) fail(key, "an object");

@@ -48,6 +48,11 @@ export interface ProfilingTarget {
   labelSelector: Record<string, string>;
   /** The TaskManager pods' names, when they are known in advance (StatefulSets). */
   podNames?: string[];
+  /**
+   * What every TaskManager pod name starts with, where the names are not known in advance (native mode and
+   * the operator: `<cluster-id>-taskmanager-`). ProfilingAdmissionPolicy pins the runner's target to it.
+   */
+  podNamePrefix?: string;
 }
 
 export interface ProfilingJobTemplate {

@@ -14,6 +14,8 @@ export function nativeKubernetesTarget(clusterId: string): ProfilingTarget {
   return {
     container: FLINK_MAIN_CONTAINER,
     labelSelector: { type: "flink-native-kubernetes", app: clusterId, component: "taskmanager" },
+    // Flink names them `<cluster-id>-taskmanager-<attempt>-<index>`.
+    podNamePrefix: `${clusterId}-taskmanager-`,
   };
 }
 
@@ -24,6 +26,8 @@ export function operatorTarget(deploymentName: string, mode: "native" | "standal
   return {
     container: FLINK_MAIN_CONTAINER,
     labelSelector: { type: "flink-standalone-kubernetes", app: deploymentName, component: "taskmanager" },
+    // The operator's TaskManager Deployment is `<name>-taskmanager`; its pods add two hashes.
+    podNamePrefix: `${deploymentName}-taskmanager-`,
   };
 }
 

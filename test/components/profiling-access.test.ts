@@ -29,6 +29,7 @@ describe("ProfilingAccess", () => {
     const template = parseTemplate(cm.data[TEMPLATE_KEY]);
     expect(template.target).toEqual({
       container: "flink-main-container", labelSelector: { type: "flink-native-kubernetes", app: "orders", component: "taskmanager" },
+      podNamePrefix: "orders-taskmanager-",
     });
     expect(template.runnerImage).toBe(RUNNER);
     const job = renderProfilingJob(template, { namespace: "analytics", pod: "orders-taskmanager-1-1", runId: "x1", helperArgs: ["-d", "10"] });
