@@ -43,33 +43,47 @@ describe("a result larger than one container log file", () => {
     expect(await leftovers()).toEqual([]);
   });
 
-  it("passes, verified, when the limit is raised above it (for kubelets that rotate later)", async () => {
+  // Raising the limit past the rotation size is at the user's risk: the kubelet rotates a running container's
+  // log every 10 s and keeps 5 files, and a follower that falls a whole file behind loses it. Seen here: results
+  // that arrived whole through a log rotated mid-transfer, and (alone on the machine, 45 s of allocations, about
+  // 15 MiB per log) both refused as damaged. What must hold either way: no broken file is ever written.
+  it("with the limit raised past it, arrives whole or fails, and is never written broken", async () => {
     await waitQuiet("no profile to run in the TaskManagers", 90);
     const out = outDir();
     const alice = personKubeconfig("alice");
     const r = await profileCli(["--kubeconfig", alice, ...bigProfile(45), "-o", out, "--max-result-mib", "64", "--keep", ...EVERY_ALLOCATION]);
-    expect(r.code, r.stderr).toBe(0);
     const runId = /^run (\S+): profiling/m.exec(r.stderr)![1]!;
     try {
-      for (const t of JSON.parse(r.stdout).targets) {
-        expect(t.status, JSON.stringify(t)).toBe("ok");
-        // The CLI checked the file against the size and sha256 the helper sent; here: a whole jfr.
-        expect(readFileSync(t.files[0]).subarray(0, 4).toString("latin1")).toBe("FLR\0");
+      const targets = JSON.parse(r.stdout).targets as any[];
+      expect(r.code, r.stdout).toBe(targets.every((t) => t.status === "ok") ? 0 : 1);
+      for (const t of targets) {
+        console.log(`${t.target}: ${t.status}${t.error ? ` (${t.error})` : ""}`);
+        if (t.status === "ok") {
+          // The CLI checked the file against the size and sha256 the helper sent; here: a whole jfr.
+          expect(readFileSync(t.files[0]).subarray(0, 4).toString("latin1")).toBe("FLR\0");
+        } else {
+          // The reason is printed above; once it was not captured, so it is not pinned here.
+          expect(t.status).toBe("failed");
+          expect(t.files).toEqual([]);
+        }
       }
-      // Each Job's log on the node, rotated or not, is larger than one log file of this kubelet. Whether the
-      // kubelet rotates it depends on timing: it rotates running containers only, every 10 s, so a runner that
-      // sends its result and exits between two checks is never rotated; a slower one is, while `kubectl logs
-      // -f` reads it (seen under load here), and the result above still arrived whole.
+      // Whatever was kept under -o is whole: only the files the report names.
+      const written = readdirSync(out, { recursive: true }).map((f) => path.join(out, String(f))).filter((f) => statSync(f).isFile());
+      expect(written.sort()).toEqual(targets.flatMap((t) => t.files).sort());
+      // Each Job's log on the node is larger than one log file of this kubelet (rotated files included).
       const logs = path.join(state, "pod-logs");
-      const byPod = new Map<string, number>();
+      const byPod = new Map<string, { bytes: number; files: number }>();
       for (const f of readdirSync(logs, { recursive: true }).map(String)) {
         if (!f.startsWith(`${NAMESPACE}_`) || !f.includes(runId) || !/\/profiler\/0\.log/.test(f)) continue;
         const dir = f.slice(0, f.indexOf("/"));
-        byPod.set(dir, (byPod.get(dir) ?? 0) + statSync(path.join(logs, f)).size);
+        const seen = byPod.get(dir) ?? { bytes: 0, files: 0 };
+        byPod.set(dir, { bytes: seen.bytes + statSync(path.join(logs, f)).size, files: seen.files + 1 });
       }
       expect(byPod.size).toBe(2);
-      for (const [pod, bytes] of byPod) console.log(`${pod}: ${(bytes / 1048576).toFixed(1)} MiB of log`);
-      for (const bytes of byPod.values()) expect(bytes).toBeGreaterThan(ROTATION_MIB * 1024 * 1024);
+      for (const [pod, { bytes, files }] of byPod) {
+        console.log(`${pod}: ${(bytes / 1048576).toFixed(1)} MiB of log in ${files} file(s)`);
+        expect(bytes).toBeGreaterThan(ROTATION_MIB * 1024 * 1024);
+      }
     } finally {
       expect((await profileCli(["cleanup", "--kubeconfig", alice, "-n", NAMESPACE, "--run", runId])).code).toBe(0);
     }
