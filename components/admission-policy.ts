@@ -15,9 +15,14 @@
  *   create pods could run anything anyway and are not restricted.
  *
  * The helper arguments after the action are not pinned: the helper validates every one of them.
+ *
+ * Several clusters in one namespace, each with its policies: a people's Job that runs as another cluster's
+ * runner account (a name ending in RUNNER_ACCOUNT_SUFFIX, as ProfilingAccess names them by default) is
+ * left to that cluster's policy; a Job under any other account is refused by every cluster's policy.
  */
 import type { IValidatingAdmissionPolicy, IValidatingAdmissionPolicyBinding, IValidation } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import type { ProfilingJobTemplate } from "./profiling-job.ts";
+import { RUNNER_ACCOUNT_SUFFIX } from "./profiling-names.ts";
 import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
 
 export interface AdmissionPolicyOptions {
@@ -145,10 +150,17 @@ export function admissionPolicies(template: ProfilingJobTemplate, options: Admis
           matchConstraints: {
             resourceRules: [{ apiGroups: ["batch"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["jobs"] }],
           },
-          matchConditions: [{
-            name: "by-someone-who-may-not-create-pods",
-            expression: `!authorizer.group("").resource("pods").namespace(object.metadata.namespace).check("create").allowed()`,
-          }],
+          matchConditions: [
+            {
+              name: "by-someone-who-may-not-create-pods",
+              expression: `!authorizer.group("").resource("pods").namespace(object.metadata.namespace).check("create").allowed()`,
+            },
+            {
+              name: "not-another-clusters-runner-account",
+              expression: `!has(object.spec.template.spec.serviceAccountName) || object.spec.template.spec.serviceAccountName == ${account}`
+                + ` || !object.spec.template.spec.serviceAccountName.endsWith(${cel(RUNNER_ACCOUNT_SUFFIX)})`,
+            },
+          ],
           validations: [
             {
               expression: `has(object.spec.template.spec.serviceAccountName) && object.spec.template.spec.serviceAccountName == ${account}`,

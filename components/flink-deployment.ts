@@ -89,3 +89,23 @@ export function profilingReadySpec(spec: FlinkDeploymentSpec, options: Profiling
     },
   };
 }
+
+/** What a Flink cluster made by native Kubernetes mode needs to be profiling-ready (see profilingReadyNativeMode). */
+export interface NativeModeSettings {
+  /** For config.yaml or `-D` options of `kubernetes-session.sh` / `flink run-application`: the image and the profiling flags. */
+  flinkConfiguration: Record<string, string>;
+  /** Write it to a file and point `kubernetes.pod-template-file.default` at it: restricted security contexts and the profiles volume. */
+  podTemplate: NonNullable<FlinkDeploymentSpec["podTemplate"]>;
+}
+
+/**
+ * Native Kubernetes mode has no spec of its own: Flink's client reads the same two things from its
+ * configuration and a pod template file. They are the operator's, so they come from profilingReadySpec.
+ */
+export function profilingReadyNativeMode(options: ProfilingReadyOptions): NativeModeSettings {
+  const spec = profilingReadySpec({}, options);
+  return {
+    flinkConfiguration: { ...spec.flinkConfiguration, "kubernetes.container.image.ref": spec.image! },
+    podTemplate: { ...spec.podTemplate!, metadata: { name: "flink-pod-template" } },
+  };
+}

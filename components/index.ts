@@ -8,7 +8,9 @@ export { FlinkCluster, resolveClusterSpec, type FlinkClusterArgs } from "./flink
 export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
 export { ProfilingAdmissionPolicy, type ProfilingAdmissionPolicyArgs } from "./profiling-admission-policy.ts";
 export { admissionPolicies, type AdmissionPolicyOptions } from "./admission-policy.ts";
-export { profilingReadySpec, operatorFlinkVersion, type FlinkDeploymentSpec, type ProfilingReadyOptions } from "./flink-deployment.ts";
+export {
+  profilingReadySpec, profilingReadyNativeMode, operatorFlinkVersion, type FlinkDeploymentSpec, type NativeModeSettings, type ProfilingReadyOptions,
+} from "./flink-deployment.ts";
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";
 export * from "./profiling-names.ts";

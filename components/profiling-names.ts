@@ -14,6 +14,13 @@ export const TEMPLATE_CLUSTER_LABEL = "flink-profiling/cluster";
 /** On every template ConfigMap, whatever its cluster: lets the CLI list the templates of a namespace. */
 export const TEMPLATE_CONFIGMAP_LABELS = { ...MANAGED_BY, "app.kubernetes.io/component": "profiling-job-template" } as const;
 
+/**
+ * Ends the name of every runner service account this project makes. The admission policies of several
+ * clusters in one namespace tell their Jobs apart by it (admission-policy.ts): a Job that runs as another
+ * cluster's runner account is that cluster's policy's business, any other account is refused by all.
+ */
+export const RUNNER_ACCOUNT_SUFFIX = "-profiling-runner";
+
 export interface ProfilingObjectNames {
   /** The profiling Job's service account: the one that holds the exec right. */
   serviceAccount: string;
@@ -27,8 +34,8 @@ export interface ProfilingObjectNames {
 export function profilingObjectNames(cluster: string): ProfilingObjectNames {
   requireDnsLabel("cluster", cluster);
   return {
-    serviceAccount: `${cluster}-profiling-runner`,
-    runnerRole: `${cluster}-profiling-runner`,
+    serviceAccount: `${cluster}${RUNNER_ACCOUNT_SUFFIX}`,
+    runnerRole: `${cluster}${RUNNER_ACCOUNT_SUFFIX}`,
     profilerRole: `${cluster}-profilers`,
     templateConfigMap: templateConfigMapName(cluster),
   };

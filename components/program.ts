@@ -9,7 +9,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { DEFAULT_FLINK_VERSION, FlinkCluster, ProfilingAdmissionPolicy, ProfilingImage, requireDnsLabel, type Platform } from "./index.ts";
+import {
+  DEFAULT_FLINK_VERSION, FlinkCluster, ProfilingAccess, ProfilingAdmissionPolicy, ProfilingImage, nativeKubernetesTarget, requireDnsLabel,
+  type Platform,
+} from "./index.ts";
 
 const config = new pulumi.Config();
 const namespace = requireDnsLabel("namespace (stack config)", config.get("namespace") ?? "flink");
@@ -74,9 +77,24 @@ const cluster = new FlinkCluster("flink", {
   groups: config.getObject<string[]>("profilerGroups") ?? [],
 }, { dependsOn: [ns] });
 
+// Flink clusters that Flink itself made in this namespace with native Kubernetes mode (their
+// kubernetes.cluster-id): the same people may profile them, through their own runner and template.
+const nativeClusters = (config.getObject<string[]>("nativeClusters") ?? []).map((id) => requireDnsLabel("nativeClusters entry", id));
+const nativeAccess = nativeClusters.map((id) => new ProfilingAccess(`native-${id}`, {
+  namespace,
+  target: nativeKubernetesTarget(id),
+  runnerImage: images.runnerImage,
+  users: config.getObject<string[]>("profilers") ?? [],
+  groups: config.getObject<string[]>("profilerGroups") ?? [],
+  imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
+}, { dependsOn: [ns] }));
+
 // Opt-in: needs the right to create cluster-scoped admission policies.
 if (config.getBoolean("admissionPolicy") ?? false) {
   new ProfilingAdmissionPolicy("profiling", { namespace, templateJson: cluster.access.templateJson }, { dependsOn: [ns] });
+  for (const access of nativeAccess) {
+    new ProfilingAdmissionPolicy(`native-${access.cluster}`, { namespace, templateJson: access.templateJson }, { dependsOn: [ns] });
+  }
 }
 
 export const flinkImage = images.flinkImage;
@@ -85,3 +103,4 @@ export const namespaceName = namespace;
 export const restService = cluster.restServiceName;
 export const taskManagerPods = cluster.taskManagerPodNames;
 export const jobTemplateConfigMap = cluster.access.templateConfigMapName;
+export const nativeJobTemplateConfigMaps = nativeAccess.map((access) => access.templateConfigMapName);

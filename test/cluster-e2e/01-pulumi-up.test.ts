@@ -1,12 +1,11 @@
 // `pulumi up` of this repository's own program (Pulumi.yaml, components/program.ts) on the local real
 // cluster, with the images cluster/build-images.sh built from images/ and imported into containerd.
-import { spawn } from "node:child_process";
-import { existsSync, readFileSync, renameSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLUSTER, NAMESPACE, STACK, admin, adminJson, adminKubeconfig, importedImages, kubectlBin, pulumi, repoRoot,
-  stackConfigFile, taskManagerPods, waitFor,
+  CLUSTER, NAMESPACE, STACK, admin, adminJson, importedImages, pulumi, repoRoot, stackConfigFile, submitSampleJob,
+  taskManagerPods, waitFor,
 } from "./support.ts";
 
 const cfg = (key: string, value: string, ...extra: string[]) =>
@@ -74,35 +73,7 @@ describe("pulumi up of the repository's program", () => {
       const overview = JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${CLUSTER}-rest:8081/proxy/overview`]));
       return overview.taskmanagers === 2 ? true : undefined;
     });
-    // The admin reaches the REST API through a port-forward, like a person deploying a job would.
-    const forward = spawn(kubectlBin, ["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "port-forward", `svc/${CLUSTER}-rest`, ":8081", "--address", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
-    try {
-      const port = await new Promise<number>((ok, fail) => {
-        let out = "";
-        forward.stdout.on("data", (d) => {
-          out += d;
-          const m = /127\.0\.0\.1:(\d+) ->/.exec(out);
-          if (m) ok(Number(m[1]));
-        });
-        forward.on("exit", () => fail(new Error(`port-forward exited: ${out}`)));
-      });
-      const cache = path.join(repoRoot, ".cache/flink");
-      const classpath = `${path.join(cache, "orders-job.jar")}:${readFileSync(path.join(cache, "classpath.txt"), "utf8").trim()}`;
-      const submit = await new Promise<string>((ok, fail) => {
-        const java = spawn("java", ["-Xmx256m", "-cp", classpath, "com.example.orders.SubmitOrdersJob", "--host", "127.0.0.1", "--rest-port", String(port), "--parallelism", "2"], { stdio: ["ignore", "pipe", "pipe"] });
-        let out = "";
-        java.stdout.on("data", (d) => (out += d));
-        java.stderr.on("data", (d) => (out += d));
-        java.on("exit", (code) => (code === 0 ? ok(out) : fail(new Error(`submit exited ${code}: ${out.slice(-3000)}`))));
-      });
-      const jobId = /JobID ([0-9a-f]{32})/.exec(submit)?.[1];
-      expect(jobId, submit).toBeDefined();
-      await waitFor("the job's tasks to run on both TaskManagers", 180, async () => {
-        const job = await (await fetch(`http://127.0.0.1:${port}/jobs/${jobId}`)).json() as any;
-        return job.state === "RUNNING" && job.vertices.every((v: any) => v.status === "RUNNING") ? true : undefined;
-      });
-    } finally {
-      forward.kill();
-    }
+    // The admin submits it through a port-forward, like a person deploying a job would.
+    await submitSampleJob(`${CLUSTER}-rest`, 2);
   });
 });

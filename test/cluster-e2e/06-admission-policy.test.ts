@@ -18,7 +18,7 @@ beforeAll(async () => {
   template = parseTemplate(cm.data[TEMPLATE_KEY]);
   const [pod] = await taskManagerPods();
   goodJob = renderProfilingJob(template, { namespace: NAMESPACE, pod: pod!, runId: "admission-check", helperArgs: ["--duration", "5"] });
-  const jms = await adminJson(["-n", NAMESPACE, "get", "pods", "-l", "component=jobmanager"]);
+  const jms = await adminJson(["-n", NAMESPACE, "get", "pods", "-l", `app=${CLUSTER},component=jobmanager`]);
   jobManagerPod = jms.items[0].metadata.name;
 });
 

@@ -105,9 +105,77 @@ export async function leftovers(): Promise<string[]> {
     .map((o) => `${o.kind}/${o.metadata.name}`);
 }
 
-export async function taskManagerPods(): Promise<string[]> {
-  const pods = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", "component=taskmanager"]);
-  return pods.items.map((p) => p.metadata.name).sort();
+/** The TaskManager pods of a Flink cluster (ours by default; native mode labels its pods the same way). */
+export async function taskManagerPods(cluster = CLUSTER): Promise<string[]> {
+  const pods = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", `app=${cluster},component=taskmanager`]);
+  return pods.items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort();
+}
+
+/**
+ * Submits the sample job to a Flink cluster's REST service with Flink's own client (the job's
+ * SubmitOrdersJob) and waits until every task runs. Returns the job id.
+ */
+export async function submitSampleJob(restService: string, parallelism: number): Promise<string> {
+  return withRestApi(restService, async (port) => {
+    const cache = path.join(repoRoot, ".cache/flink");
+    const classpath = `${path.join(cache, "orders-job.jar")}:${readFileSync(path.join(cache, "classpath.txt"), "utf8").trim()}`;
+    const submit = await javaMain(classpath, "com.example.orders.SubmitOrdersJob", ["--host", "127.0.0.1", "--rest-port", String(port), "--parallelism", String(parallelism)]);
+    const jobId = /JobID ([0-9a-f]{32})/.exec(submit)?.[1];
+    if (!jobId) throw new Error(`no job id in the submission's output: ${submit.slice(-3000)}`);
+    await waitFor("the job's tasks to run", 240, async () => {
+      const job = await (await fetch(`http://127.0.0.1:${port}/jobs/${jobId}`)).json() as any;
+      return job.state === "RUNNING" && job.vertices.every((v: any) => v.status === "RUNNING") ? true : undefined;
+    });
+    return jobId;
+  });
+}
+
+/** Cancels every running job of a Flink cluster (its TaskManagers stay), and waits until none runs. */
+export async function cancelJobs(restService: string): Promise<void> {
+  await withRestApi(restService, async (port) => {
+    const api = `http://127.0.0.1:${port}`;
+    const running = async () => ((await (await fetch(`${api}/jobs`)).json()) as any).jobs.filter((j: any) => j.status === "RUNNING");
+    for (const job of await running()) await fetch(`${api}/jobs/${job.id}?mode=cancel`, { method: "PATCH" });
+    await waitFor(`the jobs of ${restService} to be cancelled`, 120, async () => ((await running()).length === 0 ? true : undefined));
+  });
+}
+
+/**
+ * Runs `use(port)` with a port-forward, as the admin, to a Flink cluster's REST service: how a person
+ * deploying a job reaches it. Waits first until the REST API answers (a JobManager pod is ready before it
+ * listens; native mode's has no readiness probe).
+ */
+async function withRestApi<T>(restService: string, use: (port: number) => Promise<T>): Promise<T> {
+  await waitFor(`the REST API of ${restService} to answer`, 300, async () => {
+    JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${restService}:8081/proxy/overview`]));
+    return true;
+  });
+  const forward = spawn(kubectlBin, ["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "port-forward", `svc/${restService}`, ":8081", "--address", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    const port = await new Promise<number>((ok, fail) => {
+      let out = "";
+      forward.stdout.on("data", (d) => {
+        out += d;
+        const m = /127\.0\.0\.1:(\d+) ->/.exec(out);
+        if (m) ok(Number(m[1]));
+      });
+      forward.on("exit", () => fail(new Error(`port-forward exited: ${out}`)));
+    });
+    return await use(port);
+  } finally {
+    forward.kill();
+  }
+}
+
+/** `java -cp CLASSPATH MAIN ARGS` with a small heap; its output, or an error with the output's end. */
+export function javaMain(classpath: string, main: string, args: string[], opts: { env?: NodeJS.ProcessEnv; jvm?: string[] } = {}): Promise<string> {
+  return new Promise<string>((ok, fail) => {
+    const java = spawn("java", ["-Xmx256m", ...(opts.jvm ?? []), "-cp", classpath, main, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+    let out = "";
+    java.stdout.on("data", (d) => (out += d));
+    java.stderr.on("data", (d) => (out += d));
+    java.on("exit", (code) => (code === 0 ? ok(out) : fail(new Error(`${main} exited ${code}: ${out.slice(-3000)}`))));
+  });
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

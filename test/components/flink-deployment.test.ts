@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { profilingReadySpec, operatorFlinkVersion } from "../../components/flink-deployment.ts";
+import { profilingReadyNativeMode, profilingReadySpec, operatorFlinkVersion } from "../../components/flink-deployment.ts";
 import { PROFILING_JVM_FLAGS } from "../../components/flink-config.ts";
 import { validateKubernetesObject } from "./support/schema.ts";
 import { expectRestricted } from "./support/security.ts";
@@ -63,5 +63,20 @@ describe("profilingReadySpec (Flink Kubernetes Operator)", () => {
     expect(() => profilingReadySpec({}, { image: "Bad Image", flinkVersion: "1.20" })).toThrow(/image is not a valid/);
     expect(() => profilingReadySpec({}, { image: IMAGE, flinkVersion: "1.16" })).toThrow(/unknown Flink version/);
     expect(() => operatorFlinkVersion("x")).toThrow(/unknown Flink version/);
+  });
+});
+
+describe("profilingReadyNativeMode (Flink's native Kubernetes mode)", () => {
+  it("gives the client's configuration and a restricted, valid pod template for flink-main-container", () => {
+    const { flinkConfiguration, podTemplate } = profilingReadyNativeMode({ image: IMAGE, flinkVersion: "2.3", profilesSizeLimit: "256Mi" });
+    expect(flinkConfiguration["kubernetes.container.image.ref"]).toBe(IMAGE);
+    for (const flag of PROFILING_JVM_FLAGS) expect(flinkConfiguration["env.java.opts.taskmanager"]).toContain(flag);
+    expect(Object.values(flinkConfiguration).every((v) => typeof v === "string")).toBe(true);
+    const spec = podTemplate.spec!;
+    expect(spec.containers.map((c) => c.name)).toEqual(["flink-main-container"]);
+    expectRestricted(spec);
+    expect(spec.volumes).toContainEqual({ name: "flink-profiles", emptyDir: { sizeLimit: "256Mi" } });
+    expect(() => validateKubernetesObject(podTemplate)).not.toThrow();
+    expect(() => profilingReadyNativeMode({ image: IMAGE, flinkVersion: "1.16" })).toThrow(/unknown Flink version/);
   });
 });

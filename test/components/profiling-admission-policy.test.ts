@@ -43,6 +43,13 @@ describe("admissionPolicies", () => {
     expect(jobs!.policy.spec!.validations![0]!.expression).toContain('== "runner-sa"');
   });
 
+  it("leaves people's Jobs under another cluster's runner account to that cluster's policy, and no others", () => {
+    const [, jobs] = admissionPolicies(template, { name: "p", namespace: "ns" });
+    const condition = jobs!.policy.spec!.matchConditions!.find((c) => c.name === "not-another-clusters-runner-account")!.expression;
+    expect(condition).toContain('serviceAccountName == "runner-sa"');
+    expect(condition).toContain('.endsWith("-profiling-runner")');
+  });
+
   it.each([
     [{ name: "p", namespace: "Not_A_Namespace" }, /namespace/],
     [{ name: "", namespace: "ns" }, /name/],
