@@ -19,18 +19,37 @@ export type TransportErrorKind =
   | "duplicate" // a chunk sequence number that already came
   | "missing" // a gap in the chunk sequence, or fewer chunks than announced
   | "mismatch" // decoded size or sha256 differs from the file record
-  | "orphan"; // a chunk or end record for a file that was never announced
+  | "orphan" // a chunk or end record for a file that was never announced
+  | "too-large"; // a declared size, or the data that came, beyond the limit (DecodeOptions.maxFileBytes)
 
 export type TransportError = { id: string; name?: string; kind: TransportErrorKind; message: string };
 
 export type DecodeResult = { files: DecodedFile[]; errors: TransportError[] };
 
-type Pending = { header: FileRecord; data: string[]; failed: boolean };
+type Pending = { header: FileRecord; data: string[]; encodedLength: number; failed: boolean };
+
+/**
+ * What a decoder holds in memory is bounded by these: a forged or runaway log cannot make it allocate more.
+ * 256 MiB per file is far beyond a flame graph of a long profile (a 60 s wall profile's html is a few MiB).
+ */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+export type DecodeOptions = {
+  /** The largest decoded file accepted; also bounds the base64 a file's chunks may add up to. */
+  maxFileBytes?: number;
+};
+
+/** gzip stores incompressible data in blocks with a few bytes of framing each; base64 adds a third. */
+function maxEncodedLength(maxFileBytes: number): number {
+  return Math.ceil(((maxFileBytes * 1.01 + 1024) * 4) / 3);
+}
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-export function decodeRecords(lines: Iterable<string>): DecodeResult {
+export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = {}): DecodeResult {
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const maxEncoded = maxEncodedLength(maxFileBytes);
   const files: DecodedFile[] = [];
   const errors: TransportError[] = [];
   const open = new Map<string, Pending>();
@@ -47,12 +66,13 @@ export function decodeRecords(lines: Iterable<string>): DecodeResult {
     if (record.type === "file") {
       const previous = open.get(record.id);
       if (previous) fail(previous, "truncated", "a new file record with the same id came before its end record");
-      const p: Pending = { header: record, data: [], failed: false };
+      const p: Pending = { header: record, data: [], encodedLength: 0, failed: false };
       open.set(record.id, p);
       if (record.encoding !== "gzip+base64") fail(p, "corrupted", `unknown encoding ${record.encoding}`);
       else if (!Number.isSafeInteger(record.chunks) || record.chunks < 1) fail(p, "corrupted", `bad chunk count ${record.chunks}`);
       else if (!Number.isSafeInteger(record.size) || record.size < 0) fail(p, "corrupted", `bad size ${record.size}`);
       else if (!SHA256.test(record.sha256)) fail(p, "corrupted", "bad sha256 in the file record");
+      else if (record.size > maxFileBytes) fail(p, "too-large", `its record says ${record.size} bytes, more than the ${maxFileBytes} this decoder accepts`);
       continue;
     }
     if (record.type !== "chunk" && record.type !== "end") continue;
@@ -67,7 +87,13 @@ export function decodeRecords(lines: Iterable<string>): DecodeResult {
       else if (record.seq >= p.header.chunks) fail(p, "corrupted", `chunk ${record.seq} is beyond the announced ${p.header.chunks} chunks`);
       else if (record.seq > expected) fail(p, "missing", `chunk ${expected} is missing (got ${record.seq} next)`);
       else if (!BASE64.test(record.data) || record.data.length % 4 !== 0) fail(p, "corrupted", `chunk ${record.seq} is not valid base64`);
-      else p.data.push(record.data);
+      else if (p.encodedLength + record.data.length > maxEncoded) fail(p, "too-large", `its chunks add up to more than a ${maxFileBytes}-byte file can take`);
+      else {
+        p.data.push(record.data);
+        p.encodedLength += record.data.length;
+      }
+      // A failed file's data is dropped at once, so it holds no memory while the rest of the log is read.
+      if (p.failed) p.data = [];
       continue;
     }
     open.delete(record.id);
@@ -87,8 +113,8 @@ export function decodeRecords(lines: Iterable<string>): DecodeResult {
 }
 
 /** Convenience for a whole captured log. */
-export function decodeRecordsFromText(text: string): DecodeResult {
-  return decodeRecords(text.split(/\r?\n/));
+export function decodeRecordsFromText(text: string, options: DecodeOptions = {}): DecodeResult {
+  return decodeRecords(text.split(/\r?\n/), options);
 }
 
 function assemble(p: Pending, fail: (p: Pending, kind: TransportErrorKind, what: string) => void): DecodedFile | undefined {
