@@ -22,7 +22,9 @@ export async function jfrconv(options: readonly string[], files: readonly string
     await promisify(execFile)(bin, [...options, ...files], { maxBuffer: 16 << 20 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    const said = (e.stderr ?? "").split("\n").find((l) => /Exception|Error|error/.test(l))?.trim() ?? e.message.split("\n")[0];
+    const lines = (e.stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+    // The exception's line when there is one; else the launcher's last word (say, that it found no java).
+    const said = lines.find((l) => /Exception|Error|error/.test(l)) ?? lines.at(-1) ?? e.message.split("\n")[0];
     throw new HintedError(
       `async-profiler's converter failed on ${files.slice(0, -1).map((f) => path.basename(f)).join(", ")}: ${said}`,
       "check that the input is an async-profiler profile (3.0+ for html) and that java 11+ is on PATH or in JAVA_HOME",
