@@ -3,6 +3,7 @@
 // differential flame graphs. It is a Java program; its failures are reported with what it said.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { asyncProfilerHome } from "../helper-events.ts";
@@ -12,8 +13,26 @@ export function jfrconvPath(): string {
   return path.join(asyncProfilerHome(), "bin", "jfrconv");
 }
 
+// A cluster run converts every TaskManager's profile here: at most one converter JVM per core at a time.
+let running = 0;
+const queue: (() => void)[] = [];
+async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= Math.max(1, os.availableParallelism())) await new Promise<void>((r) => queue.push(r));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    queue.shift()?.();
+  }
+}
+
 /** Runs jfrconv with options first, then the files (it reads options only before its inputs). */
-export async function jfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
+export function jfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
+  return oneOfFew(() => runJfrconv(options, files));
+}
+
+async function runJfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
   const bin = jfrconvPath();
   if (!existsSync(bin)) {
     throw new HintedError(`async-profiler's converter is not at ${bin}`, "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder");
