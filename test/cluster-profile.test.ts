@@ -4,13 +4,14 @@
 // profiler Role, doctor, Ctrl-C of a Job run); this file keeps what needs forged input or a JVM killed
 // inside a pod that stays: exec without a template, --keep, Ctrl-C through exec, corrupted results.
 import { execFile, spawn } from "node:child_process";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { flamegraphTotals } from "./support/profile-shares.ts";
 import { CLUSTER, NAMESPACE, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
@@ -41,6 +42,42 @@ describe("the other ways in", () => {
     // A 2-second profile's top frames can still be the JIT compiler's; its stacks are the job's.
     expect(readFileSync(t.files[0], "utf8")).toMatch(/com\/example\/orders\/OrderJsonEncoder\.(encode|escape)/);
     expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toEqual([]);
+  });
+
+  // No second JVM next to the TaskManager: the Job's log carries the recording alone, and the flame graph
+  // is drawn on this side. A wrapper keeps a copy of what the real helper writes to the log; a `java` on
+  // the pod's PATH and JAVA_HOME leaves a mark if anything there starts one.
+  it("html and jfr through a Job: the log carries the jfr alone, no JVM starts in the pod, the html is made here", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "job-log-"));
+    const log = path.join(dir, "log.jsonl");
+    const mark = path.join(dir, "java-started");
+    mkdirSync(path.join(dir, "jdk", "bin"), { recursive: true });
+    writeFileSync(path.join(dir, "jdk", "bin", "java"), `#!/bin/sh\necho "$@" >> "${mark}"\nexit 1\n`, { mode: 0o755 });
+    writeFileSync(path.join(dir, "flink-profiler"), `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | tee -a "${log}"\n`, { mode: 0o755 });
+    fx = await startClusterFixture([{ ...tms[0]!, env: { PATH: `${dir}:${path.join(dir, "jdk", "bin")}:${process.env.PATH}`, JAVA_HOME: path.join(dir, "jdk") } }]);
+    try {
+      const r = await runProfileCli([...base(), "-d", "3", "--format", "html,jfr", "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(existsSync(mark)).toBe(false);
+      const records = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      expect(records.filter((x) => x.type === "file").map((x) => x.format)).toEqual(["jfr"]);
+
+      const [t] = JSON.parse(r.stdout).targets;
+      expect(t.status).toBe("ok");
+      expect(t.files.map((f: string) => path.basename(f))).toEqual([`${tms[0]!.pod}.html`, `${tms[0]!.pod}.jfr`]);
+      expect(readdirSync(path.dirname(t.files[0])).sort()).toEqual([`${tms[0]!.pod}.html`, `${tms[0]!.pod}.jfr`]);
+      expect(readFileSync(t.files[1]).subarray(0, 4).toString("latin1")).toBe("FLR\0");
+      // The flame graph read with the tests' own reader of async-profiler's html: the sample job's stacks.
+      const html = flamegraphTotals(readFileSync(t.files[0], "utf8"));
+      expect(html.samples).toBeGreaterThan(0);
+      expect(html.totals.get("com.example.orders.OrderJsonEncoder.encode") ?? 0).toBeGreaterThan(0);
+      expect(t.top.length).toBeGreaterThan(0);
+      // What crossed the log, against the flame graph delivered (the benchmark measures it on longer profiles).
+      const logBytes = records.filter((x) => /^(file|chunk|end)$/.test(x.type)).reduce((n, x) => n + Buffer.byteLength(JSON.stringify(x)) + 1, 0);
+      expect(logBytes).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("--keep leaves the Jobs, and cleanup removes them by label", async () => {

@@ -1,7 +1,8 @@
 // What the cluster profiler refuses, and how: each case a clear message, a non-zero exit and nothing
 // created. No JVM is needed: every case stops before a profile could start (the recording helper
 // stands in for the image's helper only to see the arguments it receives).
-import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { CLUSTER, NAMESPACE, leftovers, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
@@ -56,6 +57,25 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/error: cannot write profiles to .*a-file.*\nhint: .*-o DIR/);
     expect(creations()).toEqual([]);
+  });
+
+  it("when this machine cannot make the asked formats (no converter, or no java for it), before any Job exists", async () => {
+    fx = await startClusterFixture(tms);
+    const empty = path.join(fx.dir, "no-async-profiler");
+    mkdirSync(empty);
+    const missing = await runProfileCli([...base(), "--cluster", CLUSTER, "--format", "html,jfr"], { ASYNC_PROFILER_HOME: empty });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/error: the flame graph and the other formats are made on this machine with async-profiler's converter, which cannot run here: .*no-async-profiler\/bin\/jfrconv/);
+    expect(missing.stderr).toMatch(/hint:\s+install Java .*scripts\/setup\.sh.*--format collapsed alone needs no converter/);
+    // The project's converter, with no java to run it: a PATH with what its launcher uses, less java.
+    const bin = path.join(fx.dir, "no-java-bin");
+    mkdirSync(bin);
+    for (const tool of ["bash", "env", "dirname", "readlink"]) symlinkSync(execFileSync("bash", ["-c", `command -v ${tool}`], { encoding: "utf8" }).trim(), path.join(bin, tool));
+    const noJava = await runProfileCli([...base(), "--cluster", CLUSTER], { PATH: `${bin}:${path.dirname(process.execPath)}`, JAVA_HOME: "" });
+    expect(noJava.code).toBe(1);
+    expect(noJava.stderr).toMatch(/cannot run here: .*java/i);
+    expect(creations()).toEqual([]);
+    expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toEqual([]);
   });
 
   it("when the TaskManager image has no helper", async () => {
@@ -160,8 +180,8 @@ describe("user values reach the helper as plain arguments", () => {
     // A Job's log carries the result, so a Job also passes its size limit (8 MiB by default); exec does not.
     const limit = via === "job" ? ["--max-records-size", String(8 * 1024 * 1024)] : [];
     expect(argv).toEqual([
-      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "html,collapsed", "--progress-every", "1", ...limit,
-      "--include", evil, "--exclude", "$(HOME)", "--", "--title", evil,
+      "profile", "--emit-records", "--duration", "1", "--event", "cpu", "--format", "collapsed", "--progress-every", "1", ...limit,
+      "--include", evil, "--exclude", "$(HOME)", "--", "--title", evil, "-a",
     ]);
     expect(existsSync(`/tmp/pwned-${process.pid}`)).toBe(false);
     expect(leftovers(fx.k8s)).toEqual([]);

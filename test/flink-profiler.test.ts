@@ -6,6 +6,7 @@ import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gunzipSync } from "node:zlib";
 import { basename, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath, parseHelperLine, type HelperEvent } from "../scripts/lib/helper-events.ts";
@@ -196,20 +197,56 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(asprofStatus(tm)).toBe("Profiler is not active");
   });
 
-  it("derives html and collapsed from a wall-clock jfr recording of the same run", async () => {
-    const run = await runHelper(["-d", "5", "-e", "wall", "-f", "jfr,html,collapsed", "-o", outDir, "--name", "wall"], { inNamespaceOf: tm });
+  // A second JVM inside a memory-limited TaskManager container could push the pod over its limit: in Job
+  // mode the helper sends the recording alone and the reader renders the rest. A `java` that leaves a
+  // mark proves no converter ran, whichever way it would have looked for java.
+  it("in Job mode with html and jfr asked, sends the jfr recording alone and starts no JVM", async () => {
+    const fakeJdk = join(outDir, "..", `fake-jdk-${process.pid}`);
+    const started = join(fakeJdk, "java-started");
+    mkdirSync(join(fakeJdk, "bin"), { recursive: true });
+    writeFileSync(join(fakeJdk, "bin", "java"), `#!/bin/sh\necho "$@" >> "${started}"\nexit 1\n`, { mode: 0o755 });
+    try {
+      const run = await runHelper(["-d", "3", "-e", "wall", "-f", "html,jfr", "-o", outDir, "--name", "wall", "--emit-records"], {
+        inNamespaceOf: tm,
+        env: { JAVA_HOME: fakeJdk, PATH: `${join(fakeJdk, "bin")}:${process.env.PATH}` },
+      });
+      expectOnlyEvents(run);
+      expect(run.code, run.stderr).toBe(0);
+      expect(existsSync(started)).toBe(false);
+      expect(run.events.find((e) => e.type === "started")).toMatchObject({ formats: ["jfr"] });
+      expect(results(run).map((r) => r.format)).toEqual(["jfr"]);
+      // The records, read back here from their JSON lines: one file, a JFR recording (magic FLR\0).
+      const headers = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "file");
+      expect(headers.map((h) => [h.format, h.name])).toEqual([["jfr", "wall.jfr"]]);
+      const data = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "chunk").map((r) => r.data).join("");
+      const bytes = gunzipSync(Buffer.from(data, "base64"));
+      expect(bytes.subarray(0, 4).toString("latin1")).toBe("FLR\0");
+      expect(bytes.length).toBe(headers[0].size);
+      expect(readdirSync(outDir)).toEqual([]);
+    } finally {
+      rmSync(fakeJdk, { recursive: true, force: true });
+    }
+  });
+
+  it("in Job mode without jfr, sends collapsed stacks with frame kinds, from which html keeps its colours", async () => {
+    const run = await runHelper(["-d", "2", "-f", "html", "-o", outDir, "--name", "kinds", "--emit-records"], { inNamespaceOf: tm });
     expectOnlyEvents(run);
     expect(run.code, run.stderr).toBe(0);
-    const files = checkedFiles(run);
-    expect(files).toEqual({ jfr: join(outDir, "wall.jfr"), html: join(outDir, "wall.html"), collapsed: join(outDir, "wall.collapsed") });
-    expect(readFileSync(files.jfr!).subarray(0, 4).toString("latin1")).toBe("FLR\0");
-    const collapsed = collapsedTotals(readFileSync(files.collapsed!, "utf8"));
-    expectHotMethod(collapsed);
-    expectHotMethod(flamegraphTotals(readFileSync(files.html!, "utf8")));
-    // Wall clock samples every thread, idle ones too: the task thread is a small part of the whole.
-    expect(share(collapsed, HOT)).toBeLessThan(0.5);
-    // jfrconv's frame-kind marks are gone, as in asprof's own collapsed output.
-    expect(readFileSync(files.collapsed!, "utf8")).not.toMatch(/_\[[ji01]\]/);
+    const headers = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "file");
+    expect(headers.map((h) => [h.format, h.name])).toEqual([["collapsed", "kinds.collapsed"]]);
+    const data = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "chunk").map((r) => r.data).join("");
+    const text = gunzipSync(Buffer.from(data, "base64")).toString("utf8");
+    // asprof's -a: Java frames carry their kind (_[j] compiled, _[i] inlined, _[0] interpreted, _[1] C1).
+    expect(text).toMatch(/OrderJsonEncoder\.\w+_\[[ji01]\]/);
+  });
+
+  it("outside Job mode refuses jfr together with another format: making it would take a JVM", async () => {
+    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "jfr,html", "-o", outDir]);
+    expectOnlyEvents(run);
+    expect(run.code).toBe(2);
+    expect(errorOf(run)).toMatchObject({ code: "bad-input", message: expect.stringMatching(/jfr/), hint: expect.stringMatching(/profile\.mjs|jfrconv/) });
+    expect(readdirSync(outDir)).toEqual([]);
+    expect(asprofStatus(tm)).toBe("Profiler is not active");
   });
 
   it("lists the TaskManager from inside its namespace and from the host", async () => {
@@ -288,7 +325,7 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("on SIGINT stops the profiler, removes what it wrote and exits 130", async () => {
-    const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "jfr,html", "-o", outDir]);
+    const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "jfr", "-o", outDir]);
     await waitFor("the profile to start", () => running.events.find((e) => e.type === "started"), 30_000);
     await sleep(2000);
     // The jfr recording is being written: there is something to clean up.
@@ -445,19 +482,18 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     const { files, errors } = decodeRecords(run.stdout);
     expect(errors).toEqual([]);
     const byFormat = checkedFiles(run);
-    expect(files.map((f) => [f.format, f.name])).toEqual([
-      ["collapsed", basename(byFormat.collapsed!)],
-      ["html", basename(byFormat.html!)],
-    ]);
+    // Job mode sends the one file the reader renders every format from.
+    expect(files.map((f) => [f.format, f.name])).toEqual([["collapsed", basename(byFormat.collapsed!)]]);
+    expect(Object.keys(byFormat)).toEqual(["collapsed"]);
     for (const f of files) expect(f.bytes.equals(readFileSync(byFormat[f.format]!))).toBe(true);
     expect(run.events.at(-1)?.type).toBe("done");
 
     // Without --keep-files the records are the only copy: nothing piles up in the TaskManager.
     const sent = await runHelper(["--pid", String(tm), "-d", "1", "-f", "html", "-o", outDir, "--name", "sent", "--emit-records"]);
     expect(sent.code, sent.stderr).toBe(0);
-    const [html] = decodeRecords(sent.stdout).files;
+    const [file] = decodeRecords(sent.stdout).files;
     const [result] = results(sent);
-    expect(html!.sha256).toBe(result!.sha256);
+    expect(file!.sha256).toBe(result!.sha256);
     expect(existsSync(result!.path)).toBe(false);
     expect(readdirSync(outDir).filter((f) => f.startsWith("sent") || f.startsWith(".sent"))).toEqual([]);
   });

@@ -36,12 +36,13 @@ describe("profile.mjs command line", () => {
     expect(cmd.pids).toEqual([12, 34]);
     expect(cmd.settings).toMatchObject({ duration: 15, event: "wall", interval: "5ms", threads: true, formats: ["html", "collapsed"] });
     expect(cmd.settings.extraArgs).toEqual(["--cstack", "vm"]);
+    // The helper records the one file both formats are made from here: collapsed with asprof's frame kinds (-a).
     expect(helperArgs(cmd.settings)).toEqual([
-      "--duration", "15", "--event", "wall", "--format", "html,collapsed", "--progress-every", "1", "--interval", "5ms", "--threads",
-      "--include", "com/acme/*", "--exclude", "*Idle*", "--", "--cstack", "vm",
+      "--duration", "15", "--event", "wall", "--format", "collapsed", "--progress-every", "1", "--interval", "5ms", "--threads",
+      "--include", "com/acme/*", "--exclude", "*Idle*", "--", "--cstack", "vm", "-a",
     ]);
     // A Job's limit on its records is the helper's own option, so it goes before the asprof arguments.
-    const job = helperArgs(cmd.settings, cmd.settings.formats, { maxRecordsBytes: 8 << 20 });
+    const job = helperArgs(cmd.settings, { maxRecordsBytes: 8 << 20 });
     expect(job.slice(job.indexOf("--max-records-size"), job.indexOf("--max-records-size") + 2)).toEqual(["--max-records-size", "8388608"]);
     expect(job.indexOf("--max-records-size")).toBeLessThan(job.indexOf("--"));
   });

@@ -13,14 +13,15 @@ import { profileCluster } from "./cluster/cluster-profile.ts";
 
 const repoRoot = path.resolve(import.meta.dirname, "../..");
 
-/** A sample profile's transport records, encoded by the real helper: sizes like a 60 s flame graph. */
+/**
+ * A sample profile's transport records, encoded by the real helper: collapsed stacks, the one file a Job
+ * sends for the default html, sized like a 60 s profile. The flame graph is drawn here, as in a real run.
+ */
 function sampleRecords(dir: string): string {
-  const frames = Array.from({ length: 400 }, (_, i) => `com/example/orders/Stage${i % 40}.method${i}`);
+  const frames = Array.from({ length: 400 }, (_, i) => `com/example/orders/Stage${i % 40}.method${i}_[j]`);
   const collapsed = Array.from({ length: 3000 }, (_, i) => `${frames.slice(0, 5 + (i % 30)).join(";")};leaf${i % 97} ${1 + (i % 13)}`).join("\n");
-  const html = `<!DOCTYPE html>\n<html><body><script>\n${collapsed.replaceAll(";", ",")}\n</script></body></html>\n`;
-  writeFileSync(path.join(dir, "sample.html"), html);
   writeFileSync(path.join(dir, "sample.collapsed"), collapsed);
-  const out = execFileSync(helperPath(), ["encode", path.join(dir, "sample.html"), path.join(dir, "sample.collapsed")], { maxBuffer: 64 << 20 });
+  const out = execFileSync(helperPath(), ["encode", path.join(dir, "sample.collapsed")], { maxBuffer: 64 << 20 });
   const file = path.join(dir, "records.jsonl");
   writeFileSync(file, out);
   return file;

@@ -1,14 +1,16 @@
 // `profile.mjs --local`: profiles Flink JVMs on this machine with the same helper the image carries,
 // all targets in parallel, and turns what the helper reports into a TargetReport per JVM.
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "./collapsed.ts";
 import { asyncProfilerHome, helperPath } from "./helper-events.ts";
 import type { LocalCommand } from "./profile-cli.ts";
-import { UsageError, formatsToAsk, helperArgs } from "./profile-options.ts";
+import { HintedError, UsageError, helperArgs } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
 import type { TargetReport } from "./report.ts";
+import { deliverFormats, requireConverter } from "./render-formats.ts";
 import { runHelper } from "./run-helper.ts";
+import { needsConverter, sourceFormat } from "./source-format.ts";
 
 export interface LocalJvm {
   pid: number;
@@ -61,6 +63,8 @@ export interface ProfileLocalOptions {
 export async function profileLocal(cmd: LocalCommand, opts: ProfileLocalOptions = {}): Promise<TargetReport[]> {
   const helper = opts.helper ?? helperPath();
   const targets = await chooseTargets(cmd, helper);
+  // Before any profile starts: one whose formats cannot be made here would be wasted.
+  if (needsConverter(cmd.settings.formats)) await requireConverter();
   const outputDir = path.resolve(cmd.outputDir);
   await mkdir(outputDir, { recursive: true });
   return Promise.all(targets.map((t) => profileOne(t, cmd, outputDir, helper, opts)));
@@ -73,16 +77,15 @@ async function profileOne(
   helper: string,
   opts: ProfileLocalOptions,
 ): Promise<TargetReport> {
-  // Top frames come from the collapsed output; record it even when only html was asked for, then drop it.
-  const wantsCollapsed = cmd.settings.formats.includes("collapsed");
-  const formats = formatsToAsk(cmd.settings);
+  // The helper records one file (source-format.ts); the asked formats and the top frames are made from it here.
+  const source = sourceFormat(cmd.settings.formats);
   const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [] };
   const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
   opts.onProgress?.({ ...progress });
-  let collapsedFile: string | undefined;
+  let delivered: string | undefined;
 
   const run = await runHelper(
-    [helper, "profile", "--pid", String(jvm.pid), "--output-dir", outputDir, ...helperArgs(cmd.settings, formats)],
+    [helper, "profile", "--pid", String(jvm.pid), "--output-dir", outputDir, ...helperArgs(cmd.settings)],
     {
       signal: opts.signal,
       env: helperEnv(),
@@ -97,8 +100,7 @@ async function profileOne(
           report.notices.push(e.message);
           return;
         } else if (e.type === "result") {
-          if (e.format === "collapsed") collapsedFile = e.path;
-          if (e.format !== "collapsed" || wantsCollapsed) report.files.push(e.path);
+          if (e.format === source) delivered = e.path;
           return;
         } else if (e.type === "error") {
           report.error = { message: e.message, hint: e.hint };
@@ -111,17 +113,24 @@ async function profileOne(
     },
   );
 
-  // Only a finished run has files to read; an interrupted one has removed them already.
-  if (collapsedFile && run.exitCode === 0) {
+  // Only a finished run has a file to read; an interrupted one has removed it already.
+  if (delivered && run.exitCode === 0) {
+    const ext = `.${source}`;
+    const base = delivered.slice(0, -ext.length);
+    // Out of the way of the outputs: collapsed asked for is the source less its frame kinds.
+    const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source${ext}`);
     try {
-      Object.assign(report, summarizeCollapsed(await readFile(collapsedFile, "utf8")));
+      await rename(delivered, sourceFile);
+      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base });
+      report.files.push(...out.files);
+      Object.assign(report, summarizeCollapsed(out.collapsed.toString("utf8")));
     } catch (err) {
-      report.notices.push(`could not read the collapsed profile for the top frames: ${(err as Error).message}`);
+      report.status = "failed";
+      report.error = { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined };
     }
-    if (!wantsCollapsed) await rm(collapsedFile, { force: true });
   }
   if (run.exitCode === 0) {
-    progress.state = "done";
+    progress.state = report.status === "ok" ? "done" : "failed";
   } else {
     const interrupted = opts.signal?.aborted === true || run.exitCode === 130;
     report.status = interrupted ? "interrupted" : "failed";

@@ -1,5 +1,6 @@
 // What a profile run may ask for, validated once, before anything starts. Pure.
 // The in-image helper validates the same values again: it must be safe on its own.
+import { sourceExtraArgs, sourceFormat } from "./source-format.ts";
 
 export const EVENTS = ["cpu", "alloc", "lock", "wall", "itimer", "ctimer"] as const;
 export const FORMATS = ["html", "collapsed", "jfr"] as const;
@@ -124,22 +125,20 @@ export function parseExtraArgs(args: readonly string[]): string[] {
   return [...args];
 }
 
-/** The top frames are read from the collapsed output: it is recorded even when only other formats were asked for. */
-export function formatsToAsk(settings: ProfileSettings): ProfileFormat[] {
-  return settings.formats.includes("collapsed") ? settings.formats : [...settings.formats, "collapsed"];
-}
-
-/** The helper's arguments for these settings: one array element per value, never a command string. */
-export function helperArgs(
-  settings: ProfileSettings, formats: readonly ProfileFormat[] = settings.formats, transport: { maxRecordsBytes?: number } = {},
-): string[] {
+/**
+ * The helper's arguments for these settings: one array element per value, never a command string. It is
+ * asked for the one file every asked format is made from on this side (source-format.ts); asking for
+ * exactly that also makes an older helper image send no more than it.
+ */
+export function helperArgs(settings: ProfileSettings, transport: { maxRecordsBytes?: number } = {}): string[] {
   // Progress every second keeps the countdown a person watches moving; it is one short line per second.
-  const args = ["--duration", String(settings.duration), "--event", settings.event, "--format", formats.join(","), "--progress-every", "1"];
+  const args = ["--duration", String(settings.duration), "--event", settings.event, "--format", sourceFormat(settings.formats), "--progress-every", "1"];
   if (transport.maxRecordsBytes !== undefined) args.push("--max-records-size", String(transport.maxRecordsBytes));
   if (settings.interval) args.push("--interval", settings.interval);
   if (settings.threads) args.push("--threads");
   for (const p of settings.include) args.push("--include", p);
   for (const p of settings.exclude) args.push("--exclude", p);
-  if (settings.extraArgs.length > 0) args.push("--", ...settings.extraArgs);
+  const extra = sourceExtraArgs(settings);
+  if (extra.length > 0) args.push("--", ...extra);
   return args;
 }

@@ -163,4 +163,26 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     expect(bad.stderr).toMatch(new RegExp(`ValidatingAdmissionPolicy 'flink-profiling-${NAMESPACE}-native-${NATIVE}-peoples-jobs'.* denied request`));
     expect(bad.stderr).toMatch(/runs only: kubectl exec --namespace flink-e2e <TaskManager pod> --container flink-main-container/);
   });
+
+  it("loses its access when `pulumi up` drops it, and the other cluster's access keeps working", async () => {
+    const rm = await pulumi(["config", "rm", "--stack", STACK, "--config-file", stackConfigFile, "flink-profiling:nativeClusters"]);
+    expect(rm.code, rm.stderr).toBe(0);
+    const up = await pulumi(["up", "--yes", "--skip-preview", "--stack", STACK, "--config-file", stackConfigFile]);
+    expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
+    const names = profilingObjectNames(NATIVE);
+    const left = await admin(["-n", NAMESPACE, "get", "serviceaccounts,roles,rolebindings,configmaps", "-o", "name"]);
+    for (const name of [names.serviceAccount, names.profilerRole, names.templateConfigMap]) expect(left).not.toContain(`/${name}\n`);
+    const policies = await admin(["get", "validatingadmissionpolicies", "-o", "name"]);
+    expect(policies).not.toContain(`-native-${NATIVE}-`);
+
+    const refused = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", NATIVE, "-d", "5"]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toMatch(new RegExp(`${names.templateConfigMap}`));
+    // The first cluster's job was cancelled above: its idle TaskManagers still give a profile each.
+    const ours = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "--format", "collapsed", "-o", path.join(work, "ours"), "--json"]);
+    expect(ours.code, ours.stderr).toBe(0);
+    const doc = JSON.parse(ours.stdout);
+    expect(doc.targets.map((t: any) => [t.target, t.status])).toEqual((await taskManagerPods()).map((pod) => [pod, "ok"]));
+    expect(await leftovers()).toEqual([]);
+  });
 });

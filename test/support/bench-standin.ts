@@ -18,7 +18,7 @@ case $1 in
 esac
 d=1
 while (($#)); do [[ $1 == --duration ]] && d=$2; shift; done
-echo "{\\"type\\":\\"started\\",\\"pid\\":1,\\"role\\":\\"taskmanager\\",\\"event\\":\\"cpu\\",\\"duration\\":$d,\\"formats\\":[\\"html\\",\\"collapsed\\"],\\"startedAt\\":\\"2026-11-24T06:00:00Z\\"}"
+echo "{\\"type\\":\\"started\\",\\"pid\\":1,\\"role\\":\\"taskmanager\\",\\"event\\":\\"cpu\\",\\"duration\\":$d,\\"formats\\":[\\"collapsed\\"],\\"startedAt\\":\\"2026-11-24T06:00:00Z\\"}"
 for ((i = 1; i <= d; i++)); do sleep 1; echo "{\\"type\\":\\"progress\\",\\"pid\\":1,\\"elapsed\\":$i,\\"remaining\\":$((d - i))}"; done
 cat "${records}"
 echo '{"type":"done","pid":1,"status":"ok"}'

@@ -3,6 +3,7 @@
 // differential flame graphs. It is a Java program; its failures are reported with what it said.
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { asyncProfilerHome } from "../helper-events.ts";
@@ -12,8 +13,26 @@ export function jfrconvPath(): string {
   return path.join(asyncProfilerHome(), "bin", "jfrconv");
 }
 
+// A cluster run converts every TaskManager's profile here: at most one converter JVM per core at a time.
+let running = 0;
+const queue: (() => void)[] = [];
+async function oneOfFew<T>(work: () => Promise<T>): Promise<T> {
+  if (running >= Math.max(1, os.availableParallelism())) await new Promise<void>((r) => queue.push(r));
+  running += 1;
+  try {
+    return await work();
+  } finally {
+    running -= 1;
+    queue.shift()?.();
+  }
+}
+
 /** Runs jfrconv with options first, then the files (it reads options only before its inputs). */
-export async function jfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
+export function jfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
+  return oneOfFew(() => runJfrconv(options, files));
+}
+
+async function runJfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
   const bin = jfrconvPath();
   if (!existsSync(bin)) {
     throw new HintedError(`async-profiler's converter is not at ${bin}`, "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder");
@@ -22,7 +41,9 @@ export async function jfrconv(options: readonly string[], files: readonly string
     await promisify(execFile)(bin, [...options, ...files], { maxBuffer: 16 << 20 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    const said = (e.stderr ?? "").split("\n").find((l) => /Exception|Error|error/.test(l))?.trim() ?? e.message.split("\n")[0];
+    const lines = (e.stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+    // The exception's line when there is one; else the launcher's last word (say, that it found no java).
+    const said = lines.find((l) => /Exception|Error|error/.test(l)) ?? lines.at(-1) ?? e.message.split("\n")[0];
     throw new HintedError(
       `async-profiler's converter failed on ${files.slice(0, -1).map((f) => path.basename(f)).join(", ")}: ${said}`,
       "check that the input is an async-profiler profile (3.0+ for html) and that java 11+ is on PATH or in JAVA_HOME",

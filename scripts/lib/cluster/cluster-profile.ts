@@ -6,7 +6,9 @@ import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { HELPER_COMMAND, renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import { parseHelperLine } from "../helper-events.ts";
-import { UsageError, formatsToAsk, helperArgs } from "../profile-options.ts";
+import { UsageError, helperArgs } from "../profile-options.ts";
+import { requireConverter } from "../render-formats.ts";
+import { needsConverter } from "../source-format.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { MIB, type ClusterCommand } from "./cluster-cli.ts";
@@ -43,6 +45,9 @@ export interface ClusterRun {
 
 
 export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOptions = {}): Promise<ClusterRun> {
+  // The formats are made on this machine from the one file each TaskManager sends: if they cannot be,
+  // say so before any Job exists (a fallback that converts in the TaskManager would be the JVM this avoids).
+  if (!cmd.dryRun && needsConverter(cmd.settings.formats)) await requireConverter();
   const kubectl = opts.kubectl ?? createKubectl(cmd.kube);
   const note = opts.onNote ?? (() => undefined);
   const namespace = await resolveNamespace(kubectl);
@@ -54,7 +59,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
 
   const runId = opts.runId ?? newRunId();
   const cluster = cmd.choice.by === "cluster" ? cmd.choice.cluster : (selection.targets[0]?.cluster ?? namespace);
-  const args = helperArgs(cmd.settings, formatsToAsk(cmd.settings), template ? { maxRecordsBytes: cmd.maxResultMiB * MIB } : {});
+  const args = helperArgs(cmd.settings, template ? { maxRecordsBytes: cmd.maxResultMiB * MIB } : {});
   // Room to be scheduled and to pull the image (--start-timeout), to profile, and to send the result.
   const deadline = Math.max(template?.activeDeadlineSeconds ?? 0, cmd.startTimeout + cmd.settings.duration + 120);
   const targets = selection.targets;

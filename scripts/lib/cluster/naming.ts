@@ -24,3 +24,8 @@ export function profileFileName(pod: string, format: ProfileFormat | string): st
 export function profilePath(outputDir: string, cluster: string, runId: string, pod: string, format: string): string {
   return path.join(outputDir, cluster, runId, profileFileName(pod, format));
 }
+
+/** `profilePath` without its `.<ext>`: where a TaskManager's formats of a run go. */
+export function profileBase(outputDir: string, cluster: string, runId: string, pod: string): string {
+  return path.join(outputDir, cluster, runId, pod);
+}

@@ -1,19 +1,20 @@
 // Turns what one TaskManager's helper run sent back (JSON lines: events and transport records) into a
-// TargetReport: progress on the way, then decode, verify, write the files, rank the top frames.
-// Nothing is written unless the transfer was complete and every checksum matched.
+// TargetReport: progress on the way, then decode, verify, make the asked formats from the one file sent
+// (source-format.ts), rank the top frames. Nothing is written unless the transfer was complete and every
+// checksum matched.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "../collapsed.ts";
 import { treeOf } from "../analysis/stack-tree.ts";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
-import { formatsToAsk, type ProfileSettings } from "../profile-options.ts";
+import { HintedError, type ProfileSettings } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
+import { deliverFormats } from "../render-formats.ts";
+import { sourceFormat } from "../source-format.ts";
 import { decodeRecords } from "../transport.ts";
-import { profilePath } from "./naming.ts";
+import { profileBase } from "./naming.ts";
 import { helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
-
-/** The formats to ask for: top frames need collapsed, so it is added (and dropped later) when missing. */
 
 /** Follows a helper's events and reports progress in the same terms as --local. */
 export function progressTracker(target: string, duration: number, onProgress?: (p: TargetProgress) => void) {
@@ -84,16 +85,19 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
       hint: "nothing was written; run again (the Job's log stays for an hour with --keep)",
     });
   }
-  const wanted = formatsToAsk(settings);
-  const missing = wanted.filter((f) => !files.some((file) => file.format === f));
-  if (missing.length > 0) return fail("failed", { message: `the helper sent no ${missing.join(", ")} result`, hint: "see the Job's log for what the helper did" });
+  const source = sourceFormat(settings.formats);
+  const file = files.find((f) => f.format === source);
+  if (!file) return fail("failed", { message: `the helper sent no ${source} result`, hint: "see the Job's log for what the helper did" });
 
-  for (const file of files.filter((f) => (wanted as string[]).includes(f.format))) {
-    if (file.format === "collapsed") Object.assign(report, summarizeCollapsed(file.bytes.toString("utf8")), { stacks: treeOf(file.bytes) });
-    if (file.format === "collapsed" && !settings.formats.includes("collapsed")) continue;
-    const target = profilePath(dest.outputDir, dest.cluster, dest.runId, ctx.pod, file.format);
-    await writeAtomically(target, file.bytes);
-    report.files.push(target);
+  const base = profileBase(dest.outputDir, dest.cluster, dest.runId, ctx.pod);
+  const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source.${source}`);
+  await writeAtomically(sourceFile, file.bytes);
+  try {
+    const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings, event: report.event, base });
+    report.files.push(...out.files);
+    Object.assign(report, summarizeCollapsed(out.collapsed.toString("utf8")), { stacks: treeOf(out.collapsed) });
+  } catch (err) {
+    return fail("failed", { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined });
   }
   return report;
 }

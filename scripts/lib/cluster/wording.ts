@@ -129,7 +129,7 @@ export function helperProblem(code: string, message: string, hint: string | unde
         ? `the profile of ${ctx.pod} is ${mib(sizes[1]!)} MiB once encoded, more than the ${mib(sizes[2]!)} MiB a profiling Job's log may carry (--max-result-mib); nothing was sent`
         : message,
       hint: "the kubelet rotates a container's log at containerLogMaxSize (10 MiB by default) and a rotated log can lose the result: "
-        + "profile for less time (-d), ask for one format (collapsed is the smallest), narrow it with -I, or use --via exec; "
+        + "profile for less time (-d), leave jfr out of --format (the smaller collapsed stacks travel then), narrow it with -I, or use --via exec; "
         + "raise --max-result-mib only if the kubelet's containerLogMaxSize is larger",
     };
   }

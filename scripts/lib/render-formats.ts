@@ -1,0 +1,108 @@
+// Makes the formats a person asked for from the one file the helper delivered (source-format.ts says
+// which), on the user's side, with async-profiler's converter. Used by --local and by cluster runs alike,
+// so a profile reads the same whichever way it was taken.
+import { randomBytes } from "node:crypto";
+import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { jfrconv } from "./analysis/converter.ts";
+import { HintedError, type ProfileFormat, type ProfileSettings } from "./profile-options.ts";
+import { converterOptions, keepsFrameKinds, stripFrameKinds, type SourceFormat } from "./source-format.ts";
+
+export interface RenderJob {
+  /** The delivered file: a jfr recording, or collapsed stacks with frame kinds. */
+  source: string;
+  sourceFormat: SourceFormat;
+  settings: ProfileSettings;
+  /** The event really profiled (the helper's `started.event`). */
+  event: string;
+  /** Where each wanted format goes; the source's own format is copied, less its frame kinds for collapsed. */
+  outputs: Partial<Record<ProfileFormat, string>>;
+}
+
+/** Writes every output; a reader never sees half a file under its final name. */
+export async function renderFormats(job: RenderJob): Promise<void> {
+  for (const [format, target] of Object.entries(job.outputs) as [ProfileFormat, string][]) {
+    const partial = `${target}.partial-${process.pid}-${randomBytes(3).toString("hex")}`;
+    try {
+      if (format === "jfr") {
+        await writeFile(partial, await readFile(job.source));
+      } else if (format === "collapsed") {
+        // Collapsed from jfr goes through the converter first; either way the frame kinds go at the end.
+        let text: string;
+        if (job.sourceFormat === "collapsed") {
+          text = await readFile(job.source, "utf8");
+        } else {
+          await jfrconv(converterOptions("collapsed", "jfr", job.settings, job.event), [job.source, partial]);
+          text = await readFile(partial, "utf8");
+        }
+        await writeFile(partial, keepsFrameKinds(job.settings) ? text : stripFrameKinds(text));
+      } else {
+        await jfrconv(converterOptions("html", job.sourceFormat, job.settings, job.event), [job.source, partial]);
+      }
+      await rename(partial, target);
+    } catch (err) {
+      await rm(partial, { force: true });
+      throw err;
+    }
+  }
+}
+
+export interface Delivery {
+  /** The delivered file, under a name of its own choosing: it is removed once the formats are made. */
+  source: string;
+  sourceFormat: SourceFormat;
+  settings: ProfileSettings;
+  event: string;
+  /** The asked formats go to `<base>.<format>`. */
+  base: string;
+}
+
+/**
+ * Every asked format under `<base>.<format>`, in the order asked, and the collapsed stacks (less frame
+ * kinds) for the top frames, made even when collapsed was not asked for. If the converter fails, the
+ * delivered file is kept as `<base>.<source format>` so that the profile is not lost, and the error says so.
+ */
+export async function deliverFormats(d: Delivery): Promise<{ files: string[]; collapsed: Buffer }> {
+  const asked = d.settings.formats;
+  const outputs: Partial<Record<ProfileFormat, string>> = {};
+  for (const f of asked) outputs[f] = `${d.base}.${f}`;
+  const topOnly = asked.includes("collapsed") ? undefined : `${path.dirname(d.base)}/.${path.basename(d.base)}.top-${process.pid}.collapsed`;
+  if (topOnly) outputs.collapsed = topOnly;
+  try {
+    await renderFormats({ ...d, outputs });
+    const collapsed = await readFile(outputs.collapsed!);
+    return { files: asked.map((f) => outputs[f]!), collapsed };
+  } catch (err) {
+    const kept = `${d.base}.${d.sourceFormat}`;
+    await Promise.all(Object.values(outputs).filter((o) => o !== kept).map((o) => rm(o!, { force: true })));
+    await rename(d.source, kept).catch(() => undefined);
+    const e = err instanceof HintedError ? err : new HintedError((err as Error).message, "");
+    throw new HintedError(`${e.message}; the profile is kept as ${kept}`, e.hint || "convert it later with async-profiler's jfrconv");
+  } finally {
+    if (topOnly) await rm(topOnly, { force: true });
+    await rm(d.source, { force: true });
+  }
+}
+
+/**
+ * Checked before anything starts (no Job, no profile): a profile whose formats cannot be made here would
+ * be wasted. Converts two tiny stacks to a flame graph, which proves the converter, its java and its
+ * html template at once.
+ */
+export async function requireConverter(): Promise<void> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "flink-profiling-converter-"));
+  try {
+    const input = path.join(dir, "probe.collapsed");
+    await writeFile(input, "main;work 1\nmain;rest 1\n");
+    await jfrconv(["-o", "html"], [input, path.join(dir, "probe.html")]);
+  } catch (err) {
+    const said = err instanceof Error ? err.message : String(err);
+    throw new HintedError(
+      `the flame graph and the other formats are made on this machine with async-profiler's converter, which cannot run here: ${said}`,
+      "install Java 11+ (java on PATH or JAVA_HOME) and run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.x release; --format collapsed alone needs no converter",
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
