@@ -3,8 +3,8 @@
  * The pure helpers (config rendering, the Job template, targets, RBAC rules) are exported too: they need
  * no Pulumi engine and are what the scripts and the tests use.
  */
-export { ProfilingImage, imageBuildPlan, PLATFORMS, type ProfilingImageArgs, type Platform } from "./profiling-image.ts";
-export { FlinkCluster, resolveClusterSpec, type FlinkClusterArgs } from "./flink-cluster.ts";
+export { ProfilingImage, imageBuildPlan, PLATFORMS, Platform, type ProfilingImageArgs } from "./profiling-image.ts";
+export { FlinkCluster, resolveClusterSpec, type FlinkClusterArgs, type ProcessResources } from "./flink-cluster.ts";
 export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
 export { ProfilingAdmissionPolicy, type ProfilingAdmissionPolicyArgs } from "./profiling-admission-policy.ts";
 export { admissionPolicies, type AdmissionPolicyOptions } from "./admission-policy.ts";

@@ -18,7 +18,12 @@ import { requireDnsLabel, requireImageReference, requireRegistry } from "./valid
 import { IMAGES_DIR } from "./package-root.ts";
 
 export const PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-export type Platform = (typeof PLATFORMS)[number];
+/**
+ * The same platforms as an object of constants: the component package's analyzer turns this form (and not a
+ * plain union type) into an enum of its schema, so Python, Go and C# users get named values too.
+ */
+export const Platform = { LinuxAmd64: "linux/amd64", LinuxArm64: "linux/arm64" } as const;
+export type Platform = (typeof Platform)[keyof typeof Platform];
 
 export interface ProfilingImageArgs {
   /** Where to push, e.g. `registry.example.com:5000/team`. */

@@ -6,6 +6,8 @@
 // `pulumi preview/up/destroy/refresh/about` need and nothing more: it starts the run script that ships in the
 // program's own @pulumi/pulumi package (cmd/run, which documents its flags and PULUMI_* variables) and reports
 // the resource plugins that the program's installed packages declare in package.json ("pulumi": {...}).
+// It also runs source-based plugins (PulumiPlugin.yaml, runtime nodejs; see plugin.go), such as the project's
+// Pulumi component package.
 // Not covered: `pulumi new` / `pulumi install` (no dependency installation), policy packs, debugging.
 package main
 
@@ -81,6 +83,7 @@ func (h *host) GetPluginInfo(context.Context, *emptypb.Empty) (*pulumirpc.Plugin
 type packageJSON struct {
 	Name         string            `json:"name"`
 	Version      string            `json:"version"`
+	Main         string            `json:"main"`
 	Dependencies map[string]string `json:"dependencies"`
 	Pulumi       *struct {
 		Resource bool   `json:"resource"`
