@@ -62,7 +62,7 @@ describe("a Pulumi YAML program using the component package", () => {
     for (const pod of pods) {
       const container = pod.status.containerStatuses[0];
       expect(pod.spec.containers[0].image).toBe(images.flink);
-      expect(pod.spec.containers[0].resources.requests.cpu).toBe("100m");
+      expect(pod.spec.containers[0].resources.requests.cpu).toBe(pod.metadata.labels.component === "jobmanager" ? "250m" : "200m");
       const uid = await admin(["-n", NS, "exec", pod.metadata.name, "-c", container.name, "--", "id", "-u"]);
       expect(uid.trim()).toBe("9999");
     }

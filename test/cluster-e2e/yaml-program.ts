@@ -8,8 +8,9 @@ export const CLUSTER_NAME = "orders";
 /**
  * The program, as a YAML user writes it after `pulumi package add <clone>/pulumi-package`. (That command
  * fails here at its last step, linking, which the YAML language host 1.25.0 of this tier does not implement;
- * it would write the same `packages` entry.) The node has two CPUs and the cluster of 01 requests most of
- * them: 100m each here, and the smallest memory Flink starts with, rounded up.
+ * it would write the same `packages` entry.) The node has two CPUs and the cluster of 01 requests 1.5 of
+ * them: 250m and 200m here (requests are limits; less makes the JVMs start for minutes), and the smallest
+ * memory Flink starts with, rounded up.
  */
 export function yamlProgram(packageDir: string, images: { flink: string; runner: string }): string {
   return `name: flink-profiling-yaml-e2e
@@ -34,10 +35,10 @@ resources:
       taskManagers: 1
       slotsPerTaskManager: 1
       jobManager:
-        cpu: 100m
+        cpu: 250m
         memoryMiB: 768
       taskManager:
-        cpu: 100m
+        cpu: 200m
         memoryMiB: 1024
       flinkConfig:
         taskmanager.memory.managed.fraction: "0.1"
