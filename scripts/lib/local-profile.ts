@@ -19,15 +19,19 @@ export interface LocalJvm {
 }
 
 /** Flink JVMs the helper finds in /proc; the helper is the one place that knows Flink's main classes. */
-export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[]> {
+export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[] & { uninspected?: string }> {
   const run = await runHelper([helper, "list"], { env: helperEnv() });
-  const jvms: LocalJvm[] = [];
+  const jvms: LocalJvm[] & { uninspected?: string } = [];
   for (const e of run.events) {
     if (e.type === "jvm") jvms.push({ pid: e.pid, role: e.role, target: `${e.role}-${e.pid}` });
+    // Other users' processes a non-root helper may not inspect: said when no TaskManager is found.
+    if (e.type === "notice" && e.code === "not-inspected") jvms.uninspected = e.message;
   }
   if (run.exitCode !== 0 && jvms.length === 0) {
     const err = run.events.find((e) => e.type === "error");
-    throw new Error(err?.type === "error" ? err.message : `flink-profiler list failed: ${run.stderrTail.join(" ")}`);
+    if (err?.type === "error") throw new HintedError(err.message, err.hint);
+    const said = run.stderrTail.length > 0 ? `: ${run.stderrTail.slice(-3).join(" | ")}` : ", and said nothing";
+    throw new HintedError(`flink-profiler list exited with ${run.exitCode ?? run.signal}${said}`, `run ${helper} list yourself to see what it does`);
   }
   return jvms;
 }
@@ -41,9 +45,12 @@ export async function chooseTargets(cmd: LocalCommand, helper = helperPath()): P
   const taskManagers = found.filter((j) => j.role === "taskmanager");
   if (taskManagers.length === 0) {
     const others = found.length > 0 ? ` (found only: ${found.map((j) => j.target).join(", ")})` : "";
+    const uninspected = found.uninspected ? `; ${found.uninspected}` : "";
     throw new UsageError(
-      `no Flink TaskManager JVM is running on this machine${others}`,
-      "start one (or run `npm run demo`), or pass --pid N for a JVM of your own",
+      `no Flink TaskManager JVM is running on this machine${others}${uninspected}`,
+      found.uninspected
+        ? "run as the TaskManager's user or as root to profile it, or pass --pid N for a JVM of your own"
+        : "start one (or run `npm run demo`), or pass --pid N for a JVM of your own",
     );
   }
   return taskManagers;

@@ -139,6 +139,50 @@ Examples:
   zx scripts/profile.mjs merge profiles/orders/RUN_ID -o profiles/orders-all
 `;
 
+const OPTIONS = {
+  local: { type: "boolean" },
+  pid: { type: "string", multiple: true },
+  duration: { type: "string", short: "d" },
+  event: { type: "string", short: "e" },
+  interval: { type: "string", short: "i" },
+  threads: { type: "boolean", short: "t" },
+  include: { type: "string", short: "I", multiple: true },
+  exclude: { type: "string", short: "X", multiple: true },
+  format: { type: "string" },
+  output: { type: "string", short: "o" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  ...CLUSTER_OPTIONS,
+} as const;
+
+/**
+ * `--start-timeout -1`: parseArgs takes a value that starts with a dash for an option of its own and
+ * calls the argument ambiguous. A negative number is never an option, so it is joined to its option
+ * (`--start-timeout=-1`) and refused by that option's own check, which says what is wrong with it.
+ */
+function joinNegativeNumbers(argv: readonly string[]): string[] {
+  const takesValue = new Map<string, string>();
+  for (const [name, o] of Object.entries(OPTIONS) as [string, { type: string; short?: string }][]) {
+    if (o.type !== "string") continue;
+    takesValue.set(`--${name}`, name);
+    if (o.short) takesValue.set(`-${o.short}`, name);
+  }
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--") return out.concat(argv.slice(i));
+    const name = takesValue.get(arg);
+    const next = argv[i + 1];
+    if (name !== undefined && next !== undefined && /^-\d/.test(next)) {
+      out.push(`--${name}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
 export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   const first = argv[0];
   if (isAnalysisCommand(first)) {
@@ -146,30 +190,10 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     return rest.includes("--help") || rest.includes("-h") ? { kind: "help" } : parseAnalysisCommand(first, rest);
   }
   const sub = SUBCOMMANDS.find((s) => s === argv[0]);
-  if (sub) argv = argv.slice(1);
+  argv = joinNegativeNumbers(sub ? argv.slice(1) : argv);
   let parsed;
   try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      tokens: true,
-      options: {
-        local: { type: "boolean" },
-        pid: { type: "string", multiple: true },
-        duration: { type: "string", short: "d" },
-        event: { type: "string", short: "e" },
-        interval: { type: "string", short: "i" },
-        threads: { type: "boolean", short: "t" },
-        include: { type: "string", short: "I", multiple: true },
-        exclude: { type: "string", short: "X", multiple: true },
-        format: { type: "string" },
-        output: { type: "string", short: "o" },
-        json: { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-        ...CLUSTER_OPTIONS,
-      },
-    });
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
   } catch (err) {
     throw new UsageError((err as Error).message.split("\n")[0] ?? "bad arguments", "run with --help to see every option");
   }

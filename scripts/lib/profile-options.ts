@@ -38,12 +38,26 @@ export class HintedError extends Error {
 /** Bad input: refused before anything starts (exit status 2). */
 export class UsageError extends HintedError {}
 
-export function parseDuration(value: string): number {
+/** The largest pid accepted, as in the helper (MAX_PID). */
+export const MAX_PID = 9_999_999_999;
+
+/**
+ * Numbers are decimal everywhere, with the helper's rules (its decimal_in): digits only, leading zeros
+ * allowed and read as decimal (010 is 10, never octal 8), at most 15 digits without them. Undefined
+ * for anything else (a sign, a fraction, hex, an exponent).
+ */
+export function parseDecimal(value: string): number | undefined {
   const trimmed = value.trim();
-  if (!/^\d+$/.test(trimmed)) {
+  if (!/^\d+$/.test(trimmed)) return undefined;
+  const digits = trimmed.replace(/^0+(?=\d)/, "");
+  return digits.length > 15 ? undefined : Number(digits);
+}
+
+export function parseDuration(value: string): number {
+  const seconds = parseDecimal(value);
+  if (seconds === undefined) {
     throw new UsageError(`duration "${value}" is not a whole number of seconds`, "use e.g. -d 30 for 30 seconds");
   }
-  const seconds = Number(trimmed);
   if (seconds < 1 || seconds > MAX_DURATION_SECONDS) {
     throw new UsageError(
       `duration ${seconds} s is out of range`,
@@ -73,18 +87,22 @@ export function parseFormats(value: string): ProfileFormat[] {
   return [...new Set(formats)] as ProfileFormat[];
 }
 
+/** A decimal number from 1 with an optional unit, as asprof will read it: without leading zeros. */
 export function parseInterval(value: string): string {
-  if (!/^[1-9]\d{0,11}(ns|us|ms|s)?$/.test(value.trim())) {
-    throw new UsageError(`interval "${value}" is not a positive number`, "use e.g. -i 10ms, -i 500us or -i 1000000 (ns)");
+  const m = /^(\d+)(ns|us|ms|s)?$/.exec(value.trim());
+  const n = m ? parseDecimal(m[1]!) : undefined;
+  if (n === undefined || n < 1 || n > 999_999_999_999) {
+    throw new UsageError(`interval "${value}" is not a positive number`, "use e.g. -i 10ms, -i 500us or -i 1000000 (ns); numbers are decimal");
   }
-  return value.trim();
+  return `${n}${m![2] ?? ""}`;
 }
 
 export function parsePid(value: string): number {
-  if (!/^\d+$/.test(value.trim()) || Number(value) < 1 || !Number.isSafeInteger(Number(value))) {
+  const pid = parseDecimal(value);
+  if (pid === undefined || pid < 1 || pid > MAX_PID) {
     throw new UsageError(`pid "${value}" is not a process id`, "pass the numeric id of the TaskManager JVM, or leave --pid out to find it");
   }
-  return Number(value);
+  return pid;
 }
 
 // asprof packs its options into one comma-separated string for the agent in the JVM: a comma in a value

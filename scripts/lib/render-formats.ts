@@ -2,7 +2,7 @@
 // which), on the user's side, with async-profiler's converter. Used by --local and by cluster runs alike,
 // so a profile reads the same whichever way it was taken.
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jfrconv } from "./analysis/converter.ts";
@@ -39,12 +39,34 @@ export async function renderFormats(job: RenderJob): Promise<void> {
         await writeFile(partial, keepsFrameKinds(job.settings) ? text : stripFrameKinds(text));
       } else {
         await jfrconv(converterOptions("html", job.sourceFormat, job.settings, job.event), [job.source, partial]);
+        await requireWholeHtml(partial, target);
       }
       await rename(partial, target);
     } catch (err) {
       await rm(partial, { force: true });
       throw err;
     }
+  }
+}
+
+/**
+ * The converter does not notice a volume that fills up under it (its output stream swallows the error):
+ * a flame graph is whole when it ends with </html>.
+ */
+async function requireWholeHtml(file: string, target: string): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    const { size } = await handle.stat();
+    const tail = Buffer.alloc(Math.min(size, 64));
+    await handle.read(tail, 0, tail.length, size - tail.length);
+    if (!/<\/html>\s*$/.test(tail.toString("latin1"))) {
+      throw new HintedError(
+        `the flame graph ${target} is incomplete: the converter's output stops after ${size} bytes, before its end (is ${path.dirname(target)}'s volume full?)`,
+        "free space there or choose another -o",
+      );
+    }
+  } finally {
+    await handle.close();
   }
 }
 
