@@ -2,7 +2,8 @@
 // tarball (`npm pack` of this clone, `npm install` with its dependencies and peers from the registry), and a
 // TypeScript Pulumi program in CommonJS form (no "type" in package.json, `require`, as Pulumi's TypeScript
 // template compiles to) deploys a FlinkCluster with the tier's real Pulumi CLI, in a stack and namespace of
-// its own; alice then profiles it with the package's own bin; `pulumi destroy` removes it.
+// its own; alice then profiles it with the package's own bin; the same program as an ES module leaves
+// nothing to change; `pulumi destroy` removes it.
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,6 +89,21 @@ describe("a fresh project that installed the package from its tarball", () => {
     const doc = JSON.parse(String(r.stdout));
     expect(doc.targets.map((t: any) => [t.target, t.status])).toEqual([[`${CLUSTER_NAME}-taskmanager-0`, "ok"]]);
     expect(readFileSync(doc.targets[0].files[0], "utf8")).toMatch(/^\S.* \d+$/m);
+  });
+
+  it("computes the same cluster from the program written as an ES module", async () => {
+    // The same program with import/export in a "type": "module" project: Pulumi must find nothing to change.
+    const esm = program(importedImages())
+      .replace(/^\/\/ CommonJS TypeScript.*$/m, "// ES module TypeScript: import of the installed package.")
+      .replace(/^const k8s = require\("@pulumi\/kubernetes"\) as typeof import\("@pulumi\/kubernetes"\);$/m, 'import * as k8s from "@pulumi/kubernetes";')
+      .replace(/^const \{ FlinkCluster \} = require\("flink-profiling"\) as typeof import\("flink-profiling"\);$/m, 'import { FlinkCluster } from "flink-profiling";')
+      .replace(/^module\.exports = \{ restService: (.*), template: (.*) \};$/m, "export const restService = $1;\nexport const template = $2;");
+    expect(esm).not.toMatch(/require\(|module\.exports/);
+    const pkg = path.join(project.dir, "package.json");
+    writeFileSync(pkg, JSON.stringify({ ...JSON.parse(readFileSync(pkg, "utf8")), type: "module" }, null, 2));
+    writeFileSync(path.join(project.dir, "index.ts"), esm);
+    const preview = await inProject(["preview", "--expect-no-changes"]);
+    expect(preview.code, `${preview.stdout}\n${preview.stderr}`).toBe(0);
   });
 
   it("pulumi destroy of that stack leaves nothing of it", async () => {
