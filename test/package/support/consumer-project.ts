@@ -1,6 +1,6 @@
 /**
  * A fresh project that installs this package the way a platform team would: `npm pack` of the clone (whose
- * prepack runs `npm run build`), then `npm install` of the tarball, with its dependencies and peers from the
+ * prepare runs `npm run build`), then `npm install` of the tarball, with its dependencies and peers from the
  * registry, into a temporary folder. Every command runs on the Node that runs the tests (the project's
  * Node 24), and a failing one reports its output.
  */
