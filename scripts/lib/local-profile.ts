@@ -8,9 +8,9 @@ import type { LocalCommand } from "./profile-cli.ts";
 import { HintedError, UsageError, helperArgs } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
 import type { TargetReport } from "./report.ts";
-import { deliverFormats, requireConverter } from "./render-formats.ts";
+import { deliverFormats } from "./render-formats.ts";
 import { runHelper } from "./run-helper.ts";
-import { needsConverter, sourceFormat } from "./source-format.ts";
+import { sourceFormat } from "./source-format.ts";
 
 export interface LocalJvm {
   pid: number;
@@ -70,8 +70,8 @@ export interface ProfileLocalOptions {
 export async function profileLocal(cmd: LocalCommand, opts: ProfileLocalOptions = {}): Promise<TargetReport[]> {
   const helper = opts.helper ?? helperPath();
   const targets = await chooseTargets(cmd, helper);
-  // Before any profile starts: one whose formats cannot be made here would be wasted.
-  if (needsConverter(cmd.settings.formats)) await requireConverter();
+  // No converter probe here, unlike a cluster run: it would start a JVM before every local profile, and if
+  // the formats cannot be made afterwards, deliverFormats keeps the profile's own file and says so.
   const outputDir = path.resolve(cmd.outputDir);
   await mkdir(outputDir, { recursive: true });
   return Promise.all(targets.map((t) => profileOne(t, cmd, outputDir, helper, opts)));
