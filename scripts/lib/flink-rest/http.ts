@@ -1,0 +1,101 @@
+// Talking to a Flink JobManager's REST API: one small client for the `operators` command, `--operator` and
+// `--via rest`. Flink's REST API has no authorisation of its own, so this client only ever sends the requests
+// its callers name (GETs to read jobs and metrics, and the profiler's own POST); it never follows redirects.
+import { HintedError, UsageError } from "../profile-options.ts";
+
+export interface FlinkRest {
+  /** The base URL as given, without a trailing slash, e.g. http://127.0.0.1:8081 */
+  readonly baseUrl: string;
+  getJson<T = unknown>(path: string): Promise<T>;
+  postJson<T = unknown>(path: string, body: unknown): Promise<T>;
+  /** The raw bytes of a GET, e.g. a profiler's HTML file. */
+  getBytes(path: string): Promise<Buffer>;
+}
+
+export interface FlinkRestOptions {
+  /** Per request. Default 10 s: the JobManager answers metric queries from its cache. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  /** Stands in for the global fetch (e.g. one that goes through the API server's service proxy). */
+  fetch?: typeof fetch;
+}
+
+/** Validates a user's --flink-rest value: an http(s) URL with a host and nothing after the path. Pure. */
+export function parseRestUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(`--flink-rest ${JSON.stringify(value)} is not a URL`, "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new UsageError(`--flink-rest must be an http:// or https:// URL, not ${url.protocol}`, "e.g. --flink-rest http://127.0.0.1:8081");
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new UsageError("--flink-rest takes no user, query or fragment", "give only scheme, host, port and an optional path prefix");
+  }
+  return url.href.replace(/\/+$/, "");
+}
+
+/** A REST error with Flink's own message (Flink answers errors as {"errors": ["…"]}). */
+export class FlinkRestError extends HintedError {
+  readonly status: number;
+  readonly errors: string[];
+  constructor(method: string, url: string, status: number, errors: string[], hint: string) {
+    super(`${method} ${url}: HTTP ${status}${errors.length ? `: ${errors[0].split("\n")[0]}` : ""}`, hint);
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRest {
+  const base = parseRestUrl(baseUrl);
+  const doFetch = opts.fetch ?? fetch;
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+
+  async function request(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
+    if (!path.startsWith("/")) throw new Error(`REST path must start with /: ${path}`);
+    const url = base + path;
+    const signals = [AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])];
+    let res: Response;
+    try {
+      res = await doFetch(url, {
+        method,
+        redirect: "error",
+        signal: AbortSignal.any(signals),
+        headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (err) {
+      if (opts.signal?.aborted) throw err;
+      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
+      const what = (err as Error).name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : cause;
+      throw new HintedError(`cannot reach Flink's REST API at ${base}: ${what}`, "check the address (the JobManager's rest.port, 8081 by default) and that the JobManager runs");
+    }
+    if (!res.ok) {
+      const text = await res.text().catch(() => "");
+      let errors: string[] = [];
+      try {
+        errors = (JSON.parse(text) as { errors?: string[] }).errors ?? [];
+      } catch {
+        if (text) errors = [text.slice(0, 200)];
+      }
+      const hint = res.status === 404 ? "this Flink does not know that path or id: check the job or TaskManager id, and the Flink version" : "see Flink's message above; the JobManager's log has the details";
+      throw new FlinkRestError(method, url, res.status, errors, hint);
+    }
+    return res;
+  }
+
+  return {
+    baseUrl: base,
+    async getJson<T>(path: string) {
+      return (await (await request("GET", path)).json()) as T;
+    },
+    async postJson<T>(path: string, body: unknown) {
+      return (await (await request("POST", path, body)).json()) as T;
+    },
+    async getBytes(path: string) {
+      return Buffer.from(await (await request("GET", path)).arrayBuffer());
+    },
+  };
+}
