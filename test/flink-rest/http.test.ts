@@ -39,7 +39,7 @@ describe("flinkRest", () => {
     expect(await flinkRest(base).getJson("/jobs")).toEqual({ jobs: [{ id: "a", status: "RUNNING" }] });
   });
   it("reports Flink's own error message and the status", async () => {
-    const err = await flinkRest(base).getJson("/nope").catch((e: unknown) => e as FlinkRestError);
+    const err = (await flinkRest(base).getJson("/nope").catch((e: unknown) => e)) as FlinkRestError;
     expect(err).toBeInstanceOf(FlinkRestError);
     expect(err.status).toBe(404);
     expect(err.message).toContain("Not found: /nope");
@@ -50,7 +50,7 @@ describe("flinkRest", () => {
     expect(seen.slice(before)).toEqual(["GET /redirect"]);
   });
   it("gives up after its timeout with a hint", async () => {
-    const err = await flinkRest(base, { timeoutMs: 300 }).getJson("/slow").catch((e: unknown) => e as FlinkRestError);
+    const err = (await flinkRest(base, { timeoutMs: 300 }).getJson("/slow").catch((e: unknown) => e)) as FlinkRestError;
     expect(err.message).toMatch(/no answer within 0.3 s/);
     expect(err.hint).toMatch(/rest.port/);
   });
