@@ -1,4 +1,4 @@
-// The JSON lines that images/flink-profiling/flink-profiler writes on stdout (its README is the
+// The JSON lines that images/flink-profiling/bin/flink-profiler writes on stdout (its README is the
 // contract), and where the helper and async-profiler live in this repository.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -109,7 +109,7 @@ const repoRoot = PACKAGE_ROOT;
 
 /** The in-image helper script, from this repository. */
 export function helperPath(): string {
-  return join(repoRoot, "images/flink-profiling/flink-profiler");
+  return join(repoRoot, "images/flink-profiling/bin/flink-profiler");
 }
 
 /** The async-profiler version the image and the tests use (images/flink-profiling/async-profiler.version). */

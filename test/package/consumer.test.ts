@@ -32,7 +32,7 @@ describe("the packed package", () => {
       .map((f) => f.replace(/^package\//, ""));
     expect(files).toEqual(expect.arrayContaining([
       "package.json", "dist/components/index.js", "dist/components/index.d.ts", "dist/scripts/bin/flink-profiling.js",
-      "dist/scripts/lib/profile-main.js", "images/flink-profiling/Dockerfile", "images/flink-profiling/flink-profiler",
+      "dist/scripts/lib/profile-main.js", "images/flink-profiling/Dockerfile", "images/flink-profiling/bin/flink-profiler", "images/flink-profiling/lib/profile.sh",
       "images/profiler-runner/Dockerfile",
     ]));
     expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), "TypeScript sources shipped").toEqual([]);
