@@ -72,9 +72,22 @@ export async function profileLocal(cmd: LocalCommand, opts: ProfileLocalOptions 
   const targets = await chooseTargets(cmd, helper);
   // No converter probe here, unlike a cluster run: it would start a JVM before every local profile, and if
   // the formats cannot be made afterwards, deliverFormats keeps the profile's own file and says so.
-  const outputDir = path.resolve(cmd.outputDir);
-  await mkdir(outputDir, { recursive: true });
+  const outputDir = await ensureOutputDir(path.resolve(cmd.outputDir));
   return Promise.all(targets.map((t) => profileOne(t, cmd, outputDir, helper, opts)));
+}
+
+/** The -o directory, made if missing; a clear error when it cannot be (a file of that name, no permission). */
+export async function ensureOutputDir(dir: string): Promise<string> {
+  try {
+    await mkdir(dir, { recursive: true });
+    return dir;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "EEXIST" || code === "ENOTDIR") {
+      throw new HintedError(`-o ${dir}: a file of that name is in the way (the output must be a directory)`, "choose another -o, or move that file");
+    }
+    throw new HintedError(`-o ${dir}: cannot create the output directory (${code ?? (err as Error).message})`, "choose a directory you can write to with -o DIR");
+  }
 }
 
 async function profileOne(

@@ -9,6 +9,7 @@ import {
   parseFormats,
   parseInterval,
   parsePid,
+  type ProfileFormat,
   type ProfileSettings,
 } from "./profile-options.ts";
 import {
@@ -244,6 +245,10 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
       maxResultMiB: parseMaxResultMiB(cluster["max-result-mib"], parseVia(cluster.via)),
     };
   }
+  // --local hands the directory to asprof inside an agent option string, where a comma would end the path.
+  if (/[,\p{Cc}]/u.test(outputDir)) {
+    throw new UsageError(`output directory ${JSON.stringify(outputDir)} has a comma or a control character, which async-profiler's agent cannot take in a path`, "choose a directory name without them");
+  }
   return {
     kind: "local",
     pids: (values.pid ?? []).map(parsePid),
@@ -264,10 +269,16 @@ interface SettingValues {
 }
 
 function parseSettings(values: SettingValues, extraArgs: string[]): ProfileSettings {
+  const formats = values.format === undefined ? (["html"] as ProfileFormat[]) : parseFormats(values.format);
+  // The helper records jfr only when jfr is asked for (source-format.ts); asprof would otherwise write a
+  // jfr recording under the collapsed file's name.
+  if (extraArgs.includes("--jfropts") && !formats.includes("jfr")) {
+    throw new UsageError("--jfropts shapes a jfr recording, and this run records none", "add jfr to the formats (-f jfr or -f html,jfr), or drop --jfropts");
+  }
   return {
     duration: values.duration === undefined ? 60 : parseDuration(values.duration),
     event: values.event === undefined ? "cpu" : parseEvent(values.event),
-    formats: values.format === undefined ? ["html"] : parseFormats(values.format),
+    formats,
     interval: values.interval === undefined ? undefined : parseInterval(values.interval),
     threads: values.threads ?? false,
     include: (values.include ?? []).map(parsePattern),
