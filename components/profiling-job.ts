@@ -27,6 +27,7 @@ import type { IJob } from "kubernetes-models/batch/v1";
 import type { IPodSecurityContext, ISecurityContext, IResourceRequirements, IToleration } from "kubernetes-models/v1";
 import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
 import { checkTemplate } from "./profiling-job-check.ts";
+import { HELPER_COMMAND, JOB_HELPER_ACTION, JOB_HELPER_FLAGS } from "./helper-contract.ts";
 
 /** The ConfigMap's data key; the value is JSON (which is also YAML). */
 export const TEMPLATE_KEY = "job-template.json";
@@ -37,8 +38,8 @@ export const TARGET_POD_LABEL = "flink-profiling/target-pod";
 export const TARGET_POD_ANNOTATION = "flink-profiling/target-pod";
 export const TARGET_CONTAINER_ANNOTATION = "flink-profiling/target-container";
 export const TEMPLATE_VERSION = 1;
-/** The helper's name in the profiling image, where it is on PATH. */
-export const HELPER_COMMAND = "flink-profiler";
+/** The helper's name in the profiling image, where it is on PATH (from its contract). */
+export { HELPER_COMMAND };
 
 /** Which pods are TaskManagers and which container in them runs the JVM. */
 export interface ProfilingTarget {
@@ -210,7 +211,7 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
   const action = options.action ?? "profile";
   if (!["profile", "stop", "status"].includes(action)) throw new Error(`action must be profile, stop or status; got ${String(action)}`);
   const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
-    t.helperPath, action, ...(action === "profile" ? ["--emit-records"] : []), ...options.helperArgs].map(kubeletLiteral);
+    t.helperPath, action, ...(action === JOB_HELPER_ACTION ? JOB_HELPER_FLAGS : []), ...options.helperArgs].map(kubeletLiteral);
 
   return {
     apiVersion: "batch/v1",

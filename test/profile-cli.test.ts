@@ -1,9 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE, UsageError, helperArgs } from "../scripts/lib/profile-options.ts";
-import { helperPath } from "../scripts/lib/helper-events.ts";
 
 const usage = (argv: string[]) => {
   try {
@@ -125,15 +122,6 @@ describe("profile.mjs command line", () => {
 });
 
 describe("asprof options after --", () => {
-  it("are the same allow-list as the helper's, so a run the helper would refuse never starts", () => {
-    const helper = readFileSync(path.join(path.dirname(helperPath()), "../lib/validation.sh"), "utf8");
-    const body = /passthrough_option\(\) \{\n  case \$1 in\n([\s\S]*?)\n    \*\) return 1 ;;/.exec(helper)?.[1];
-    expect(body).toBeDefined();
-    const [flags, withValue] = body!.split(/\) REPLY=[01] ;;/).map((part) => part.replace(/\\\n/g, " ").split("|").map((o) => o.trim()).filter(Boolean));
-    expect(new Set(flags)).toEqual(new Set(PASSTHROUGH_FLAGS));
-    expect(new Set(withValue)).toEqual(new Set(PASSTHROUGH_WITH_VALUE));
-  });
-
   it.each([
     [["--", "--total", "inspectheap"], /may not pass through/],
     [["--", "--libpath", "/x"], /may not pass through/],

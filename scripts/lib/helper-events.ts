@@ -1,8 +1,9 @@
-// The JSON lines that images/flink-profiling/bin/flink-profiler writes on stdout (its README is the
-// contract), and where the helper and async-profiler live in this repository.
+// The JSON lines that images/flink-profiling/bin/flink-profiler writes on stdout (their required fields are
+// in its contract.json; its README explains them), and where the helper and async-profiler live in this repository.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../components/package-root.ts";
+import { HELPER_LINE_FIELDS } from "../../components/helper-contract.ts";
 
 export type HelperFormat = "html" | "collapsed" | "jfr";
 export type HelperRole = "taskmanager" | "jobmanager" | "jvm";
@@ -54,21 +55,8 @@ export type HelperEvent =
 
 type FieldKind = "string" | "number" | "boolean" | "array" | "number|null";
 
-// Required fields per type: a line that lacks one is not trusted as that event.
-const SHAPES: Record<HelperEvent["type"], Record<string, FieldKind>> = {
-  started: { pid: "number", role: "string", event: "string", duration: "number", formats: "array", startedAt: "string" },
-  notice: { code: "string", message: "string" },
-  progress: { pid: "number", elapsed: "number", remaining: "number" },
-  result: { pid: "number", format: "string", path: "string", size: "number", sha256: "string" },
-  done: { pid: "number", status: "string" },
-  error: { code: "string", message: "string" },
-  status: { pid: "number", role: "string", active: "boolean", seconds: "number|null" },
-  stopped: { pid: "number", role: "string", wasActive: "boolean" },
-  jvm: { pid: "number", role: "string", mainClass: "string", uid: "number|null" },
-  file: { id: "string", name: "string", format: "string", size: "number", sha256: "string", encoding: "string", chunks: "number" },
-  chunk: { id: "string", seq: "number", data: "string" },
-  end: { id: "string", chunks: "number" },
-};
+// Required fields per type, from the helper's contract: a line that lacks one is not trusted as that event.
+const SHAPES: Record<HelperEvent["type"], Record<string, FieldKind>> = HELPER_LINE_FIELDS;
 
 function hasKind(value: unknown, kind: FieldKind): boolean {
   switch (kind) {

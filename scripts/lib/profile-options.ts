@@ -1,14 +1,15 @@
 // What a profile run may ask for, validated once, before anything starts. Pure.
 // The in-image helper validates the same values again: it must be safe on its own.
 import { sourceExtraArgs, sourceFormat } from "./source-format.ts";
+import { EVENTS, FORMATS, HELPER_LIMITS, PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE } from "../../components/helper-contract.ts";
 
-export const EVENTS = ["cpu", "alloc", "lock", "wall", "itimer", "ctimer"] as const;
-export const FORMATS = ["html", "collapsed", "jfr"] as const;
+// The helper's contract (images/flink-profiling/contract.json) is the one source of these.
+export { EVENTS, FORMATS, PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE };
 export type ProfileEvent = (typeof EVENTS)[number];
 export type ProfileFormat = (typeof FORMATS)[number];
 
 /** A profile longer than an hour is almost certainly a typo (minutes for seconds). */
-export const MAX_DURATION_SECONDS = 3600;
+export const MAX_DURATION_SECONDS = HELPER_LIMITS.maxDurationSeconds;
 
 export interface ProfileSettings {
   /** @default 60, as in async-profiler's own recipe */
@@ -38,8 +39,8 @@ export class HintedError extends Error {
 /** Bad input: refused before anything starts (exit status 2). */
 export class UsageError extends HintedError {}
 
-/** The largest pid accepted, as in the helper (MAX_PID). */
-export const MAX_PID = 9_999_999_999;
+/** The largest pid accepted, as by the helper. */
+export const MAX_PID = HELPER_LIMITS.maxPid;
 
 /**
  * Numbers are decimal everywhere, with the helper's rules (its decimal_in): digits only, leading zeros
@@ -91,7 +92,7 @@ export function parseFormats(value: string): ProfileFormat[] {
 export function parseInterval(value: string): string {
   const m = /^(\d+)(ns|us|ms|s)?$/.exec(value.trim());
   const n = m ? parseDecimal(m[1]!) : undefined;
-  if (n === undefined || n < 1 || n > 999_999_999_999) {
+  if (n === undefined || n < 1 || n > HELPER_LIMITS.maxIntervalNumber) {
     throw new UsageError(`interval "${value}" is not a positive number`, "use e.g. -i 10ms, -i 500us or -i 1000000 (ns); numbers are decimal");
   }
   return `${n}${m![2] ?? ""}`;
@@ -119,13 +120,7 @@ export function parsePattern(value: string): string {
   return agentSafe("pattern", value);
 }
 
-/**
- * The asprof options that may pass through after `--` (the same lists as the helper's passthrough_option,
- * which a test keeps in step): they shape sampling or drawing, nothing else.
- */
-export const PASSTHROUGH_FLAGS = ["-s", "--simple", "-n", "--norm", "-g", "--sig", "-a", "--ann", "-l", "--lib", "--dot", "--total", "--all-user", "--sched", "--tlab", "--live", "--nofree", "--nobatch", "--ttsp", "--nostop"] as const;
-export const PASSTHROUGH_WITH_VALUE = ["-j", "-L", "-F", "--title", "--minwidth", "--alloc", "--nativemem", "--lock", "--nativelock", "--wall", "--cstack", "--signal", "--clock", "--begin", "--end", "--memlimit", "--jfropts", "--trace", "--proc", "--target-cpu"] as const;
-
+/** Checks what follows `--` against the contract's pass-through lists: options that shape sampling or drawing. */
 export function parseExtraArgs(args: readonly string[]): string[] {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;

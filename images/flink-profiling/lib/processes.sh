@@ -101,7 +101,7 @@ uninspected_sentence() {
 
 # Sets TARGET_PID and TARGET_ROLE from PID_OPT / $FLINK_PROFILER_PID / a scan for ROLE_OPT.
 check_role() {
-  in_list "$ROLE_OPT" taskmanager jobmanager any || bad_input "role must be taskmanager, jobmanager or any, got '$ROLE_OPT'"
+  in_list "$ROLE_OPT" "${ROLES[@]}" || bad_input "role must be one of ${ROLES[*]}, got '$ROLE_OPT'"
 }
 
 # Checks --pid / $FLINK_PROFILER_PID with the other options, before anything runs; TARGET_PID_OPT is it.

@@ -38,7 +38,7 @@ cmd_profile() {
 
   check_role
   check_pid
-  valid_seconds "$duration" 3600 || bad_input "duration must be whole seconds from 1 to 3600, got '$duration'"
+  valid_seconds "$duration" "$MAX_DURATION_SECONDS" || bad_input "duration must be whole seconds from 1 to $MAX_DURATION_SECONDS, got '$duration'"
   duration=$REPLY
   in_list "$event" "${EVENTS[@]}" || bad_input "unknown event '$event'; use one of: ${EVENTS[*]}"
   if [[ -n $interval ]]; then

@@ -27,7 +27,7 @@ valid_seconds() { decimal_in "$1" 1 "$2"; }
 valid_interval() {
   [[ $1 =~ ^([0-9]+)(ms|us|ns|s)?$ ]] || return 1
   local unit=${BASH_REMATCH[2]}
-  decimal_in "${BASH_REMATCH[1]}" 1 999999999999 || return 1
+  decimal_in "${BASH_REMATCH[1]}" 1 "$MAX_INTERVAL_NUMBER" || return 1
   REPLY+=$unit
 }
 
@@ -37,18 +37,18 @@ valid_name() { [[ $1 =~ ^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$ ]]; }
 # let it set agent options of its own choosing (say, file=...), so values may not contain one.
 agent_safe() { [[ -n $1 && $1 != *,* && $1 != *[[:cntrl:]]* ]]; }
 
-# The asprof options that may pass through after `--`: only ones that shape what is sampled or how it
-# is drawn. Anything else is refused: asprof takes the last action word it sees (inspectheap, dumpheap,
+# The asprof options that may pass through after `--` (contract.json's passthrough): only ones that
+# shape what is sampled or how it is drawn. Anything else is refused: asprof takes the last action word it sees (inspectheap, dumpheap,
 # jcmd, load ...) and options such as --libpath or --fdtransfer would change what runs in the JVM.
 # Options the helper sets itself (-e -d -f -o -i -I -X -t --timeout --loop) would fight it, and
 # --reverse/--inverted would turn the stacks the top-frames report reads upside down.
 # Sets REPLY to 1 for an option that takes a value, 0 for a flag; fails for anything not allowed.
 passthrough_option() {
-  case $1 in
-    -s | --simple | -n | --norm | -g | --sig | -a | --ann | -l | --lib | --dot | --total | --all-user \
-      | --sched | --tlab | --live | --nofree | --nobatch | --ttsp | --nostop) REPLY=0 ;;
-    -j | -L | -F | --title | --minwidth | --alloc | --nativemem | --lock | --nativelock | --wall | --cstack \
-      | --signal | --clock | --begin | --end | --memlimit | --jfropts | --trace | --proc | --target-cpu) REPLY=1 ;;
-    *) return 1 ;;
-  esac
+  if in_list "$1" "${PASSTHROUGH_FLAGS[@]}"; then
+    REPLY=0
+  elif in_list "$1" "${PASSTHROUGH_WITH_VALUE[@]}"; then
+    REPLY=1
+  else
+    return 1
+  fi
 }

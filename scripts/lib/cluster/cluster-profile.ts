@@ -5,6 +5,7 @@ import { constants } from "node:fs";
 import { access, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { HELPER_COMMAND, renderProfilingJob, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
+import { JOB_HELPER_ACTION, JOB_HELPER_FLAGS } from "../../../components/helper-contract.ts";
 import { parseHelperLine } from "../helper-events.ts";
 import { UsageError, helperArgs } from "../profile-options.ts";
 import { requireConverter } from "../render-formats.ts";
@@ -68,7 +69,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   if (cmd.dryRun) {
     const text = template
       ? renderDryRun(targets.map(render), cmd.json)
-      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER_COMMAND, ["profile", "--emit-records", ...args])), cmd.json);
+      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args])), cmd.json);
     return { runId, namespace, cluster, targets: [], dryRun: text };
   }
 
@@ -83,6 +84,8 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   // interrupt, any output at all counts (the helper may be starting); after a failure, a started profile.
   const reached = new Set<string>();
   const started = new Set<string>();
+  // Whose helper said "done": its profile is over, whatever happens to the result here (a full -o, say).
+  const ended = new Set<string>();
   try {
     if (template) {
       const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
@@ -104,6 +107,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             reached.add(t.pod);
             const e = parseHelperLine(line);
             if (e?.type === "started") started.add(t.pod);
+            if (e?.type === "done") ended.add(t.pod);
             if (e) tracker.onEvent(e);
           },
           onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
@@ -118,7 +122,13 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
         const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
         reached.add(t.pod);
         started.add(t.pod);
-        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER_COMMAND, ["profile", "--emit-records", ...args]), { signal: opts.signal, onEvent: tracker.onEvent });
+        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]), {
+          signal: opts.signal,
+          onEvent: (e) => {
+            if (e.type === "done") ended.add(t.pod);
+            tracker.onEvent(e);
+          },
+        });
         const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
         tracker.set(report.status === "ok" ? "done" : report.status);
         return report;
@@ -127,12 +137,13 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   } catch (err) {
     // Anything unexpected (a full disk under -o, say): still stop what may run and delete the run's Jobs.
     const failed = targets.map((t) => ({ ...interrupted(t), status: "failed" as const, error: { message: (err as Error).message } }));
-    await cleanUp(kubectl, namespace, runId, template, cmd, failed, targets.filter((t) => reached.has(t.pod)), note, true);
+    await cleanUp(kubectl, namespace, runId, template, cmd, failed, targets.filter((t) => reached.has(t.pod) && !ended.has(t.pod)), note, opts.signal?.aborted === true);
     throw err;
   }
 
   if (creationErrors.length === targets.length && creationErrors[0]) throw creationErrors[0];
-  await cleanUp(kubectl, namespace, runId, template, cmd, reports, targets.filter((t) => (opts.signal?.aborted ? reached : started).has(t.pod)), note, opts.signal?.aborted === true);
+  const mayRun = targets.filter((t) => (opts.signal?.aborted ? reached : started).has(t.pod) && !ended.has(t.pod));
+  await cleanUp(kubectl, namespace, runId, template, cmd, reports, mayRun, note, opts.signal?.aborted === true);
   return { runId, namespace, cluster, targets: reports };
 }
 
