@@ -3,7 +3,7 @@
 // What a real cluster proves better lives in test/cluster-e2e/ (profiles through Jobs with exactly the
 // profiler Role, doctor, Ctrl-C of a Job run); this file keeps what needs forged input or a JVM killed
 // inside a pod that stays: exec without a template, --keep, Ctrl-C through exec, corrupted results.
-import { execFile, spawn } from "node:child_process";
+import { execFile, execFileSync, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -140,6 +140,28 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
     const written = readdirSync(path.dirname(c.files[0]));
     expect(written).toEqual([`${tms[2]!.pod}.html`]);
     expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  // Issue 11, finding 8: a full -o once was an ENOSPC without a path, "after the interrupt" that never
+  // happened, and a stop Job for a profile that had ended. The output volume is a tmpfs filled up first.
+  it("a full -o: the error names the file and its volume, and a finished profile gets no stop Job", async () => {
+    const out = mkdtempSync(path.join(tmpdir(), "full-o-"));
+    execFileSync("mount", ["-t", "tmpfs", "-o", "size=16k", "tmpfs", out]);
+    try {
+      spawnSync("dd", ["if=/dev/zero", `of=${path.join(out, "filler")}`, "bs=4096"], { stdio: "ignore" });
+      fx = await startClusterFixture([tms[0]!]);
+      const r = await runProfileCli(["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "-o", out, "-d", "2", "--format", "collapsed", "--json"]);
+      expect(r.code, r.stderr).toBe(1);
+      const [t] = JSON.parse(r.stdout).targets;
+      expect(t).toMatchObject({ target: tms[0]!.pod, status: "failed", files: [] });
+      expect(t.error).toMatch(new RegExp(`^the profile finished, but ${out}/\\S+ could not be written: no space left on its volume`));
+      expect(r.stderr).not.toMatch(/after the interrupt|stopping the profiler/);
+      expect(readdirSync(out)).toEqual(["filler"]);
+      expect(leftovers(fx.k8s)).toEqual([]);
+    } finally {
+      spawnSync("umount", [out]);
+      rmSync(out, { recursive: true, force: true });
+    }
   });
 
   // Last: it kills a TaskManager of the shared Flink cluster.

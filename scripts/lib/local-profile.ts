@@ -4,6 +4,7 @@ import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "./collapsed.ts";
 import { asyncProfilerHome, helperPath } from "./helper-events.ts";
+import { inProfileMjsTerms } from "./helper-hints.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { HintedError, UsageError, helperArgs } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
@@ -123,7 +124,7 @@ async function profileOne(
           if (e.format === source) delivered = e.path;
           return;
         } else if (e.type === "error") {
-          report.error = { message: e.message, hint: e.hint };
+          report.error = { message: e.message, hint: inProfileMjsTerms(e.hint, "local", helper) };
           return;
         } else {
           return;

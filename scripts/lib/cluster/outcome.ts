@@ -91,8 +91,8 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
 
   const base = profileBase(dest.outputDir, dest.cluster, dest.runId, ctx.pod);
   const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source.${source}`);
-  await writeAtomically(sourceFile, file.bytes);
   try {
+    await writeAtomically(sourceFile, file.bytes, dest.outputDir);
     const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings, event: report.event, base });
     report.files.push(...out.files);
     Object.assign(report, summarizeCollapsed(out.collapsed.toString("utf8")), { stacks: treeOf(out.collapsed) });
@@ -102,15 +102,20 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
   return report;
 }
 
-/** A reader never sees half a file under the final name. */
-async function writeAtomically(file: string, bytes: Buffer): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+/** A reader never sees half a file under the final name; a failure names the file and what to do. */
+async function writeAtomically(file: string, bytes: Buffer, outputDir: string): Promise<void> {
   const tmp = `${file}.partial-${process.pid}`;
   try {
+    await mkdir(path.dirname(file), { recursive: true });
     await writeFile(tmp, bytes);
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    const why = code === "ENOSPC" ? "no space left on its volume" : code === "EDQUOT" ? "over the disk quota" : (err as Error).message;
+    throw new HintedError(
+      `the profile finished, but ${file} could not be written: ${why}`,
+      `free space under ${outputDir} or choose another -o, and run again`,
+    );
   }
 }

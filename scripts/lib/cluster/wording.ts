@@ -1,6 +1,8 @@
 // What went wrong with a profiling Job, in plain words, each with what to do about it. Pure: pod
 // status, events and the Job's log lines in; a Problem out. The patterns are what kubectl and the
 // kubelet really print; anything unrecognised is passed through rather than guessed at.
+import { HELPER_COMMAND } from "../../../components/helper-contract.ts";
+import { inProfileMjsTerms } from "../helper-hints.ts";
 
 export interface Problem {
   code:
@@ -133,5 +135,5 @@ export function helperProblem(code: string, message: string, hint: string | unde
         + "raise --max-result-mib only if the kubelet's containerLogMaxSize is larger",
     };
   }
-  return { code: "helper-error", message, hint: hint || "see the Job's log for the helper's output" };
+  return { code: "helper-error", message, hint: hint ? inProfileMjsTerms(hint, "cluster", HELPER_COMMAND) : "see the Job's log for the helper's output" };
 }
