@@ -120,8 +120,3 @@ export function asyncProfilerHome(env: NodeJS.ProcessEnv = process.env, arch: st
   if (fromEnv) return fromEnv;
   return join(repoRoot, ".cache/async-profiler", `async-profiler-${asyncProfilerVersion()}-linux-${asyncProfilerArch(arch)}`);
 }
-
-/** The release tarball next to the layout, as published (one top-level folder). */
-export function asyncProfilerTarball(arch: string = process.arch): string {
-  return join(repoRoot, ".cache/async-profiler", `async-profiler-${asyncProfilerVersion()}-linux-${asyncProfilerArch(arch)}.tar.gz`);
-}

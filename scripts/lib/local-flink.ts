@@ -50,7 +50,6 @@ export type LocalFlink = {
 // The release of the project's version table that the real-Flink tests run; the sample job's pom.xml
 // pins the same jars (test/flink-versions.test.ts keeps them equal).
 export const FLINK_VERSION = TESTED_FLINK_RELEASE;
-export const JOB_NAME = "orders-json";
 export const SINK_COUNTER = "ordersDiscarded";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
