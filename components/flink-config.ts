@@ -74,5 +74,5 @@ export function renderFlinkConfig(version: FlinkVersion, settings: FlinkSettings
       const text = typeof value !== "string" ? String(value) : JSON.stringify(value);
       return `${key}: ${text}`;
     });
-  return { fileName: configFileName(version), content: lines.join("\n") + "\n" };
+  return { fileName: configFileName(version), content: `${lines.join("\n")}\n` };
 }

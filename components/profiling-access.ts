@@ -71,7 +71,7 @@ export function planProfilingAccess(name: string, args: ProfilingAccessArgs): Pr
   requireDnsLabel("target.container", args.target.container);
   requireLabels("target.labelSelector", args.target.labelSelector);
   if (Object.keys(args.target.labelSelector).length === 0) throw new Error("target.labelSelector must not be empty");
-  args.target.podNames?.forEach((pod) => requireDnsSubdomain("target.podNames entry", pod));
+  for (const pod of args.target.podNames ?? []) requireDnsSubdomain("target.podNames entry", pod);
   const cluster = args.cluster ?? clusterFromLabels(args.target.labelSelector);
   if (cluster === undefined) {
     throw new Error("ProfilingAccess needs cluster: the target's labels name no cluster (app.kubernetes.io/instance or app); pass cluster: \"<name>\" as used with --cluster");

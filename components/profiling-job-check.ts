@@ -58,7 +58,9 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
   if (Object.keys(target.labelSelector as object).length === 0) fail("target.labelSelector", "non-empty");
   if (target.podNames !== undefined) {
     if (!Array.isArray(target.podNames)) fail("target.podNames", "a list of pod names");
-    target.podNames.forEach((pod, i) => wrap(`target.podNames[${i}]`, () => requireDnsSubdomain("pod", pod)));
+    target.podNames.forEach((pod, i) => {
+      wrap(`target.podNames[${i}]`, () => requireDnsSubdomain("pod", pod));
+    });
   }
   if (target.podNamePrefix !== undefined && (typeof target.podNamePrefix !== "string" || !/^[a-z0-9][a-z0-9.-]{0,252}$/.test(target.podNamePrefix))) {
     fail("target.podNamePrefix", "the start of a pod name (a-z 0-9 . -)");
@@ -77,7 +79,9 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
   if (!Array.isArray(value.tolerations) || !value.tolerations.every(isRecord)) fail("tolerations", "a list of tolerations");
   if (value.imagePullSecrets !== undefined) {
     if (!Array.isArray(value.imagePullSecrets)) fail("imagePullSecrets", "a list of Secret names");
-    value.imagePullSecrets.forEach((name, i) => wrap(`imagePullSecrets[${i}]`, () => requireDnsSubdomain("Secret name", name)));
+    value.imagePullSecrets.forEach((name, i) => {
+      wrap(`imagePullSecrets[${i}]`, () => requireDnsSubdomain("Secret name", name));
+    });
   }
   return value as unknown as ProfilingJobTemplate;
 }

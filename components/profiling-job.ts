@@ -139,7 +139,7 @@ export function defaultJobTemplate(options: TemplateOptions): ProfilingJobTempla
 }
 
 export function serializeTemplate(template: ProfilingJobTemplate): string {
-  return JSON.stringify(checkTemplate(template), null, 2) + "\n";
+  return `${JSON.stringify(checkTemplate(template), null, 2)}\n`;
 }
 
 /** Reads what serializeTemplate wrote (from the ConfigMap), refusing anything malformed. */

@@ -34,6 +34,6 @@ export function operatorTarget(deploymentName: string, mode: "native" | "standal
 /** Any other deployment: say which labels its TaskManager pods carry and which container runs Flink. */
 export function customTarget(container: string, labelSelector: Record<string, string>, podNames?: string[]): ProfilingTarget {
   requireDnsLabel("container", container);
-  podNames?.forEach((pod) => requireDnsSubdomain("podNames entry", pod));
+  for (const pod of podNames ?? []) requireDnsSubdomain("podNames entry", pod);
   return { container, labelSelector, ...(podNames ? { podNames } : {}) };
 }

@@ -98,7 +98,7 @@ export function requireLabels(what: string, labels: Record<string, string>): Rec
 /** Names of Secrets for `imagePullSecrets`: a list of DNS-1123 subdomains, each once. */
 export function requireSecretNames(what: string, value: unknown): string[] {
   if (!Array.isArray(value)) throw new Error(`${what} must be a list of Secret names; got ${show(value)}`);
-  value.forEach((name) => requireDnsSubdomain(`${what} entry`, name));
+  for (const name of value) requireDnsSubdomain(`${what} entry`, name);
   if (new Set(value).size !== value.length) throw new Error(`${what} names a Secret twice: ${value.join(", ")}`);
   return [...value];
 }

@@ -115,7 +115,10 @@ describe("bad input", () => {
       "BAD-FORMAT": () => file("notes.txt", "this is not a profile\n"),
       "OLD-HTML": () => file("flink-rest.html", "<!DOCTYPE html>\n<html><script>f(0,0,620,3,'all')</script></html>\n"),
       "BAD-LINE": () => file("cut.collapsed", "a;b 1\na;c 2\na;d\n"),
-      "EMPTY-DIR": () => (mkdirSync(path.join(dir, "empty"), { recursive: true }), path.join(dir, "empty")),
+      "EMPTY-DIR": () => {
+        mkdirSync(path.join(dir, "empty"), { recursive: true });
+        return path.join(dir, "empty");
+      },
     };
     const r = await runProfileCli(args.map((a) => paths[a]?.() ?? a));
     expect(r.code).toBe(2);

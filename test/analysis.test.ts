@@ -157,7 +157,7 @@ describe("--grep", () => {
 });
 
 it("diff's leaf-only reading gives the self samples the tree gives", () => {
-  const text = [...syntheticCollapsed({ stacks: 300, bytes: 100_000 })].join("") + "lonely 5\n[t tid=1];x/Y.z_[j] 3\n[t tid=2];x/Y.z_[i] 4\n";
+  const text = `${[...syntheticCollapsed({ stacks: 300, bytes: 100_000 })].join("")}lonely 5\n[t tid=1];x/Y.z_[j] 3\n[t tid=2];x/Y.z_[i] 4\n`;
   const leaves = new LeafCounts();
   for (const line of text.split("\n")) leaves.addBytes(Buffer.from(line), 0, Buffer.byteLength(line));
   const a = leaves.table();

@@ -35,7 +35,7 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
     fx.k8s.deny({ user: "system:serviceaccount:flink:orders-profiling-runner", verb: "*", resource: "pods/exec" });
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: RBAC denied the profiling Job: .*pods\/exec/);
+    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n {2}error: RBAC denied the profiling Job: .*pods\/exec/);
     expect(r.stdout).toContain("system:serviceaccount:flink:orders-profiling-runner needs \"create\" on pods/exec");
     expect(leftovers(fx.k8s)).toEqual([]);
   });
@@ -82,15 +82,15 @@ describe("profile.mjs refuses clearly and creates nothing", () => {
     fx = await startClusterFixture(tms.map((t) => ({ ...t, env: { PATH: "/usr/bin:/bin" } })));
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/orders-taskmanager-1: failed\n  error: flink-profiler is not in TaskManager orders-taskmanager-1's image\n  hint: .*images\/flink-profiling/);
+    expect(r.stdout).toMatch(/orders-taskmanager-1: failed\n {2}error: flink-profiler is not in TaskManager orders-taskmanager-1's image\n {2}hint: .*images\/flink-profiling/);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 
   it.each([
-    [["--cluster", "billing"], 2, /no TaskManager pod of Flink cluster "billing" in namespace "flink"\nhint:  Flink clusters with TaskManagers in "flink": orders/],
+    [["--cluster", "billing"], 2, /no TaskManager pod of Flink cluster "billing" in namespace "flink"\nhint: {2}Flink clusters with TaskManagers in "flink": orders/],
     [["--pod", "ghost-0"], 2, /no pod named "ghost-0" in namespace "flink"/],
-    [["--cluster", CLUSTER, "-n", "nowhere"], 1, /namespace "nowhere" does not exist\nhint:  list namespaces/],
-    [["--cluster", CLUSTER, "--context", "prod"], 1, /kubectl has no context "prod"\nhint:  list the contexts/],
+    [["--cluster", CLUSTER, "-n", "nowhere"], 1, /namespace "nowhere" does not exist\nhint: {2}list namespaces/],
+    [["--cluster", CLUSTER, "--context", "prod"], 1, /kubectl has no context "prod"\nhint: {2}list the contexts/],
   ])("when %j matches nothing", async (args, code, message) => {
     fx = await startClusterFixture(tms);
     const r = await runProfileCli([...base(), ...args]);
@@ -116,7 +116,7 @@ describe("a Job that cannot start is reported in plain words", () => {
     fx = await startClusterFixture(tms, runner("ImagePullBackOff"));
     const r = await runProfileCli([...base(), "--cluster", CLUSTER]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n  error: the profiling Job's image flink-profiling-runner:1 cannot be pulled \(ImagePullBackOff\)\n  hint:  check runnerImage in the orders-profiling-job-template ConfigMap/);
+    expect(r.stdout).toMatch(/orders-taskmanager-0: failed\n {2}error: the profiling Job's image flink-profiling-runner:1 cannot be pulled \(ImagePullBackOff\)\n {2}hint: {2}check runnerImage in the orders-profiling-job-template ConfigMap/);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 
@@ -125,7 +125,7 @@ describe("a Job that cannot start is reported in plain words", () => {
     const r = await runProfileCli([...base(), "--cluster", CLUSTER, "--start-timeout", "4"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/orders-taskmanager-1: still waiting: no node can run the profiling Job's pod: 0\/1 nodes are available: 1 Insufficient cpu/);
-    expect(r.stdout).toMatch(/orders-taskmanager-1: failed\n  error: no node can run the profiling Job's pod: .*\n  hint:  the Job asks for 50m CPU and 64Mi; free some room, or add tolerations\/nodeSelector to the Job template/);
+    expect(r.stdout).toMatch(/orders-taskmanager-1: failed\n {2}error: no node can run the profiling Job's pod: .*\n {2}hint: {2}the Job asks for 50m CPU and 64Mi; free some room, or add tolerations\/nodeSelector to the Job template/);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 });
@@ -139,7 +139,7 @@ describe("doctor", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("fail   you may not delete jobs.batch (needed to remove the Jobs afterwards)\n       fix: ask an admin");
     expect(r.stdout).toContain("fail   system:serviceaccount:flink:orders-profiling-runner may not create pods/exec of orders-taskmanager-0 (needed to run the helper inside the TaskManager)\n       fix: apply the ProfilingAccess component");
-    expect(r.stdout).toMatch(/fail   RBAC denied the profiling Job: .*pods\/exec/);
+    expect(r.stdout).toMatch(/fail {3}RBAC denied the profiling Job: .*pods\/exec/);
     expect(r.stdout).toContain("ok     Flink 2.3.0");
   });
 

@@ -383,7 +383,7 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     ["empty format in the list", ["-f", "html,,jfr"]],
     ["bad interval", ["-i", "10 ms"]],
     ["name with a path", ["--name", "../escape"]],
-    ["name with shell syntax", ["--name", "$(touch " + PWNED + ")"]],
+    ["name with shell syntax", ["--name", `$(touch ${PWNED})`]],
     ["include with a comma (an agent option in disguise)", ["-I", `*,file=${PWNED}`]],
     ["extra argument the helper controls", ["--", "-f", PWNED]],
     ["extra bare argument", ["--", "--title", "x", "12345"]],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
-import { PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE, UsageError, helperArgs } from "../scripts/lib/profile-options.ts";
+import { UsageError, helperArgs } from "../scripts/lib/profile-options.ts";
 
 const usage = (argv: string[]) => {
   try {

@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import {
   UsageError,
+  asUsageError,
   parseDuration,
   parseExtraArgs,
   parsePattern,
@@ -192,12 +193,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   }
   const sub = SUBCOMMANDS.find((s) => s === argv[0]);
   argv = joinNegativeNumbers(sub ? argv.slice(1) : argv);
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0] ?? "bad arguments", "run with --help to see every option");
-  }
+  const parsed = asUsageError("run with --help to see every option", () => parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS }));
   const { values, positionals, tokens } = parsed;
   if (values.help) return { kind: "help" };
 

@@ -1,9 +1,9 @@
 // Everything profile.mjs does, as a function tests can call: parse, profile, report, exit status.
-import { HELP, parseProfileCommand } from "./profile-cli.ts";
+import { HELP, parseProfileCommand, type ProfileCommand } from "./profile-cli.ts";
 import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
-import { renderReport, toJsonDocument } from "./report.ts";
+import { renderReport, toJsonDocument, type TargetReport } from "./report.ts";
 import { newRunId } from "./cluster/naming.ts";
 import { runAnalysis } from "./analysis/analysis-main.ts";
 import { clusterView } from "./analysis/cluster-view.ts";
@@ -12,7 +12,7 @@ import { renderClusterView } from "./analysis/analysis-text.ts";
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
 export async function main(argv: readonly string[]): Promise<number> {
-  let cmd;
+  let cmd: ProfileCommand;
   try {
     cmd = parseProfileCommand(argv);
   } catch (err) {
@@ -64,7 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const progress = createProgressView(process.stderr);
   try {
     const onProgress = (p: Parameters<typeof progress.update>[0]) => progress.update(p);
-    let targets;
+    let targets: TargetReport[];
     if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
     } else {

@@ -39,6 +39,15 @@ export class HintedError extends Error {
 /** Bad input: refused before anything starts (exit status 2). */
 export class UsageError extends HintedError {}
 
+/** Runs a parser (node:util parseArgs, say), turning what it throws into a UsageError with `hint`. */
+export function asUsageError<T>(hint: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new UsageError((err as Error).message.split("\n")[0] ?? "bad arguments", hint);
+  }
+}
+
 /** The largest pid accepted, as by the helper. */
 export const MAX_PID = HELPER_LIMITS.maxPid;
 

@@ -83,7 +83,7 @@ describe("the component package's schema", () => {
   });
 });
 
-const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "b".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"b".repeat(64)}`;
 
 /** Registers through the provider, as the engine's Construct call does, and returns what reached the engine. */
 async function viaProvider(type: string, name: string, inputs: Record<string, unknown>) {

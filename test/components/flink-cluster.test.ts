@@ -7,7 +7,7 @@ import { parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../../component
 import { PROFILING_JVM_FLAGS } from "../../components/flink-config.ts";
 import { SUPPORTED_FLINK_VERSIONS } from "../../components/flink-versions.ts";
 
-const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "b".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"b".repeat(64)}`;
 const args = (extra: Partial<FlinkClusterArgs> = {}): FlinkClusterArgs => ({
   namespace: "flink", flinkVersion: "2.1", image: "registry.example.com/flink-profiling:2.1-ap4.5", runnerImage: RUNNER,
   taskManagers: 3, users: ["alice@example.com"], groups: ["flink-oncall"], ...extra,

@@ -4,7 +4,7 @@ import { PROFILING_JVM_FLAGS } from "../../components/flink-config.ts";
 import { validateKubernetesObject } from "./support/schema.ts";
 import { expectRestricted } from "./support/security.ts";
 
-const IMAGE = "registry.example.com/flink-profiling:1.20-ap4.5@sha256:" + "d".repeat(64);
+const IMAGE = `registry.example.com/flink-profiling:1.20-ap4.5@sha256:${"d".repeat(64)}`;
 const userSpec = () => ({
   flinkConfiguration: { "taskmanager.numberOfTaskSlots": "4", "env.java.opts.taskmanager": "-Xss1m" },
   serviceAccount: "flink",

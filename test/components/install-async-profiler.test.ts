@@ -23,7 +23,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 let n = 0;
 function table(lines: Record<string, string>): string {
   const file = path.join(work, `table-${n++}.sha256`);
-  writeFileSync(file, "# test table\n" + Object.entries(lines).map(([name, sum]) => `${sum}  ${name}\n`).join(""));
+  writeFileSync(file, `# test table\n${Object.entries(lines).map(([name, sum]) => `${sum}  ${name}\n`).join("")}`);
   return file;
 }
 const goodTable = () => table({

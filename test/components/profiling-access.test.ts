@@ -6,7 +6,7 @@ import { nativeKubernetesTarget, operatorTarget } from "../../components/targets
 import { FlinkCluster } from "../../components/flink-cluster.ts";
 import { parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../../components/profiling-job.ts";
 
-const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "c".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"c".repeat(64)}`;
 const args = (extra: Partial<ProfilingAccessArgs> = {}): ProfilingAccessArgs => ({
   namespace: "analytics", target: operatorTarget("orders"), runnerImage: RUNNER, users: ["bob"], ...extra,
 });

@@ -10,7 +10,7 @@ import { ProfilingAdmissionPolicy } from "../../components/profiling-admission-p
 import { defaultJobTemplate } from "../../components/profiling-job.ts";
 import { nativeKubernetesTarget } from "../../components/targets.ts";
 
-const RUNNER = "registry.example.com/flink-profiler-runner:1@sha256:" + "d".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:1@sha256:${"d".repeat(64)}`;
 
 beforeAll(installMocks);
 beforeEach(reset);

@@ -8,7 +8,7 @@ import { isDnsLabel } from "../../components/validation.ts";
 import { validateKubernetesObject } from "./support/schema.ts";
 import { expectRestricted } from "./support/security.ts";
 
-const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "a".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"a".repeat(64)}`;
 const template = (extra: Partial<ProfilingJobTemplate> = {}) =>
   defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "orders-profiling-runner", target: { container: "taskmanager", labelSelector: { component: "taskmanager" } }, ...extra });
 const render = (overrides: Record<string, unknown> = {}, t = template()) =>
@@ -61,7 +61,7 @@ describe("renderProfilingJob", () => {
   });
 
   it("keeps long pod names in an annotation and a valid label value", () => {
-    const pod = "a".repeat(40) + "." + "b".repeat(60);
+    const pod = `${"a".repeat(40)}.${"b".repeat(60)}`;
     const job = render({ pod });
     const value = job.metadata!.labels![TARGET_POD_LABEL];
     expect(value.length).toBeLessThanOrEqual(63);

@@ -12,7 +12,7 @@ export const tokenFor = (user: string) => TOKEN_PREFIX + Buffer.from(user).toStr
 export function userFromAuthorization(header: string | undefined): string | null | undefined {
   if (!header) return null;
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m || !m[1].startsWith(TOKEN_PREFIX)) return undefined;
+  if (!m?.[1].startsWith(TOKEN_PREFIX)) return undefined;
   return Buffer.from(m[1].slice(TOKEN_PREFIX.length), "base64url").toString();
 }
 

@@ -74,7 +74,7 @@ export class Kubelet {
 
   private admit(ns: string, name: string) {
     const pod = this.store.get(PODS, ns, name);
-    if (!pod || pod.status?.phase !== "Pending" || pod.spec?.nodeName) return;
+    if (pod?.status?.phase !== "Pending" || pod.spec?.nodeName) return;
     const containers: Container[] = pod.spec.containers ?? [];
     for (const c of containers) {
       const verdict = this.opts.imageBehaviour?.(c.image ?? "", pod) ?? "run";

@@ -27,8 +27,8 @@ function splitTopLevel(s: string): string[] {
   return parts.map((p) => p.trim()).filter((p) => p !== "");
 }
 
-const KEY = String.raw`[A-Za-z0-9][-A-Za-z0-9_./]*`;
-const VALUE = String.raw`[-A-Za-z0-9_.]*`;
+const KEY = "[A-Za-z0-9][-A-Za-z0-9_./]*";
+const VALUE = "[-A-Za-z0-9_.]*";
 
 export function parseLabelSelector(selector: string | null | undefined): LabelRequirement[] {
   if (!selector) return [];
@@ -66,6 +66,8 @@ export function matchesLabels(reqs: LabelRequirement[], labels: Record<string, s
         return has && r.values.includes(l[r.key]);
       case "notin":
         return !has || !r.values.includes(l[r.key]);
+      default:
+        return false;
     }
   });
 }

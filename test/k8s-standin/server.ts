@@ -464,7 +464,7 @@ export class ApiServer {
         payload = toTable(r.def, [object as KObject], include, !headersSent, (object as KObject).metadata.resourceVersion);
         headersSent = true;
       }
-      res.write(JSON.stringify({ type, object: payload }) + "\n");
+      res.write(`${JSON.stringify({ type, object: payload })}\n`);
     };
     const rvParam = q.get("resourceVersion");
     if (rvParam && rvParam !== "0" && q.get("sendInitialEvents") !== "true") {

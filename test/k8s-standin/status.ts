@@ -47,7 +47,7 @@ export const conflict = (def: ResourceDef, name: string) =>
   );
 
 export const invalid = (def: ResourceDef, name: string, field: string, problem: string) =>
-  new ApiError(422, "Invalid", `${def.kind}${def.group ? "." + def.group : ""} "${name}" is invalid: ${field}: ${problem}`, {
+  new ApiError(422, "Invalid", `${def.kind}${def.group ? `.${def.group}` : ""} "${name}" is invalid: ${field}: ${problem}`, {
     ...details(def, name),
     causes: [{ reason: "FieldValueInvalid", message: problem, field }],
   });

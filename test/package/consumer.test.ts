@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HELP } from "../../scripts/lib/profile-cli.ts";
 import { createConsumerProject, mustRun, REPO_ROOT, run, type ConsumerProject } from "./support/consumer-project.ts";
 
-const RUNNER = "registry.example.com/flink-profiler-runner:latest@sha256:" + "a".repeat(64);
+const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"a".repeat(64)}`;
 const TSC = path.join(REPO_ROOT, "node_modules/typescript/bin/tsc");
 
 let project: ConsumerProject;

@@ -1,7 +1,7 @@
 // The command line of `profile.mjs report | diff | merge`, on profiles already on disk: argv in, a
 // validated command out. Pure: whether the files exist and what they hold is checked when they are read.
 import { parseArgs } from "node:util";
-import { UsageError } from "../profile-options.ts";
+import { UsageError, asUsageError } from "../profile-options.ts";
 import { grepPattern } from "./grep.ts";
 
 export const ANALYSIS_COMMANDS = ["report", "diff", "merge"] as const;
@@ -58,12 +58,7 @@ const ALLOWED: Record<AnalysisKind, readonly string[]> = {
 
 /** `argv` without the command word itself. */
 export function parseAnalysisCommand(kind: AnalysisKind, argv: readonly string[]): AnalysisCommand {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS });
-  } catch (err) {
-    throw new UsageError((err as Error).message.split("\n")[0] ?? "bad arguments", `run with --help to see what ${kind} takes`);
-  }
+  const parsed = asUsageError(`run with --help to see what ${kind} takes`, () => parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS }));
   const { values, positionals } = parsed;
   const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
   const foreign = given.find((k) => !ALLOWED[kind].includes(k));

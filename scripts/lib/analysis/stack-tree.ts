@@ -151,7 +151,10 @@ export class StackTree implements CollapsedSink {
 
   private grow(): void {
     const n = this.frame.length * 2;
-    const resize = <T extends Int32Array | Float64Array>(a: T, b: T): T => (b.set(a), b);
+    const resize = <T extends Int32Array | Float64Array>(a: T, b: T): T => {
+      b.set(a);
+      return b;
+    };
     this.frame = resize(this.frame, new Int32Array(n));
     this.parent = resize(this.parent, new Int32Array(n));
     this.self = resize(this.self, new Float64Array(n));

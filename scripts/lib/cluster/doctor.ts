@@ -10,7 +10,6 @@ import { callerRights, checkLine, describeRight, flinkVersionCheck, serviceAccou
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
-import { ClusterError } from "./kubectl-errors.ts";
 import { newRunId } from "./naming.ts";
 import type { TaskManagerTarget } from "./select.ts";
 import { deleteRun } from "./stop.ts";
@@ -119,7 +118,7 @@ async function probeImage(kubectl: Kubectl, namespace: string, target: TaskManag
   const problem = error?.type === "error" ? helperProblem(error.code, error.message, error.hint, ctx) : logProblem([...lines, ...stderr], exitCode, ctx);
   if (problem) return [{ verdict: "fail", what: problem.message, fix: problem.hint }];
   const started = events.find((e) => e.type === "started");
-  if (!started || started.type !== "started") return [{ verdict: "fail", what: `the helper in ${target.pod} did not start a profile (exit ${exitCode})`, fix: "see `kubectl logs` of the TaskManager and run the helper by hand: flink-profiler status" }];
+  if (started?.type !== "started") return [{ verdict: "fail", what: `the helper in ${target.pod} did not start a profile (exit ${exitCode})`, fix: "see `kubectl logs` of the TaskManager and run the helper by hand: flink-profiler status" }];
   const checks: Check[] = [{ verdict: "ok", what: `flink-profiler and async-profiler work in ${target.pod} (profiled pid ${started.pid} for 1 s)` }];
   const perf = events.find((e) => e.type === "notice" && e.code === "perf-unavailable");
   checks.push(perf?.type === "notice"

@@ -147,7 +147,7 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
     watch(job: string, ctx: ProblemContext, handlers: WatchHandlers = {}): Promise<JobEnd> {
       return new Promise((resolve) => {
         watched.set(job, { job, ctx, handlers, since: Date.now(), lines: [], streamDone: false, streamAbort: new AbortController(), finish: resolve });
-        loop ??= run();
+        if (loop === undefined) loop = run();
       });
     },
   };

@@ -34,7 +34,7 @@ export function createJobCreator(kubectl: Kubectl, namespace: string, batchMs = 
     create(job) {
       return new Promise((resolve, reject) => {
         queue.push({ job, resolve, reject });
-        timer ??= setTimeout(() => void flush(), batchMs);
+        if (timer === undefined) timer = setTimeout(() => void flush(), batchMs);
       });
     },
   };

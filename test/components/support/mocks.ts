@@ -21,7 +21,7 @@ export async function installMocks(): Promise<void> {
         const state: Record<string, unknown> = { ...args.inputs };
         if (args.type === "docker-build:index:Image") {
           // What a registry would answer: the digest of what was pushed, different per image.
-          state.digest = "sha256:" + createHash("sha256").update(args.name).digest("hex");
+          state.digest = `sha256:${createHash("sha256").update(args.name).digest("hex")}`;
         }
         return { id: `${args.name}-id`, state };
       },
