@@ -20,6 +20,7 @@
  * runner account (a name ending in RUNNER_ACCOUNT_SUFFIX, as ProfilingAccess names them by default) is
  * left to that cluster's policy; a Job under any other account is refused by every cluster's policy.
  */
+import { JOB_HELPER_ACTIONS } from "./helper-contract.ts";
 import type { IValidatingAdmissionPolicy, IValidatingAdmissionPolicyBinding, IValidation } from "kubernetes-models/admissionregistration.k8s.io/v1";
 import type { ProfilingJobTemplate } from "./profiling-job.ts";
 import { RUNNER_ACCOUNT_SUFFIX } from "./profiling-names.ts";
@@ -69,8 +70,8 @@ export function jobPodValidations(template: ProfilingJobTemplate, namespace: str
       expression: `${spec}.containers.all(c, !has(c.args) && has(c.command) && size(c.command) >= 10`
         + ` && c.command[0] == "kubectl" && c.command[1] == "exec" && c.command[2] == "--namespace" && c.command[3] == ${cel(namespace)}`
         + ` && ${target} && c.command[5] == "--container" && c.command[6] == ${cel(template.target.container)}`
-        + ` && c.command[7] == "--" && c.command[8] == ${cel(template.helperPath)} && c.command[9] in ["profile", "stop", "status"])`,
-      message: `a profiling Job pod runs only: kubectl exec --namespace ${namespace} <TaskManager pod> --container ${template.target.container} -- ${template.helperPath} profile|stop|status …`,
+        + ` && c.command[7] == "--" && c.command[8] == ${cel(template.helperPath)} && c.command[9] in ${celList([...JOB_HELPER_ACTIONS])})`,
+      message: `a profiling Job pod runs only: kubectl exec --namespace ${namespace} <TaskManager pod> --container ${template.target.container} -- ${template.helperPath} ${JOB_HELPER_ACTIONS.join("|")} …`,
     },
     {
       expression: `${spec}.containers.all(c, !has(c.envFrom) && has(c.env) && size(c.env) == 1`

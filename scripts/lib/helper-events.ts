@@ -38,6 +38,8 @@ export type FileRecord = {
 };
 export type ChunkRecord = { type: "chunk"; id: string; seq: number; data: string };
 export type EndRecord = { type: "end"; id: string; chunks: number };
+/** One answer of the JobManager's REST API, from the `rest` action (its body as the text it was). */
+export type RestRecord = { type: "rest"; path: string; status: number; body: string };
 
 export type HelperEvent =
   | StartedEvent
@@ -51,7 +53,8 @@ export type HelperEvent =
   | JvmEvent
   | FileRecord
   | ChunkRecord
-  | EndRecord;
+  | EndRecord
+  | RestRecord;
 
 type FieldKind = "string" | "number" | "boolean" | "array" | "number|null";
 

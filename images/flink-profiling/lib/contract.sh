@@ -2,7 +2,7 @@
 # flink-profiler's contract. Generated from images/flink-profiling/contract.json by `npm run gen:contract`: do not edit.
 # shellcheck disable=SC2034 # (not every name is used by the helper's own files)
 {
-  readonly HELPER_ACTIONS=(profile status stop list encode)
+  readonly HELPER_ACTIONS=(profile status stop list encode rest)
   readonly ROLES=(taskmanager jobmanager any)
   readonly EVENTS=(cpu alloc lock wall itimer ctimer)
   readonly FORMATS=(html collapsed jfr)

@@ -57,6 +57,7 @@ usage: flink-profiler [profile] [options] [-- extra asprof args]
        flink-profiler stop   [--pid N] [--role R]
        flink-profiler list
        flink-profiler encode FILE...
+       flink-profiler rest --rest-url http://HOST[:PORT] [--job ID] [--timeout S]
 
 options: --pid N, --role taskmanager|jobmanager|any, -d/--duration S (1..3600),
          -e/--event cpu|alloc|lock|wall|itimer|ctimer, -i/--interval N[ms|us|ns|s], -t/--threads,

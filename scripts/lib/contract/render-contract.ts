@@ -7,7 +7,7 @@ export type FieldKind = "string" | "number" | "boolean" | "array" | "number|null
 export interface HelperContract {
   command: string;
   actions: string[];
-  job: { action: string; flags: string[] };
+  job: { action: string; flags: string[]; actions: string[] };
   roles: string[];
   events: string[];
   formats: string[];
@@ -33,12 +33,12 @@ export function withoutComments<T>(value: T): T {
 
 /** Checks what the renderers rely on; throws with the offending entry. */
 export function checkContract(c: HelperContract): HelperContract {
-  const words = [c.command, ...c.actions, c.job.action, ...c.job.flags, ...c.roles, ...c.events, ...c.formats, ...c.passthrough.flags, ...c.passthrough.withValue];
+  const words = [c.command, ...c.actions, c.job.action, ...c.job.flags, ...c.job.actions, ...c.roles, ...c.events, ...c.formats, ...c.passthrough.flags, ...c.passthrough.withValue];
   for (const w of words) if (!BASH_WORD.test(w)) throw new Error(`contract: ${JSON.stringify(w)} is not a plain word`);
   for (const [code, exit] of Object.entries(c.errorCodes)) {
     if (!(exit in c.exitCodes)) throw new Error(`contract: error code ${code} names an unknown exit status ${exit}`);
   }
-  if (!c.actions.includes(c.job.action)) throw new Error(`contract: the Job's action ${c.job.action} is not an action`);
+  for (const a of [c.job.action, ...c.job.actions]) if (!c.actions.includes(a)) throw new Error(`contract: the Job's action ${a} is not an action`);
   for (const [k, v] of Object.entries(c.limits)) if (!Number.isSafeInteger(v) || v < 1) throw new Error(`contract: limit ${k} must be a positive integer`);
   return c;
 }
@@ -84,6 +84,8 @@ export function renderTypeScript(contract: HelperContract): string {
     "/** The action and flags the profiling Job gives the helper, before the run's own options. */",
     `export const JOB_HELPER_ACTION = ${json(c.job.action)};`,
     `export const JOB_HELPER_FLAGS = ${json(c.job.flags)} as const;`,
+    "/** The actions a profiling Job may run (the admission policy admits no other). */",
+    `export const JOB_HELPER_ACTIONS = ${json(c.job.actions)} as const;`,
     `export const HELPER_ROLES = ${json(c.roles)} as const;`,
     `export const EVENTS = ${json(c.events)} as const;`,
     `export const FORMATS = ${json(c.formats)} as const;`,

@@ -1,0 +1,155 @@
+# shellcheck shell=bash
+# flink-profiler: The rest action: what `profile.mjs operators` and `--operator` read from the JobManager's
+# REST API, read from inside a TaskManager and sent back as records.
+# Sourced by bin/flink-profiler, which sets the constants and globals used here.
+#
+# Why from here: Flink's REST API has no authorisation, and some of its GETs change state (on Flink 2.3,
+# GET /jobs/<id>/yarn-cancel cancels the job), so a right to proxy GETs to it would let a profiler user
+# cancel jobs. A TaskManager already reaches its JobManager; this action sends only GETs, only to the
+# paths below, built only from the 32-hex ids the JobManager itself gave (and --job, checked the same way).
+# Plain HTTP through bash's /dev/tcp: the image has no HTTP client, and the helper starts no JVM.
+
+readonly REST_ID='^[0-9a-f]{32}$'
+readonly REST_METRICS='get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond'
+# Bodies are kept in memory and sent as one record each: a JobManager answer larger than this is refused.
+readonly REST_MAX_BODY=4194304
+
+# GET $REST_HOST:$REST_PORT$1 -> REST_STATUS, REST_BODY. Fails (REPLY says why) when there is no answer.
+rest_get() { # path
+  local path=$1 fd response head line length
+  local chunked_re=$'\r\n''transfer-encoding:[^'$'\r'']*chunked' length_re=$'\r\n''content-length: *([0-9]+)'
+  REST_STATUS=0 REST_BODY=''
+  if ! exec {fd}<> "/dev/tcp/$REST_HOST/$REST_PORT" 2> /dev/null; then
+    REPLY="cannot connect to $REST_HOST:$REST_PORT"
+    return 1
+  fi
+  printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\nConnection: close\r\n\r\n' "$path" "$REST_HOST" "$REST_PORT" >&"$fd"
+  # Until the JobManager closes the connection (Connection: close), at most REST_TIMEOUT seconds.
+  IFS= read -r -d '' -t "$REST_TIMEOUT" response <&"$fd" || true
+  exec {fd}>&-
+  head=${response%%$'\r\n\r\n'*}
+  if [[ $head == "$response" ]]; then
+    REPLY="no whole answer from $REST_HOST:$REST_PORT for GET $path within $REST_TIMEOUT s"
+    return 1
+  fi
+  REST_BODY=${response#*$'\r\n\r\n'}
+  line=${head%%$'\r'*}
+  [[ $line =~ ^HTTP/1\.[01]\ ([0-9]{3}) ]] || { REPLY="not an HTTP answer from $REST_HOST:$REST_PORT: ${line:0:80}"; return 1; }
+  REST_STATUS=${BASH_REMATCH[1]}
+  shopt -s nocasematch
+  if [[ $head =~ $chunked_re ]]; then
+    shopt -u nocasematch
+    rest_unchunk "$path" || return 1
+  fi
+  if [[ $head =~ $length_re ]]; then
+    length=${BASH_REMATCH[1]}
+    shopt -u nocasematch
+    ((${#REST_BODY} == length)) || { REPLY="a cut answer for GET $path (${#REST_BODY} of $length bytes)"; return 1; }
+  fi
+  shopt -u nocasematch
+  ((${#REST_BODY} <= REST_MAX_BODY)) || { REPLY="the answer for GET $path is over $REST_MAX_BODY bytes"; return 1; }
+}
+
+# Decodes REST_BODY sent with Transfer-Encoding: chunked (a proxy in front of the JobManager may do so):
+# "<hex size>[;ext]\r\n<data>\r\n" ... "0\r\n\r\n". Byte lengths: the helper runs with LC_ALL=C.
+rest_unchunk() { # path
+  local rest=$REST_BODY out='' size line
+  while :; do
+    line=${rest%%$'\r\n'*}
+    [[ $line != "$rest" && $line =~ ^([0-9A-Fa-f]{1,8})(;.*)?$ ]] || { REPLY="a broken chunked answer for GET $1"; return 1; }
+    size=$((16#${BASH_REMATCH[1]}))
+    rest=${rest#*$'\r\n'}
+    ((size == 0)) && break
+    ((${#rest} >= size + 2)) || { REPLY="a cut chunked answer for GET $1"; return 1; }
+    out+=${rest:0:size}
+    rest=${rest:size+2}
+    ((${#out} <= REST_MAX_BODY)) || { REPLY="the answer for GET $1 is over $REST_MAX_BODY bytes"; return 1; }
+  done
+  REST_BODY=$out
+}
+
+# One GET, sent as a record {"type":"rest","path","status","body"}; a failure to get any answer ends the run.
+rest_record() { # path
+  rest_get "$1" || die "$EXIT_TARGET" rest-unreachable "$REPLY" \
+    "check that the JobManager's REST port is $REST_PORT (rest.port) and that this pod may reach $REST_HOST"
+  local jpath jbody
+  json_str "$1"; jpath=$REPLY
+  json_str "$REST_BODY"; jbody=$REPLY
+  emit "{\"type\":\"rest\",\"path\":$jpath,\"status\":$REST_STATUS,\"body\":$jbody}"
+}
+
+# The unique 32-hex values of "KEY":"<id>" in $REST_BODY, in REST_IDS (array).
+rest_ids() { # key
+  local -A seen=()
+  local m
+  REST_IDS=()
+  while read -r m; do
+    m=${m##*:\"}
+    m=${m%\"}
+    [[ -n $m && -z ${seen[$m]:-} ]] || continue
+    seen[$m]=1
+    REST_IDS+=("$m")
+  done < <(grep -oE "\"$1\":\"[0-9a-f]{32}\"" <<< "$REST_BODY" || true)
+}
+
+cmd_rest() {
+  local url='' job='' jobs=() jid vid vertices p i
+  REST_TIMEOUT=10
+  while (($#)); do
+    case $1 in
+      -h | --help) usage && exit 0 ;;
+    esac
+    (($# >= 2)) || bad_input "option $1 needs a value"
+    case $1 in
+      --rest-url) url=$2 ;;
+      --job) job=$2 ;;
+      --timeout)
+        valid_seconds "$2" 60 || bad_input "timeout must be whole seconds from 1 to 60, got '$2'"
+        REST_TIMEOUT=$REPLY
+        ;;
+      *) bad_input "unknown option for rest: $1" ;;
+    esac
+    shift 2
+  done
+  [[ -n $url ]] || bad_input "rest needs --rest-url http://HOST:PORT (the JobManager's REST address as this pod sees it)"
+  [[ $url =~ ^http://([A-Za-z0-9]([A-Za-z0-9.-]{0,252}))(:([0-9]{1,5}))?/?$ ]] \
+    || bad_input "--rest-url must be http://HOST[:PORT] with a DNS name or IPv4 address, got '$url'" "https and paths are not supported"
+  REST_HOST=${BASH_REMATCH[1]}
+  REST_PORT=8081
+  if [[ -n ${BASH_REMATCH[4]} ]]; then
+    decimal_in "${BASH_REMATCH[4]}" 1 65535 || bad_input "port out of range in --rest-url, got '$url'"
+    REST_PORT=$REPLY
+  fi
+  [[ -z $job || $job =~ $REST_ID ]] || bad_input "--job must be a Flink job id (32 hex digits), got '$job'"
+
+  rest_record /jobs/overview
+  ((REST_STATUS == 200)) || die "$EXIT_TARGET" rest-failed "GET /jobs/overview answered HTTP $REST_STATUS: ${REST_BODY:0:200}" \
+    "check that $REST_HOST:$REST_PORT is the JobManager's REST endpoint"
+  if [[ -n $job ]]; then
+    jobs=("$job")
+  else
+    # GET /jobs lists {"id","status"} pairs in that order (Flink 1.18 to 2.3): the running ones.
+    rest_get /jobs || die "$EXIT_TARGET" rest-unreachable "$REPLY" "check the JobManager's REST address"
+    while read -r jid; do
+      jid=${jid#\"id\":\"}
+      jobs+=("${jid:0:32}")
+    done < <(grep -oE '"id":"[0-9a-f]{32}","status":"RUNNING"' <<< "$REST_BODY" || true)
+  fi
+  for jid in "${jobs[@]}"; do
+    rest_record "/jobs/$jid"
+    ((REST_STATUS == 200)) || continue
+    # Vertex ids: the "id" entries (the plan's nodes repeat them); the job's own is "jid".
+    rest_ids id
+    vertices=("${REST_IDS[@]}")
+    for vid in "${vertices[@]}"; do
+      rest_record "/jobs/$jid/vertices/$vid"
+      ((REST_STATUS == 200)) || continue
+      p=$(grep -oE '"parallelism":[0-9]+' <<< "$REST_BODY" | head -n 1 || true)
+      p=${p#*:}
+      rest_record "/jobs/$jid/vertices/$vid/subtasks/metrics?$REST_METRICS&agg=max,avg"
+      for ((i = 0; i < ${p:-0} && i < 4096; i++)); do
+        rest_record "/jobs/$jid/vertices/$vid/subtasks/$i/metrics?$REST_METRICS"
+      done
+    done
+  done
+}
