@@ -27,7 +27,7 @@ import type { IJob } from "kubernetes-models/batch/v1";
 import type { IPodSecurityContext, ISecurityContext, IResourceRequirements, IToleration } from "kubernetes-models/v1";
 import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
 import { checkTemplate } from "./profiling-job-check.ts";
-import { HELPER_COMMAND, JOB_HELPER_ACTION, JOB_HELPER_FLAGS } from "./helper-contract.ts";
+import { HELPER_COMMAND, JOB_HELPER_ACTION, JOB_HELPER_ACTIONS, JOB_HELPER_FLAGS } from "./helper-contract.ts";
 
 /** The ConfigMap's data key; the value is JSON (which is also YAML). */
 export const TEMPLATE_KEY = "job-template.json";
@@ -154,7 +154,8 @@ export function parseTemplate(text: string): ProfilingJobTemplate {
 }
 
 /** What the Job asks the helper to do: `stop` and `status` make the small Jobs that stop a profile or check a TaskManager. */
-export type HelperAction = "profile" | "stop" | "status";
+/** The helper actions a profiling Job may run (the contract's job.actions; the admission policy admits no other). */
+export type HelperAction = (typeof JOB_HELPER_ACTIONS)[number];
 
 export interface RenderOptions {
   namespace: string;
@@ -209,7 +210,7 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
   const labels = { ...t.labels, ...MANAGED_BY, [RUN_ID_LABEL]: runId, [TARGET_POD_LABEL]: podLabelValue(pod) };
   const annotations = { ...t.annotations, [TARGET_POD_ANNOTATION]: pod, [TARGET_CONTAINER_ANNOTATION]: container };
   const action = options.action ?? "profile";
-  if (!["profile", "stop", "status"].includes(action)) throw new Error(`action must be profile, stop or status; got ${String(action)}`);
+  if (!(JOB_HELPER_ACTIONS as readonly string[]).includes(action)) throw new Error(`action must be one of ${JOB_HELPER_ACTIONS.join(", ")}; got ${String(action)}`);
   const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
     t.helperPath, action, ...(action === JOB_HELPER_ACTION ? JOB_HELPER_FLAGS : []), ...options.helperArgs].map(kubeletLiteral);
 
