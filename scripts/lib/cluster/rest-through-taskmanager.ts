@@ -1,0 +1,83 @@
+// The JobManager's REST answers that `operators` and `--operator` need, in a Kubernetes cluster: one
+// profiling Job runs the helper's `rest` action in a TaskManager of the cluster, which reads them with GETs
+// to fixed paths and sends them back in the Job's log. Nobody needs a right to reach the REST API itself
+// (a proxy right to it would also allow GET /jobs/<id>/yarn-cancel, which cancels the job).
+import { renderProfilingJob } from "../../../components/profiling-job.ts";
+import { recordedRest } from "../flink-rest/recorded-rest.ts";
+import type { FlinkRest } from "../flink-rest/http.ts";
+import { parseHelperLine, type RestRecord } from "../helper-events.ts";
+import { HintedError } from "../profile-options.ts";
+import type { KubeTarget, TaskManagerChoice } from "./cluster-cli.ts";
+import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
+import { createRunFollower } from "./follow.ts";
+import { createJobCreator } from "./jobs.ts";
+import { createKubectl, type Kubectl } from "./kubectl.ts";
+import { newRunId } from "./naming.ts";
+import { deleteRun } from "./stop.ts";
+import { helperProblem, logProblem } from "./wording.ts";
+
+/** The REST address a TaskManager of `cluster` reaches: the `<cluster>-rest` Service (the components, the
+ * operator and native mode all name it so) on Flink's default port. */
+export const defaultRestUrl = (cluster: string) => `http://${cluster}-rest:8081`;
+
+export interface RestThroughTaskManagerOptions {
+  kubectl?: Kubectl;
+  signal?: AbortSignal;
+  /** The REST address as the TaskManager sees it; default defaultRestUrl(cluster). */
+  restUrl?: string;
+  /** Only this job's answers (a 32-hex Flink job id). */
+  job?: string;
+  startTimeoutSeconds?: number;
+  onNote?: (line: string) => void;
+}
+
+export interface RestThroughTaskManager {
+  rest: FlinkRest;
+  namespace: string;
+  cluster: string;
+  /** The TaskManager pod that read the answers. */
+  pod: string;
+}
+
+export async function restThroughTaskManager(kube: KubeTarget, choice: TaskManagerChoice, opts: RestThroughTaskManagerOptions = {}): Promise<RestThroughTaskManager> {
+  const kubectl = opts.kubectl ?? createKubectl(kube);
+  const namespace = await resolveNamespace(kubectl);
+  await requireNamespace(kubectl, namespace);
+  const stored = await readTemplateFor(kubectl, namespace, choice);
+  const { template } = stored;
+  const selection = await findTaskManagers(kubectl, namespace, choice, template.target.container);
+  const target = selection.targets[0];
+  if (!target) {
+    const why = selection.skipped.map((s) => `${s.pod}: ${s.reason}`).join("; ");
+    throw new HintedError(`no running TaskManager in ${namespace} to read the JobManager's REST API from${why ? ` (${why})` : ""}`, "the cluster needs at least one running TaskManager; check with kubectl get pods");
+  }
+  const cluster = choice.by === "cluster" ? choice.cluster : (target.cluster ?? namespace);
+  const url = opts.restUrl ?? defaultRestUrl(cluster);
+  const runId = newRunId();
+  const job = renderProfilingJob(template, {
+    namespace,
+    pod: target.pod,
+    container: target.container,
+    runId,
+    action: "rest",
+    helperArgs: ["--rest-url", url, ...(opts.job ? ["--job", opts.job] : [])],
+    activeDeadlineSeconds: (opts.startTimeoutSeconds ?? 120) + 120,
+  });
+  opts.onNote?.(`reading Flink's REST API at ${url} from ${target.pod} (run ${runId})`);
+  const ctx = { pod: target.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage, templateConfigMap: stored.configMap };
+  const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: (opts.startTimeoutSeconds ?? 120) * 1000 });
+  try {
+    await createJobCreator(kubectl, namespace).create(job);
+    const end = await follower.watch(job.metadata!.name!, ctx);
+    if (end.interrupted) throw new HintedError("interrupted while reading Flink's REST API", "nothing was changed; run again");
+    const events = end.lines.map(parseHelperLine);
+    const error = events.find((e) => e?.type === "error");
+    const problem = end.problem ?? (error?.type === "error" ? helperProblem(error.code, error.message, error.hint, ctx) : logProblem(end.lines, end.exitCode, ctx));
+    if (problem) throw new HintedError(problem.message, problem.hint ?? "see the Job's log");
+    if (end.exitCode !== undefined && end.exitCode !== 0) throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
+    const records = events.filter((e): e is RestRecord => e?.type === "rest");
+    return { rest: recordedRest(records, url), namespace, cluster, pod: target.pod };
+  } finally {
+    await deleteRun(kubectl, namespace, runId).catch((err: Error) => opts.onNote?.(`could not delete the run's Job (${err.message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`));
+  }
+}

@@ -1,0 +1,47 @@
+// Flink's REST answers in a cluster, read by the helper's `rest` action inside a TaskManager through one
+// profiling Job: the real kubectl against the API stand-in, the real helper, a real Flink 2.3 JobManager.
+// (The "pods" run on this machine, so the REST address given is the local one; in a real cluster it is
+// the <cluster>-rest Service.)
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { restThroughTaskManager } from "../scripts/lib/cluster/rest-through-taskmanager.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { CLUSTER, NAMESPACE, leftovers, startClusterFixture, type ClusterFixture } from "./support/cluster-fixture.ts";
+
+let flink: LocalFlink;
+let fx: ClusterFixture | undefined;
+
+beforeAll(async () => {
+  flink = await startLocalFlink({ taskManagers: 1 });
+});
+afterAll(async () => {
+  await flink?.stop();
+});
+afterEach(async () => {
+  await fx?.close();
+  fx = undefined;
+});
+
+describe("restThroughTaskManager", () => {
+  it("reads the running job's answers through one Job, and leaves nothing behind", async () => {
+    fx = await startClusterFixture([{ pod: `${CLUSTER}-taskmanager-0`, pid: flink.taskManagers[0]!.pid }]);
+    const notes: string[] = [];
+    const read = await restThroughTaskManager({ kubeconfig: fx.kubeconfig, namespace: NAMESPACE }, { by: "cluster", cluster: CLUSTER }, { restUrl: flink.restUrl, onNote: (l) => notes.push(l) });
+    expect(read).toMatchObject({ namespace: NAMESPACE, cluster: CLUSTER, pod: `${CLUSTER}-taskmanager-0` });
+    // Oracle: the JobManager asked directly, with Node's own client.
+    const direct = (await (await fetch(`${flink.restUrl}/jobs/${flink.jobId}`)).json()) as { jid: string; vertices: { id: string }[] };
+    const seen = await read.rest.getJson<{ jid: string; vertices: { id: string }[] }>(`/jobs/${flink.jobId}`);
+    expect(seen.jid).toBe(direct.jid);
+    expect(seen.vertices.map((v) => v.id)).toEqual(direct.vertices.map((v) => v.id));
+    expect(notes.join("\n")).toContain(`reading Flink's REST API at ${flink.restUrl} from ${CLUSTER}-taskmanager-0`);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  it("says when the TaskManager cannot reach the REST address, and leaves nothing behind", async () => {
+    fx = await startClusterFixture([{ pod: `${CLUSTER}-taskmanager-0`, pid: flink.taskManagers[0]!.pid }]);
+    const err = (await restThroughTaskManager({ kubeconfig: fx.kubeconfig, namespace: NAMESPACE }, { by: "cluster", cluster: CLUSTER }, { restUrl: "http://127.0.0.1:1" }).catch((e: unknown) => e)) as Error & { hint?: string };
+    expect(err).toBeInstanceOf(Error);
+    expect(err.message).toMatch(/cannot connect to 127\.0\.0\.1:1/);
+    expect(err.hint).toMatch(/REST port/);
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
