@@ -27,6 +27,15 @@ import {
   type DoctorCommand,
 } from "./cluster/cluster-cli.ts";
 import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from "./analysis/analysis-cli.ts";
+import {
+  OPERATOR_OPTIONS,
+  hasOperatorFlags,
+  parseOperatorTarget,
+  parseOperatorsCommand,
+  type OperatorTarget,
+  type OperatorValues,
+  type OperatorsCommand,
+} from "./flink-rest/operators-cli.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -35,11 +44,13 @@ export interface LocalCommand {
   pids: number[];
   outputDir: string;
   json: boolean;
+  /** --operator: profile the TaskManagers of this operator's busiest subtasks, and slice to its threads. */
+  operator?: OperatorTarget;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | OperatorsCommand;
 
-const SUBCOMMANDS = ["cleanup", "doctor"] as const;
+const SUBCOMMANDS = ["cleanup", "doctor", "operators"] as const;
 
 export const HELP = `Profile Apache Flink TaskManagers with async-profiler and bring the flame graphs home.
 
@@ -153,6 +164,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   ...CLUSTER_OPTIONS,
+  ...OPERATOR_OPTIONS,
 } as const;
 
 /**
@@ -213,6 +225,17 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"],
     "max-result-mib": values["max-result-mib"], run: values.run,
   };
+  const operator: OperatorValues = { "flink-rest": values["flink-rest"], job: values.job, operator: values.operator, tms: values.tms };
+  if (sub === "operators") {
+    const other = Object.keys(values).find((k) => !["flink-rest", "job", "json", "operator", "tms"].includes(k));
+    if (other !== undefined || extraArgs.length > 0) {
+      throw new UsageError(`operators reads Flink's REST API only; --${other ?? "-"} does not apply`, "profile.mjs operators --flink-rest URL [--job ID] [--json]");
+    }
+    return parseOperatorsCommand(operator, values.json ?? false);
+  }
+  if (sub !== undefined && hasOperatorFlags(operator)) {
+    throw new UsageError(`${sub} does not read Flink's REST API`, "drop --flink-rest, --job, --operator and --tms");
+  }
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
@@ -221,6 +244,9 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
   }
   if (!values.local && values.pid) throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
+  if (!values.local && hasOperatorFlags(operator)) {
+    throw new UsageError("--operator, --flink-rest, --job and --tms work with --local for now", "profile this machine's TaskManagers: add --local");
+  }
   if (!values.local && !hasClusterFlags(cluster)) {
     throw new UsageError("no target given", "add -n NS --cluster NAME for a Kubernetes cluster, or --local for this machine (see --help)");
   }
@@ -244,12 +270,16 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
       maxResultMiB: parseMaxResultMiB(cluster["max-result-mib"], parseVia(cluster.via)),
     };
   }
+  const pids = (values.pid ?? []).map(parsePid);
+  const target = parseOperatorTarget(operator, { pids: pids.length });
   return {
     kind: "local",
-    pids: (values.pid ?? []).map(parsePid),
+    pids,
     outputDir,
     json: values.json ?? false,
-    settings,
+    // Slicing by operator needs a thread frame on every stack.
+    settings: target ? { ...settings, threads: true } : settings,
+    ...(target ? { operator: target } : {}),
   };
 }
 

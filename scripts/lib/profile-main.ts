@@ -33,6 +33,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       await cleanup(cmd, (line) => process.stdout.write(`${line}\n`));
       return EXIT.ok;
     }
+    if (cmd.kind === "operators") {
+      const { runOperators } = await import("./flink-rest/operators-main.ts");
+      process.stdout.write(await runOperators(cmd));
+      return EXIT.ok;
+    }
     if (cmd.kind === "doctor") {
       const { doctor } = await import("./cluster/doctor.ts");
       return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
