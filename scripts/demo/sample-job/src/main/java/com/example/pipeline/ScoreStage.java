@@ -28,6 +28,9 @@ public class ScoreStage implements MapFunction<Event, String> {
                 acc += Math.sqrt(v * (r + 1) + (h & 0xff));
                 h = Long.rotateLeft(h ^ Double.doubleToRawLongBits(acc), 17) * 0xBF58476D1CE4E5B9L;
             }
+            // A call per round: a loop without calls can be compiled so that samples inside it are
+            // attributed to the wrong inlined method; a call site always names scoreRisk as its caller.
+            h ^= Long.toString(h, 36).hashCode();
         }
         return h ^ (long) acc;
     }
