@@ -57,6 +57,8 @@ export const HELP = `Profile Apache Flink TaskManagers with async-profiler and b
 Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
+  zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
+  zx scripts/profile.mjs operators --flink-rest URL [--job ID] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
   zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
@@ -88,6 +90,25 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
 Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
   --pid N                profile this JVM only (repeatable); default: every TaskManager found
+
+Operators (Flink's REST API; GET requests only):
+  operators              every running job's vertices: parallelism, busy and back-pressure (max over
+                         subtasks), the TaskManagers they run on, and the bottleneck: busy, not
+                         back-pressured, with a back-pressured upstream. n/a: Flink has no busy time
+                         there (legacy SourceFunction sources); never shown as 0
+      --flink-rest URL   the JobManager's REST address, e.g. http://127.0.0.1:8081
+      --job ID           this job only (needed with --operator when several jobs run)
+      --operator OP      with --local: busiest (the bottleneck, else the busiest vertex), an operator's
+                         name (one of a chain's too) or a vertex id. Profiles the TaskManagers running
+                         its busiest subtasks with per-thread stacks and writes, per JVM, the flame graph
+                         and top frames of that operator's threads only (<file>.<operator>.html), the
+                         whole JVM's beside them; a chained operator's threads are its chain's
+      --tms N            TaskManagers to profile, the busiest subtask's of each        (default 3)
+  TaskManagers are found among this machine's JVMs by the resource id on their command line, else by
+  the ports they listen on; --pid N profiles that JVM (a MiniCluster: every TaskManager in one JVM).
+  --json: each target gains "operator":{"job","vertexId","name","chain"?,"reason","busy",
+  "subtasks":[{"subtask","attempt","taskManager","busy","thread"}],"threads","samples","jvmSamples"}
+  and "jvmFiles"; its "files" and "top" are the operator's. Ratios are 0..1, null where Flink has none.
 
 Profile:
   -d, --duration S       seconds to profile, 1-3600                       (default 60)
@@ -144,6 +165,8 @@ Examples:
   zx scripts/profile.mjs --local -d 30
   zx scripts/profile.mjs --local --pid 4242 -e wall --format html,collapsed -o /tmp/flames
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
+  zx scripts/profile.mjs operators --flink-rest http://127.0.0.1:8081
+  zx scripts/profile.mjs --local --flink-rest http://127.0.0.1:8081 --operator busiest -d 30
   zx scripts/profile.mjs report profiles/orders/RUN_ID --grep json
   zx scripts/profile.mjs report profiles/tm-0.jfr --threads --top 5
   zx scripts/profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed -o /tmp/diffs
