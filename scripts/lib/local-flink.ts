@@ -68,7 +68,7 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const cacheDir = join(repoRoot, ".cache/flink");
 
 // The JVM module flags Flink needs on Java 17 (flink-dist sets the same kind through env.java.opts).
-const JAVA_17_OPENS = [
+export const JAVA_17_OPENS = [
   "java.base/java.lang", "java.base/java.lang.reflect", "java.base/java.io", "java.base/java.net",
   "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util", "java.base/java.util.concurrent",
   "java.base/java.util.concurrent.atomic", "java.base/java.time", "java.base/java.text",

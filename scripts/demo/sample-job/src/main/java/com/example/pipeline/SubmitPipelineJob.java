@@ -5,6 +5,7 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -12,6 +13,7 @@ import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.io.File;
+import java.util.Map;
 
 /**
  * Submits the "pipeline" job and prints "JobID &lt;id&gt;": Source: Events → Parse (lesser work,
@@ -21,7 +23,8 @@ import java.io.File;
  * [--legacy-source] [--pass-maps K] [--rate R] [--rounds N]}. Without --chained no operator is chained,
  * so each runs in a task thread of its own; with --chained Parse and Score share one task ("Parse -> Score").
  * --pass-maps adds K unchained identity maps after Score (a job with many vertices); --rate limits the
- * source to R records per second per job (0: unlimited).
+ * source to R records per second per job (0: unlimited). --mini-cluster K runs the job in this JVM instead,
+ * in a MiniCluster of K TaskManagers with its REST API on 127.0.0.1:--rest-port, until the JVM is killed.
  */
 public final class SubmitPipelineJob {
     public static final String JOB_NAME = "pipeline";
@@ -38,6 +41,7 @@ public final class SubmitPipelineJob {
         int passMaps = 0;
         double rate = 0;
         int rounds = 40;
+        int miniCluster = 0;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -48,6 +52,7 @@ public final class SubmitPipelineJob {
                 case "--pass-maps" -> passMaps = Integer.parseInt(value);
                 case "--rate" -> rate = Double.parseDouble(value);
                 case "--rounds" -> rounds = Integer.parseInt(value);
+                case "--mini-cluster" -> miniCluster = Integer.parseInt(value);
                 case "--chained" -> {
                     chained = true;
                     continue;
@@ -65,8 +70,18 @@ public final class SubmitPipelineJob {
                 .getPath();
         }
 
-        StreamExecutionEnvironment env =
-            StreamExecutionEnvironment.createRemoteEnvironment(host, restPort, parallelism, jar);
+        StreamExecutionEnvironment env;
+        if (miniCluster > 0) {
+            // Every TaskManager in this one JVM, as a job started from an IDE runs.
+            Configuration conf = Configuration.fromMap(Map.of(
+                "rest.address", host, "rest.bind-address", host, "rest.port", String.valueOf(restPort),
+                "taskmanager.numberOfTaskSlots", String.valueOf(Math.max(1, (parallelism + miniCluster - 1) / miniCluster))));
+            conf.set(org.apache.flink.configuration.TaskManagerOptions.MINI_CLUSTER_NUM_TASK_MANAGERS, miniCluster);
+            env = StreamExecutionEnvironment.createLocalEnvironment(conf);
+            env.setParallelism(parallelism);
+        } else {
+            env = StreamExecutionEnvironment.createRemoteEnvironment(host, restPort, parallelism, jar);
+        }
         if (!chained) {
             env.disableOperatorChaining();
         }
@@ -95,6 +110,12 @@ public final class SubmitPipelineJob {
             sink.disableChaining();
         }
 
+        if (miniCluster > 0) {
+            System.out.println("MiniCluster REST http://" + host + ":" + restPort);
+            System.out.flush();
+            env.execute(JOB_NAME);
+            return;
+        }
         JobClient client = env.executeAsync(JOB_NAME);
         System.out.println("JobID " + client.getJobID());
         System.out.flush();
