@@ -126,7 +126,7 @@ describe("profile.mjs operators", () => {
 describe("profile.mjs --local --operator", () => {
   it("busiest: profiles Score's busiest subtask on each TaskManager; its flame graph holds scoreRisk and none of Parse", async () => {
     const r = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--operator", "busiest", "-d", "6", "--format", "html,collapsed", "-o", out, "--json"]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     const targets = JSON.parse(r.stdout).targets;
     expect(targets.map((t: { pid: number }) => t.pid).sort()).toEqual(flink.taskManagers.map((t) => t.pid).sort());
     const scoreId = await vertexId(flink.restUrl, flink.jobId, "Score");
@@ -160,7 +160,7 @@ describe("profile.mjs --local --operator", () => {
   it("the text report names the operator, its busy ratio and the subtasks profiled; --pid keeps to that JVM", async () => {
     const tm = flink.taskManagers[1]!;
     const r = await profileMjs(["--local", "--pid", String(tm.pid), "--flink-rest", flink.restUrl, "--operator", "Parse", "-d", "4", "--format", "collapsed", "-o", out]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^operator Parse of job [0-9a-f]{32}: named, busy \d+% max/m);
     expect(r.stdout).toMatch(new RegExp(`runs ${tm.resourceId}\\n`));
     expect(r.stdout).toMatch(new RegExp(`subtasks profiled: Parse \\(\\d/2\\)#0 on ${tm.resourceId}, busy \\d+%`));
@@ -179,7 +179,7 @@ describe("profile.mjs --local --operator", () => {
       expect(both.stderr).toMatch(/2 jobs are running: /);
       expect(both.stderr).toContain(flink.jobId);
       expect(both.stderr).toContain(chained);
-      expect(both.stderr).toMatch(/^hint: say which one with --job ID/m);
+      expect(both.stderr).toMatch(/^hint: +say which one with --job ID/m);
       // The first job's work would share the two cores; the chained one runs alone from here.
       await fetch(`${flink.restUrl}/jobs/${flink.jobId}?mode=cancel`, { method: "PATCH" });
       await settled(flink.restUrl, chained, "Parse -> Score", "Source: Legacy Events");
@@ -191,7 +191,7 @@ describe("profile.mjs --local --operator", () => {
       expect(ops.stdout.split("\n").find((l) => l.includes("<- bottleneck"))).toMatch(/^\s+Parse -> Score\s/);
 
       const r = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--job", chained, "--operator", "Score", "-d", "5", "--format", "collapsed", "-o", out, "--json"]);
-      expect(r.code, r.stderr).toBe(0);
+      expect(r.code, r.stderr + r.stdout).toBe(0);
       for (const t of JSON.parse(r.stdout).targets) {
         expect(t.operator).toMatchObject({ name: "Score", chain: "Parse -> Score" });
         const cut = lines(t.files[0]);
@@ -247,7 +247,7 @@ describe("--pid on a MiniCluster (every TaskManager in one JVM)", () => {
     expect(tmIds).toHaveLength(2);
 
     const r = await profileMjs(["--local", "--pid", String(mini.pid), "--flink-rest", rest, "--operator", "busiest", "-d", "5", "--format", "collapsed", "-o", out, "--json"]);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr + r.stdout).toBe(0);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t.pid).toBe(mini.pid);
     expect(t.operator.name).toBe("Score");
