@@ -6,7 +6,7 @@
 //     queries, the JVM matching, -t and the slicing add; goal ≤ 5 s. Rounds alternate the two.
 import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import os, { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { flinkRest } from "./flink-rest/http.ts";
@@ -56,14 +56,18 @@ export async function runOperatorsBench({ duration, rounds }: { duration: number
 
     const inProcess: number[] = [];
     const whole: number[] = [];
+    const node: number[] = [];
     for (let i = 0; i < Math.max(5, rounds); i++) {
       const t0 = process.hrtime.bigint();
       renderOperators(await fetchJobViews(rest, flink.jobId, false));
       inProcess.push(Number(process.hrtime.bigint() - t0) / 1e9);
       whole.push(await timed(["operators", "--flink-rest", flink.restUrl]));
+      // What starting profile.mjs costs by itself (Node, the compile cache, the CLI's modules).
+      node.push(await timed(["--help"]));
     }
     say(`operators, 50 vertices: REST reading + table ${f(median(inProcess))} s (median of ${inProcess.length}; min ${f(Math.min(...inProcess))}, max ${f(Math.max(...inProcess))})`);
     say(`operators, 50 vertices: the whole profile.mjs process ${f(median(whole))} s (median of ${whole.length}; min ${f(Math.min(...whole))}, max ${f(Math.max(...whole))}); goal < 1 s`);
+    say(`  of which starting profile.mjs (profile.mjs --help): ${f(median(node))} s; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
 
     const pid = String(flink.taskManagers[0]!.pid);
     const plain: number[] = [];
