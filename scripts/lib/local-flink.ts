@@ -37,6 +37,11 @@ export type LocalFlinkOptions = {
    * `--rest-port P --parallelism N` and then `args`, e.g. PIPELINE_JOB with ["--chained"].
    */
   job?: { mainClass: string; args?: string[]; parallelism?: number };
+  /**
+   * Another Flink's jars and job jar instead of .cache/flink's (e.g. Flink 1.20.5's, built by
+   * test/flink-rest/flink-1.20/build.sh, to record its REST answers); scripts/setup/flink.sh is then not run.
+   */
+  distribution?: { classpathFile: string; jobJar: string };
 };
 
 export type LocalFlinkProcess = { pid: number; logFile: string };
@@ -186,9 +191,9 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   const started = Date.now();
 
   // Near-instant when up to date; keeps `npx vitest run` working without `npm test`'s pre-hook.
-  execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  const classpath = readFileSync(join(cacheDir, "classpath.txt"), "utf8").trim();
-  const jobJar = join(cacheDir, "orders-job.jar");
+  if (!opts.distribution) execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+  const classpath = readFileSync(opts.distribution?.classpathFile ?? join(cacheDir, "classpath.txt"), "utf8").trim();
+  const jobJar = opts.distribution?.jobJar ?? join(cacheDir, "orders-job.jar");
 
   const ownWorkDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "local-flink-"));
@@ -323,7 +328,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     ["org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir", confDir, `-Dio.tmp.dirs=${jmTmp}`],
   );
   jm.jvmPid = jm.child.pid;
-  log(`local-flink: Flink ${FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`);
+  log(`local-flink: Flink ${opts.distribution ? `from ${opts.distribution.classpathFile}` : FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`);
 
   const tms: Proc[] = [];
   const heap = TM_MEMORY.frameworkHeap + TM_MEMORY.taskHeap;

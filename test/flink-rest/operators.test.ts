@@ -117,13 +117,41 @@ describe("operators on Flink 2.3's real answers", () => {
   });
 });
 
+describe("operators on Flink 1.20.5's real answers (same pipeline, written against 1.20's APIs)", () => {
+  const old = JSON.parse(readFileSync(new URL("./fixtures/flink-1.20.5.json", import.meta.url), "utf8")) as typeof fixture;
+  const O = old.responses;
+  it("is a 1.20.5 whose subtasks carry both `host` (the host name alone) and `endpoint`", () => {
+    expect((O["/config"] as { "flink-version": string })["flink-version"]).toBe("1.20.5");
+    const job = O[`/jobs/${old.jobs.unchained}`] as { vertices: { id: string }[] };
+    const vertex = O[`/jobs/${old.jobs.unchained}/vertices/${job.vertices[0]!.id}`] as { subtasks: { host: string; endpoint: string }[] };
+    expect(vertex.subtasks[0]!.host).toMatch(/^[\w.-]+$/);
+    expect(vertex.subtasks[0]!.endpoint).toMatch(/^[\w.-]+:\d+$/);
+    expect(parseSubtaskPlaces(vertex)[0]!.endpoint).toBe(vertex.subtasks[0]!.endpoint);
+  });
+
+  it("marks Score, says n/a for the legacy source and resolves Score to its chain", async () => {
+    const unchainedJob = await fetchJobView(recorded(O), old.jobs.unchained);
+    expect(unchainedJob.vertices.map((v) => v.name)).toEqual(["Source: Events", "Parse", "Score", "Sink: Writer"]);
+    expect(unchainedJob.vertices.filter((v) => v.bottleneck).map((v) => v.name)).toEqual(["Score"]);
+    const chained = await fetchJobView(recorded(O), old.jobs.chainedLegacy);
+    expect(byName(chained, "Source: Legacy Events").busyMax).toBeNull();
+    expect(chained.vertices.filter((v) => v.bottleneck).map((v) => v.name)).toEqual(["Parse -> Score"]);
+    expect(chooseOperator(chained, "Score")).toMatchObject({ chain: "Parse -> Score" });
+    const busy = await fetchSubtaskBusy(recorded(O), old.jobs.chainedLegacy, byName(chained, "Source: Legacy Events").id, [0, 1]);
+    expect([...busy.values()]).toEqual([null, null]);
+    expect(parseTaskManagers(O["/taskmanagers"]).map((t) => t.id).sort()).toEqual(["tm-1", "tm-2"]);
+  });
+});
+
 describe("older Flink shapes (the same answers as 1.18 spells them)", () => {
-  it("a subtask's `host` (1.18, before `endpoint`) gives the same places", async () => {
+  it("a subtask with `host` only (1.18, before `endpoint`) is placed on the same TaskManagers", async () => {
     const job = await fetchJobView(recorded(), unchained);
     const vertexPath = `/jobs/${unchained}/vertices/${byName(job, "Score").id}`;
     const real = R[vertexPath] as { subtasks: Record<string, unknown>[] };
-    const old = { ...real, subtasks: real.subtasks.map(({ endpoint, ...s }) => ({ ...s, host: endpoint })) };
-    expect(parseSubtaskPlaces(old)).toEqual(parseSubtaskPlaces(real));
+    // 1.18 had no `endpoint`; its `host` is the host name alone (as 1.20.5's deprecated `host` still is).
+    const old = { ...real, subtasks: real.subtasks.map(({ endpoint, ...s }) => ({ ...s, host: String(endpoint).split(":")[0] })) };
+    expect(parseSubtaskPlaces(old).map(({ endpoint, ...rest }) => rest)).toEqual(parseSubtaskPlaces(real).map(({ endpoint, ...rest }) => rest));
+    expect(parseSubtaskPlaces(old).map((s) => s.endpoint)).toEqual(real.subtasks.map((s) => String(s.endpoint).split(":")[0]));
     expect(parseSubtaskPlaces(real).map((s) => s.endpoint).every((e) => /^[\w.-]+:\d+$/.test(e))).toBe(true);
   });
 

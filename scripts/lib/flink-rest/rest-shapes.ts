@@ -1,6 +1,7 @@
 // Flink's REST answers as the operators model needs them, read the same way from Flink 1.18 to 2.x. Pure.
 // What differs between versions, and how it is read here:
-//  - a subtask's place: `host` (1.18 and older; gone in 2.0) or `endpoint` (1.19+), "host:port" in both;
+//  - a subtask's place: `endpoint` "host:dataPort" (1.19+; a real 1.20.5 sends it beside a deprecated
+//    `host` that is the host name alone, 2.x `endpoint` only) or `host` alone (1.18 and older);
 //    `taskmanager-id` is in every version and is the join key with GET /taskmanagers.
 //  - numbers: Flink writes NaN (busy time of a legacy source) as the string "NaN", per-subtask metric values
 //    are strings ("918.0"), aggregates are numbers; all are read by `ratioOf`/`numberOf`, NaN and absent as null.
@@ -35,7 +36,7 @@ export interface SubtaskPlace {
   attempt: number;
   status: string;
   taskManagerId: string;
-  /** "host:port" as Flink reports it (`endpoint`, or `host` before 1.19); "" when absent. */
+  /** As Flink reports it: `endpoint` ("host:port"), else `host` (1.18: the host name); "" when absent. */
   endpoint: string;
 }
 
