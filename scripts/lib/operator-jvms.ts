@@ -49,21 +49,29 @@ export async function inspectJvm(pid: number): Promise<JvmFacts> {
 }
 
 /**
- * TaskManager id → pid. A resource id on the command line decides; otherwise the JVM must listen on the
- * TaskManager's data port and, where REST gives one with a host, on its RPC port too (a port alone could be
- * another machine's TaskManager that happens to use the same number). Pure.
+ * TaskManager id → pid. Resource ids are not unique on one machine (two local clusters both have a "tm-1"),
+ * so a JVM with the id must also listen on the TaskManager's data port, unless it is the only one with that
+ * id and its sockets cannot be read (another user's process). A JVM without a resource id must listen on the
+ * data port and, where REST gives one with a host, on the RPC port too (a port alone could be another
+ * machine's TaskManager that happens to use the same number). Pure.
  */
 export function matchTaskManagers(jvms: readonly JvmFacts[], tms: readonly TaskManagerRef[]): Map<string, number> {
   const found = new Map<string, number>();
+  const listensOn = (j: JvmFacts, port: number | undefined) => port !== undefined && j.listening.includes(port);
   for (const tm of tms) {
-    const byId = jvms.find((j) => j.resourceId === tm.id);
-    if (byId) {
-      found.set(tm.id, byId.pid);
+    const byId = jvms.filter((j) => j.resourceId === tm.id);
+    const confirmed = byId.filter((j) => listensOn(j, tm.dataPort));
+    if (confirmed.length === 1) {
+      found.set(tm.id, confirmed[0]!.pid);
       continue;
     }
-    if (tm.dataPort === undefined) continue;
-    const byPorts = jvms.filter((j) => j.resourceId === undefined || j.resourceId === "")
-      .filter((j) => j.listening.includes(tm.dataPort!) && (tm.rpcPort === undefined || j.listening.includes(tm.rpcPort)));
+    if (byId.length === 1 && (byId[0]!.listening.length === 0 || tm.dataPort === undefined)) {
+      found.set(tm.id, byId[0]!.pid);
+      continue;
+    }
+    if (byId.length > 0 || tm.dataPort === undefined) continue;
+    const byPorts = jvms.filter((j) => !j.resourceId)
+      .filter((j) => listensOn(j, tm.dataPort) && (tm.rpcPort === undefined || j.listening.includes(tm.rpcPort)));
     if (byPorts.length === 1) found.set(tm.id, byPorts[0]!.pid);
   }
   return found;
