@@ -104,8 +104,9 @@ Operators (Flink's REST API; GET requests only):
                          and top frames of that operator's threads only (<file>.<operator>.html), the
                          whole JVM's beside them; a chained operator's threads are its chain's
       --tms N            TaskManagers to profile, the busiest subtask's of each        (default 3)
-  TaskManagers are found among this machine's JVMs by the resource id on their command line, else by
-  the ports they listen on; --pid N profiles that JVM (a MiniCluster: every TaskManager in one JVM).
+  TaskManagers are found among this machine's JVMs by the resource id on their command line and the
+  data port they listen on, else by their ports alone; --pid N profiles that JVM (a MiniCluster: every
+  TaskManager in one JVM).
   --json: each target gains "operator":{"job","vertexId","name","chain"?,"reason","busy",
   "subtasks":[{"subtask","attempt","taskManager","busy","thread"}],"threads","samples","jvmSamples"}
   and "jvmFiles"; its "files" and "top" are the operator's. Ratios are 0..1, null where Flink has none.
