@@ -67,7 +67,7 @@ export interface ProfileLocalOptions {
   helper?: string;
   /** These JVMs instead of the command's (--operator chooses them from Flink's REST API). */
   targets?: LocalJvm[];
-  /** Keep each profile's collapsed stacks in its report (`collapsed`), e.g. to slice them by thread. */
+  /** Keep each profile's collapsed stacks in its report (`collapsed`, with asprof's frame kinds where the source has them), e.g. to slice them by thread. */
   keepCollapsed?: boolean;
 }
 
@@ -132,11 +132,11 @@ async function profileOne(
     const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source${ext}`);
     try {
       await rename(delivered, sourceFile);
-      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base });
+      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base, keepSource: opts.keepCollapsed });
       report.files.push(...out.files);
       const collapsed = out.collapsed.toString("utf8");
       Object.assign(report, summarizeCollapsed(collapsed));
-      if (opts.keepCollapsed) report.collapsed = collapsed;
+      if (opts.keepCollapsed) report.collapsed = (out.source ?? out.collapsed).toString("utf8");
     } catch (err) {
       report.status = "failed";
       report.error = { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined };
