@@ -71,7 +71,8 @@ beforeAll(async () => {
     slotsPerTaskManager: 2,
     job: { mainClass: PIPELINE_JOB, parallelism: 2 },
     // One subtask of each vertex per TaskManager, so that "the busiest subtask per TaskManager" means two.
-    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS" },
+    // Pekko's default 10 s start-up limit is too short when other tests load the two cores.
+    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS", "pekko.startup-timeout": "60 s" },
     timeoutMs: 300_000,
   });
   await settled(flink.restUrl, flink.jobId, "Score", "Parse");
