@@ -44,6 +44,7 @@ export async function runOperatorsBench({ duration, rounds }: { duration: number
   const flink = await startLocalFlink({
     taskManagers: 1,
     job: { mainClass: PIPELINE_JOB, parallelism: 1, args: ["--pass-maps", "46"] },
+    flinkConfig: { "pekko.startup-timeout": "60 s" },
     timeoutMs: 300_000,
     log: (l) => process.stderr.write(`${l}\n`),
   });
