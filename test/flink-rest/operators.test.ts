@@ -161,6 +161,13 @@ describe("older Flink shapes (the same answers as 1.18 spells them)", () => {
     expect(parseLoad([])).toEqual({ busyMax: null, busyAvg: null, backPressureMax: null, backPressureAvg: null });
   });
 
+  it("says when every vertex reads 100 % busy (a job's first seconds) instead of leaving it unexplained", async () => {
+    const job = await fetchJobView(recorded(), unchained);
+    const fresh = { ...job, vertices: job.vertices.map((v) => ({ ...v, busyMax: 1, backPressureMax: 0, bottleneck: false })) };
+    expect(renderOperators([fresh])).toMatch(/every vertex reads 100% busy: .*ask again/);
+    expect(renderOperators([job])).not.toMatch(/every vertex reads 100% busy/);
+  });
+
   it("refuses an answer that is not Flink's with a hint", () => {
     expect(() => parseJobList({ nope: 1 })).toThrow(/shape this tool does not know/);
   });

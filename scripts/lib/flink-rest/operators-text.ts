@@ -24,6 +24,11 @@ export function renderOperators(jobs: readonly JobView[]): string {
     const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     const right = new Set([2, 3, 4]);
     for (const r of rows) out.push(`  ${r.map((cell, c) => (right.has(c) ? cell.padStart(width[c]!) : cell.padEnd(width[c]!))).join("  ").trimEnd()}`);
+    const known = job.vertices.filter((v) => v.busyMax !== null);
+    if (known.length > 1 && known.every((v) => v.busyMax === 1)) {
+      // Right after a job starts Flink's per-second views are empty and every task reads 1000 ms/s busy.
+      out.push("  every vertex reads 100% busy: Flink's per-second metrics have no history yet; ask again in a few seconds");
+    }
     const marked = job.vertices.filter((v) => v.bottleneck);
     out.push(
       marked.length > 0
