@@ -133,3 +133,37 @@ describe("asprof options after --", () => {
     expect(usage(["--local", ...(args as string[])]).message).toMatch(message);
   });
 });
+
+describe("operators and --operator", () => {
+  const jid = "c696184b331cc8d53fc1e0062332fa9d";
+  it("reads the operators command and --operator on a local run (which turns on per-thread stacks)", () => {
+    expect(parseProfileCommand(["operators", "--flink-rest", "http://127.0.0.1:8081/", "--job", jid.toUpperCase(), "--json"]))
+      .toEqual({ kind: "operators", restUrl: "http://127.0.0.1:8081", jobId: jid, json: true });
+    expect(parseProfileCommand(["operators", "--flink-rest", "http://h:1"])).toEqual({ kind: "operators", restUrl: "http://h:1", json: false });
+    const cmd = parseProfileCommand(["--local", "--flink-rest", "http://127.0.0.1:8081", "--operator", "Parse -> Score", "--tms", "2", "-d", "5"]);
+    expect(cmd).toMatchObject({ kind: "local", operator: { restUrl: "http://127.0.0.1:8081", spec: "Parse -> Score", tms: 2 }, settings: { threads: true, duration: 5 } });
+    expect(parseProfileCommand(["--local", "--pid", "42", "--flink-rest", "http://h:1", "--operator", "busiest", "--job", jid]))
+      .toMatchObject({ pids: [42], operator: { spec: "busiest", jobId: jid, tms: 3 } });
+    expect((parseProfileCommand(["--local"]) as { operator?: unknown }).operator).toBeUndefined();
+  });
+
+  it.each([
+    [["operators"], /needs --flink-rest/],
+    [["operators", "--flink-rest", "localhost:8081"], /not a URL|http/],
+    [["operators", "--flink-rest", "http://h:1", "--job", "123"], /not a Flink job id/],
+    [["operators", "--flink-rest", "http://h:1", "-d", "5"], /does not apply/],
+    [["operators", "--flink-rest", "http://h:1", "--operator", "busiest"], /for a profile run/],
+    [["--local", "--operator", "busiest"], /needs --flink-rest/],
+    [["--local", "--flink-rest", "http://h:1"], /is for --operator/],
+    [["--local", "--flink-rest", "http://h:1", "--operator", ""], /empty/],
+    [["--local", "--flink-rest", "http://h:1", "--operator", "a\nb"], /control characters/],
+    [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "0"], /--tms/],
+    [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "2", "--pid", "4"], /--pid chooses the JVM/],
+    [["-n", "flink", "--cluster", "c", "--flink-rest", "http://h:1", "--operator", "x"], /with --local for now/],
+    [["cleanup", "--job", jid], /does not read Flink's REST API/],
+  ])("refuses %j", (argv, message) => {
+    const e = usage(argv as string[]);
+    expect(e.message).toMatch(message);
+    expect(e.hint.length).toBeGreaterThan(5);
+  });
+});

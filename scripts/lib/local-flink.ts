@@ -1,5 +1,6 @@
 // A real Apache Flink 2.3.0 session cluster on this machine, running the sample orders job
-// (scripts/demo/sample-job, hot method com.example.orders.OrderJsonEncoder.encode).
+// (scripts/demo/sample-job, hot method com.example.orders.OrderJsonEncoder.encode) or, with `job`,
+// another job of the same jar (the pipeline job: bottleneck Score, com.example.pipeline.ScoreStage.scoreRisk).
 //
 // flink-dist is not on Maven Central, so the processes run from the separate Flink modules that
 // scripts/setup/flink.sh resolves into .cache/flink/classpath.txt:
@@ -31,6 +32,16 @@ export type LocalFlinkOptions = {
   flinkConfig?: Record<string, string | number | boolean>;
   /** Overall limit for start-up, including job submission. Default 120 s. */
   timeoutMs?: number;
+  /**
+   * Which job of the sample jar to submit; default the orders job. Its main class gets
+   * `--rest-port P --parallelism N` and then `args`, e.g. PIPELINE_JOB with ["--chained"].
+   */
+  job?: { mainClass: string; args?: string[]; parallelism?: number };
+  /**
+   * Another Flink's jars and job jar instead of .cache/flink's (e.g. Flink 1.20.5's, built by
+   * test/flink-rest/flink-1.20/build.sh, to record its REST answers); scripts/setup/flink.sh is then not run.
+   */
+  distribution?: { classpathFile: string; jobJar: string };
 };
 
 export type LocalFlinkProcess = { pid: number; logFile: string };
@@ -44,6 +55,8 @@ export type LocalFlink = {
   jobId: string;
   /** Records per second that reached the sink, summed over all subtasks, measured over `seconds`. */
   throughput(seconds: number): Promise<number>;
+  /** Submits one more job of the sample jar (same rules as the `job` option); resolves when it runs. */
+  submitJob(job: NonNullable<LocalFlinkOptions["job"]>): Promise<string>;
   stop(): Promise<void>;
 };
 
@@ -51,12 +64,15 @@ export type LocalFlink = {
 // pins the same jars (test/flink-versions.test.ts keeps them equal).
 export const FLINK_VERSION = TESTED_FLINK_RELEASE;
 export const SINK_COUNTER = "ordersDiscarded";
+/** The orders job (default) and the pipeline job: Source: Events -> Parse -> Score (bottleneck) -> Sink. */
+export const ORDERS_JOB = "com.example.orders.SubmitOrdersJob";
+export const PIPELINE_JOB = "com.example.pipeline.SubmitPipelineJob";
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const cacheDir = join(repoRoot, ".cache/flink");
 
 // The JVM module flags Flink needs on Java 17 (flink-dist sets the same kind through env.java.opts).
-const JAVA_17_OPENS = [
+export const JAVA_17_OPENS = [
   "java.base/java.lang", "java.base/java.lang.reflect", "java.base/java.io", "java.base/java.net",
   "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util", "java.base/java.util.concurrent",
   "java.base/java.util.concurrent.atomic", "java.base/java.time", "java.base/java.text",
@@ -169,13 +185,14 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   const tmCount = opts.taskManagers ?? 1;
   const slots = opts.slotsPerTaskManager ?? 1;
   const log = opts.log ?? (() => {});
-  const deadline = Date.now() + (opts.timeoutMs ?? 120_000);
+  const timeoutMs = opts.timeoutMs ?? 120_000;
+  let deadline = Date.now() + timeoutMs;
   const started = Date.now();
 
   // Near-instant when up to date; keeps `npx vitest run` working without `npm test`'s pre-hook.
-  execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
-  const classpath = readFileSync(join(cacheDir, "classpath.txt"), "utf8").trim();
-  const jobJar = join(cacheDir, "orders-job.jar");
+  if (!opts.distribution) execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+  const classpath = readFileSync(opts.distribution?.classpathFile ?? join(cacheDir, "classpath.txt"), "utf8").trim();
+  const jobJar = opts.distribution?.jobJar ?? join(cacheDir, "orders-job.jar");
 
   const ownWorkDir = opts.workDir === undefined;
   const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), "local-flink-"));
@@ -290,7 +307,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   // A probe returns undefined to keep waiting, or a Fatal to give up at once.
   const waitFor = async <T>(what: string, probe: () => Promise<T | Fatal | undefined>): Promise<T> => {
     for (;;) {
-      const dead = procs.find((p) => p.exited && p.name !== "submit");
+      const dead = procs.find((p) => p.exited && !p.name.startsWith("submit"));
       if (dead) return fail(`${dead.name} exited while waiting for ${what}`, dead);
       const value = await probe().catch(() => undefined);
       if (value instanceof Fatal) return fail(`${value.message} while waiting for ${what}`);
@@ -310,7 +327,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     ["org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir", confDir, `-Dio.tmp.dirs=${jmTmp}`],
   );
   jm.jvmPid = jm.child.pid;
-  log(`local-flink: Flink ${FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`);
+  log(`local-flink: Flink ${opts.distribution ? `from ${opts.distribution.classpathFile}` : FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`);
 
   const tms: Proc[] = [];
   const heap = TM_MEMORY.frameworkHeap + TM_MEMORY.taskHeap;
@@ -353,28 +370,34 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   });
   log(`local-flink: ${tmCount} TaskManager(s) registered after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const submit = launch(
-    "submit",
-    [],
-    ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
-    ["com.example.orders.SubmitOrdersJob", "--rest-port", String(restPort), "--parallelism", String(tmCount * slots)],
-    // The cluster gets the same jar as the job's user jar; the client only needs to load it.
-    `${jobJar}:${classpath}`,
-  );
-  await waitFor("the job client to exit", async () => (submit.exited ? true : undefined));
-  const jobId = /JobID ([0-9a-f]{32})/.exec(tail(submit.outFile, 50))?.[1];
-  if (!jobId || submit.child.exitCode !== 0) return fail(`the job client exited with ${submit.child.exitCode}`, submit);
-  log(`local-flink: submitted job ${jobId}`);
+  let submissions = 0;
+  const submitJob = async (job: NonNullable<LocalFlinkOptions["job"]>): Promise<string> => {
+    submissions += 1;
+    const submit = launch(
+      submissions === 1 ? "submit" : `submit-${submissions}`,
+      [],
+      ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
+      [job.mainClass, "--rest-port", String(restPort), "--parallelism", String(job.parallelism ?? tmCount * slots), ...(job.args ?? [])],
+      // The cluster gets the same jar as the job's user jar; the client only needs to load it.
+      `${jobJar}:${classpath}`,
+    );
+    await waitFor("the job client to exit", async () => (submit.exited ? true : undefined));
+    const jobId = /JobID ([0-9a-f]{32})/.exec(tail(submit.outFile, 50))?.[1];
+    if (!jobId || submit.child.exitCode !== 0) return fail(`the job client exited with ${submit.child.exitCode}`, submit);
+    log(`local-flink: submitted job ${jobId}`);
 
-  await waitFor(`job ${jobId} and all its vertices to be RUNNING`, async () => {
-    const job = await getJson(`${restUrl}/jobs/${jobId}`);
-    if (["FAILED", "FAILING", "CANCELED", "CANCELLING"].includes(job.state)) {
-      const exceptions = await getJson(`${restUrl}/jobs/${jobId}/exceptions`).catch(() => ({}));
-      return new Fatal(`job ${job.state}: ${exceptions["root-exception"] ?? "(no exception reported)"}`);
-    }
-    return job.state === "RUNNING" && job.vertices.every((v: { status: string }) => v.status === "RUNNING") ? true : undefined;
-  });
-  log(`local-flink: job running after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    await waitFor(`job ${jobId} and all its vertices to be RUNNING`, async () => {
+      const state = await getJson(`${restUrl}/jobs/${jobId}`);
+      if (["FAILED", "FAILING", "CANCELED", "CANCELLING"].includes(state.state)) {
+        const exceptions = await getJson(`${restUrl}/jobs/${jobId}/exceptions`).catch(() => ({}));
+        return new Fatal(`job ${state.state}: ${exceptions["root-exception"] ?? "(no exception reported)"}`);
+      }
+      return state.state === "RUNNING" && state.vertices.every((v: { status: string }) => v.status === "RUNNING") ? true : undefined;
+    });
+    log(`local-flink: job running after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return jobId;
+  };
+  const jobId = await submitJob(opts.job ?? { mainClass: ORDERS_JOB });
 
   const throughput = async (seconds: number): Promise<number> => {
     const metric = await sinkMetric(restUrl, jobId);
@@ -391,6 +414,11 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     taskManagers: tms.map((p, i) => ({ pid: p.jvmPid!, resourceId: `tm-${i + 1}`, logFile: p.logFile })),
     jobId,
     throughput,
+    // Each submission gets the start-up time limit anew.
+    submitJob: (job) => {
+      deadline = Date.now() + timeoutMs;
+      return submitJob(job);
+    },
     stop,
   };
 }

@@ -66,11 +66,15 @@ export interface ProfileLocalOptions {
   signal?: AbortSignal;
   onProgress?: (p: TargetProgress) => void;
   helper?: string;
+  /** These JVMs instead of the command's (--operator chooses them from Flink's REST API). */
+  targets?: LocalJvm[];
+  /** Keep each profile's collapsed stacks in its report (`collapsed`, with asprof's frame kinds where the source has them), e.g. to slice them by thread. */
+  keepCollapsed?: boolean;
 }
 
 export async function profileLocal(cmd: LocalCommand, opts: ProfileLocalOptions = {}): Promise<TargetReport[]> {
   const helper = opts.helper ?? helperPath();
-  const targets = await chooseTargets(cmd, helper);
+  const targets = opts.targets ?? (await chooseTargets(cmd, helper));
   // No converter probe here, unlike a cluster run: it would start a JVM before every local profile, and if
   // the formats cannot be made afterwards, deliverFormats keeps the profile's own file and says so.
   const outputDir = await ensureOutputDir(path.resolve(cmd.outputDir));
@@ -142,9 +146,11 @@ async function profileOne(
     const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source${ext}`);
     try {
       await rename(delivered, sourceFile);
-      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base });
+      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base, keepSource: opts.keepCollapsed });
       report.files.push(...out.files);
-      Object.assign(report, summarizeCollapsed(out.collapsed.toString("utf8")));
+      const collapsed = out.collapsed.toString("utf8");
+      Object.assign(report, summarizeCollapsed(collapsed));
+      if (opts.keepCollapsed) report.collapsed = (out.source ?? out.collapsed).toString("utf8");
     } catch (err) {
       report.status = "failed";
       report.error = { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined };

@@ -29,6 +29,15 @@ import {
   type DoctorCommand,
 } from "./cluster/cluster-cli.ts";
 import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from "./analysis/analysis-cli.ts";
+import {
+  OPERATOR_OPTIONS,
+  hasOperatorFlags,
+  parseOperatorTarget,
+  parseOperatorsCommand,
+  type OperatorTarget,
+  type OperatorValues,
+  type OperatorsCommand,
+} from "./flink-rest/operators-cli.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -37,17 +46,21 @@ export interface LocalCommand {
   pids: number[];
   outputDir: string;
   json: boolean;
+  /** --operator: profile the TaskManagers of this operator's busiest subtasks, and slice to its threads. */
+  operator?: OperatorTarget;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | OperatorsCommand;
 
-const SUBCOMMANDS = ["cleanup", "doctor"] as const;
+const SUBCOMMANDS = ["cleanup", "doctor", "operators"] as const;
 
 export const HELP = `Profile Apache Flink TaskManagers with async-profiler and bring the flame graphs home.
 
 Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
+  zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
+  zx scripts/profile.mjs operators --flink-rest URL [--job ID] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
   zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
@@ -79,6 +92,26 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
 Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
   --pid N                profile this JVM only (repeatable); default: every TaskManager found
+
+Operators (Flink's REST API; GET requests only):
+  operators              every running job's vertices: parallelism, busy and back-pressure (max over
+                         subtasks), the TaskManagers they run on, and the bottleneck: busy, not
+                         back-pressured, with a back-pressured upstream. n/a: Flink has no busy time
+                         there (legacy SourceFunction sources); never shown as 0
+      --flink-rest URL   the JobManager's REST address, e.g. http://127.0.0.1:8081
+      --job ID           this job only (needed with --operator when several jobs run)
+      --operator OP      with --local: busiest (the bottleneck, else the busiest vertex), an operator's
+                         name (one of a chain's too) or a vertex id. Profiles the TaskManagers running
+                         its busiest subtasks with per-thread stacks and writes, per JVM, the flame graph
+                         and top frames of that operator's threads only (<file>.<operator>.html), the
+                         whole JVM's beside them; a chained operator's threads are its chain's
+      --tms N            TaskManagers to profile, the busiest subtask's of each        (default 3)
+  TaskManagers are found among this machine's JVMs by the resource id on their command line and the
+  data port they listen on, else by their ports alone; --pid N profiles that JVM (a MiniCluster: every
+  TaskManager in one JVM).
+  --json: each target gains "operator":{"job","vertexId","name","chain"?,"reason","busy",
+  "subtasks":[{"subtask","attempt","taskManager","busy","thread"}],"threads","samples","jvmSamples"}
+  and "jvmFiles"; its "files" and "top" are the operator's. Ratios are 0..1, null where Flink has none.
 
 Profile:
   -d, --duration S       seconds to profile, 1-3600                       (default 60)
@@ -135,6 +168,8 @@ Examples:
   zx scripts/profile.mjs --local -d 30
   zx scripts/profile.mjs --local --pid 4242 -e wall --format html,collapsed -o /tmp/flames
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
+  zx scripts/profile.mjs operators --flink-rest http://127.0.0.1:8081
+  zx scripts/profile.mjs --local --flink-rest http://127.0.0.1:8081 --operator busiest -d 30
   zx scripts/profile.mjs report profiles/orders/RUN_ID --grep json
   zx scripts/profile.mjs report profiles/tm-0.jfr --threads --top 5
   zx scripts/profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed -o /tmp/diffs
@@ -155,6 +190,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   ...CLUSTER_OPTIONS,
+  ...OPERATOR_OPTIONS,
 } as const;
 
 /**
@@ -210,6 +246,17 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"],
     "max-result-mib": values["max-result-mib"], run: values.run,
   };
+  const operator: OperatorValues = { "flink-rest": values["flink-rest"], job: values.job, operator: values.operator, tms: values.tms };
+  if (sub === "operators") {
+    const other = Object.keys(values).find((k) => !["flink-rest", "job", "json", "operator", "tms"].includes(k));
+    if (other !== undefined || extraArgs.length > 0) {
+      throw new UsageError(`operators reads Flink's REST API only; --${other ?? "-"} does not apply`, "profile.mjs operators --flink-rest URL [--job ID] [--json]");
+    }
+    return parseOperatorsCommand(operator, values.json ?? false);
+  }
+  if (sub !== undefined && hasOperatorFlags(operator)) {
+    throw new UsageError(`${sub} does not read Flink's REST API`, "drop --flink-rest, --job, --operator and --tms");
+  }
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
@@ -218,6 +265,9 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
   }
   if (!values.local && values.pid) throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
+  if (!values.local && hasOperatorFlags(operator)) {
+    throw new UsageError("--operator, --flink-rest, --job and --tms work with --local for now", "profile this machine's TaskManagers: add --local");
+  }
   if (!values.local && !hasClusterFlags(cluster)) {
     throw new UsageError("no target given", "add -n NS --cluster NAME for a Kubernetes cluster, or --local for this machine (see --help)");
   }
@@ -245,12 +295,16 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   if (/[,\p{Cc}]/u.test(outputDir)) {
     throw new UsageError(`output directory ${JSON.stringify(outputDir)} has a comma or a control character, which async-profiler's agent cannot take in a path`, "choose a directory name without them");
   }
+  const pids = (values.pid ?? []).map(parsePid);
+  const target = parseOperatorTarget(operator, { pids: pids.length });
   return {
     kind: "local",
-    pids: (values.pid ?? []).map(parsePid),
+    pids,
     outputDir,
     json: values.json ?? false,
-    settings,
+    // Slicing by operator needs a thread frame on every stack.
+    settings: target ? { ...settings, threads: true } : settings,
+    ...(target ? { operator: target } : {}),
   };
 }
 

@@ -33,6 +33,11 @@ export async function main(argv: readonly string[]): Promise<number> {
       await cleanup(cmd, (line) => process.stdout.write(`${line}\n`));
       return EXIT.ok;
     }
+    if (cmd.kind === "operators") {
+      const { runOperators } = await import("./flink-rest/operators-main.ts");
+      process.stdout.write(await runOperators(cmd));
+      return EXIT.ok;
+    }
     if (cmd.kind === "doctor") {
       const { doctor } = await import("./cluster/doctor.ts");
       return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
@@ -65,7 +70,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const onProgress = (p: Parameters<typeof progress.update>[0]) => progress.update(p);
     let targets: TargetReport[];
-    if (cmd.kind === "local") {
+    let header = "";
+    if (cmd.kind === "local" && cmd.operator) {
+      const { profileOperator, renderPlan } = await import("./operator-profile.ts");
+      const run = await profileOperator(cmd, cmd.operator, { signal: abort.signal, onProgress });
+      targets = run.targets;
+      header = renderPlan(run.plan);
+    } else if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
     } else {
       const { profileCluster } = await import("./cluster/cluster-profile.ts");
@@ -79,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     progress.close();
     // A cluster run also shows all its TaskManagers together, and which of them differ from the rest.
     const cluster = cmd.kind === "cluster" ? clusterView(targets) : undefined;
-    process.stdout.write(cmd.json ? `${toJsonDocument(targets, cluster)}\n` : renderReport(targets) + (cluster ? renderClusterView(cluster) : ""));
+    process.stdout.write(cmd.json ? `${toJsonDocument(targets, cluster)}\n` : header + renderReport(targets) + (cluster ? renderClusterView(cluster) : ""));
     if (abort.signal.aborted) return EXIT.interrupted;
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {

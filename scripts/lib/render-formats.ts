@@ -78,6 +78,8 @@ export interface Delivery {
   event: string;
   /** The asked formats go to `<base>.<format>`. */
   base: string;
+  /** Return the source's bytes too (collapsed sources only). */
+  keepSource?: boolean;
 }
 
 /**
@@ -85,7 +87,7 @@ export interface Delivery {
  * kinds) for the top frames, made even when collapsed was not asked for. If the converter fails, the
  * delivered file is kept as `<base>.<source format>` so that the profile is not lost, and the error says so.
  */
-export async function deliverFormats(d: Delivery): Promise<{ files: string[]; collapsed: Buffer }> {
+export async function deliverFormats(d: Delivery): Promise<{ files: string[]; collapsed: Buffer; source?: Buffer }> {
   const asked = d.settings.formats;
   const outputs: Partial<Record<ProfileFormat, string>> = {};
   for (const f of asked) outputs[f] = `${d.base}.${f}`;
@@ -94,7 +96,9 @@ export async function deliverFormats(d: Delivery): Promise<{ files: string[]; co
   try {
     await renderFormats({ ...d, outputs });
     const collapsed = await readFile(outputs.collapsed!);
-    return { files: asked.map((f) => outputs[f]!), collapsed };
+    // A collapsed source keeps asprof's frame kinds: a flame graph drawn again from part of it (--operator) keeps its colours.
+    const source = d.sourceFormat === "collapsed" && d.keepSource ? await readFile(d.source) : undefined;
+    return { files: asked.map((f) => outputs[f]!), collapsed, ...(source ? { source } : {}) };
   } catch (err) {
     const kept = `${d.base}.${d.sourceFormat}`;
     await Promise.all(Object.values(outputs).filter((o) => o !== kept).map((o) => rm(o!, { force: true })));

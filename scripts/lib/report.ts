@@ -20,6 +20,32 @@ export interface TargetReport {
   error?: { message: string; hint?: string };
   /** The profile's stacks, for the cluster-wide view; not part of the JSON. */
   stacks?: StackTree;
+  /** The collapsed stacks (--operator slices them); not part of the JSON. */
+  collapsed?: string;
+  /** --operator: the operator whose threads `files` and `top` hold. */
+  operator?: OperatorReport;
+  /** --operator: the whole JVM's profile, kept beside the operator's. */
+  jvmFiles?: string[];
+}
+
+/** What --operator says about the operator of one target (see operator-profile.ts). */
+export interface OperatorReport {
+  job: string;
+  vertexId: string;
+  /** The operator asked for: a vertex's name, or one operator of a chain. */
+  name: string;
+  /** The chain (the task's name, "A -> B") its threads are named after, when it is chained. */
+  chain?: string;
+  /** How it was chosen: bottleneck, busiest, name, vertex id. */
+  reason: string;
+  /** The vertex's busiest subtask's busy ratio (0..1), null where Flink has none. */
+  busy: number | null;
+  /** Its subtasks in this JVM whose threads the slice holds; `thread` as Flink names it (1-based). */
+  subtasks: { subtask: number; attempt: number; taskManager: string; busy: number | null; thread: string }[];
+  /** Threads seen in the slice, and the samples kept of the whole JVM's. */
+  threads: string[];
+  samples: number;
+  jvmSamples: number;
 }
 
 /**
@@ -36,6 +62,7 @@ export function toJsonDocument(targets: readonly TargetReport[], cluster?: Clust
       files: t.files,
       top: t.top,
       waiting: t.waiting,
+      ...(t.operator ? { operator: t.operator, jvmFiles: t.jvmFiles ?? [] } : {}),
       ...(t.notices.length > 0 ? { notices: t.notices } : {}),
       ...(t.error ? { error: t.error.hint ? `${t.error.message} (${t.error.hint})` : t.error.message } : {}),
     })),
@@ -54,7 +81,9 @@ export function renderReport(targets: readonly TargetReport[], topLimit = 10): s
       out.push(`  error: ${t.error.message}`);
       if (t.error.hint) out.push(`  hint:  ${t.error.hint}`);
     }
+    if (t.operator) out.push(...operatorLines(t.operator));
     for (const f of t.files) out.push(`  wrote ${f}`);
+    for (const f of t.jvmFiles ?? []) out.push(`  whole JVM: ${f}`);
     if (t.waiting >= 5) out.push(`  ${t.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
     if (t.top.length > 0) {
       out.push("    self%  total%  frame");
@@ -70,3 +99,14 @@ export function renderReport(targets: readonly TargetReport[], topLimit = 10): s
 }
 
 const pct = (n: number) => `${n.toFixed(1)}%`.padStart(7);
+const ratio = (r: number | null) => (r === null ? "n/a" : `${Math.round(r * 100)}%`);
+
+function operatorLines(o: OperatorReport): string[] {
+  const share = o.jvmSamples > 0 ? ` (${((o.samples / o.jvmSamples) * 100).toFixed(1)}% of the JVM's)` : "";
+  const subtasks = o.subtasks.map((s) => `${s.thread} on ${s.taskManager}, busy ${ratio(s.busy)}`);
+  return [
+    `  operator ${o.name}${o.chain && o.chain !== o.name ? ` (in chain "${o.chain}")` : o.chain ? " (a chain)" : ""}: ${o.reason}, busy ${ratio(o.busy)} max, vertex ${o.vertexId}`,
+    ...(subtasks.length > 0 ? [`  subtasks profiled: ${subtasks.join("; ")}`] : []),
+    `  its threads: ${o.samples} samples${share}${o.threads.length ? `: ${o.threads.join(", ")}` : ""}`,
+  ];
+}

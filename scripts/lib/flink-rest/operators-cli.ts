@@ -1,0 +1,92 @@
+// The command-line half of `operators` and `--operator`: parsed values in, validated values out. Pure.
+// Every value here reaches a URL path: each is checked against Flink's own spelling first.
+import { UsageError, parseDecimal } from "../profile-options.ts";
+import { parseRestUrl } from "./http.ts";
+
+/** The flags parseArgs must know for `operators` and `--operator`. */
+export const OPERATOR_OPTIONS = {
+  "flink-rest": { type: "string" },
+  job: { type: "string" },
+  operator: { type: "string" },
+  tms: { type: "string" },
+} as const;
+
+export interface OperatorValues {
+  "flink-rest"?: string;
+  job?: string;
+  operator?: string;
+  tms?: string;
+}
+
+export interface OperatorsCommand {
+  kind: "operators";
+  restUrl: string;
+  /** Absent: every running job. */
+  jobId?: string;
+  json: boolean;
+}
+
+/** What `--operator` adds to a --local run. */
+export interface OperatorTarget {
+  restUrl: string;
+  /** "busiest", an operator's name or a vertex id. */
+  spec: string;
+  jobId?: string;
+  /** @default 3 — TaskManagers to profile, the busiest subtask's of each */
+  tms: number;
+}
+
+export const DEFAULT_TMS = 3;
+export const MAX_TMS = 64;
+
+export const hasOperatorFlags = (v: OperatorValues) => Object.values(v).some((x) => x !== undefined);
+
+/** A Flink JobID: 32 hex digits (JobID.toHexString). */
+export function parseJobId(value: string): string {
+  const id = value.trim().toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new UsageError(`--job "${value}" is not a Flink job id (32 hex digits)`, "copy it from `profile.mjs operators` or Flink's web UI");
+  return id;
+}
+
+export function parseOperatorSpec(value: string): string {
+  if (value.trim() === "" || value.length > 1000 || /[\u0000-\u001f\u007f]/.test(value)) {
+    throw new UsageError(`--operator ${JSON.stringify(value)} is empty, too long or has control characters`, "use busiest, an operator's name (e.g. --operator Score) or a vertex id");
+  }
+  return value;
+}
+
+export function parseTms(value: string): number {
+  const n = parseDecimal(value);
+  if (n === undefined || n < 1 || n > MAX_TMS) throw new UsageError(`--tms "${value}" is not a number from 1 to ${MAX_TMS}`, "e.g. --tms 2: the two TaskManagers that run the busiest subtasks");
+  return n;
+}
+
+function requireRest(v: OperatorValues, what: string): string {
+  if (v["flink-rest"] === undefined) throw new UsageError(`${what} needs --flink-rest URL`, "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081");
+  return parseRestUrl(v["flink-rest"]);
+}
+
+export function parseOperatorsCommand(v: OperatorValues, json: boolean): OperatorsCommand {
+  if (v.operator !== undefined || v.tms !== undefined) {
+    throw new UsageError("operators lists every vertex; --operator and --tms are for a profile run", "e.g. profile.mjs --local --flink-rest URL --operator busiest");
+  }
+  return { kind: "operators", restUrl: requireRest(v, "operators"), ...(v.job !== undefined ? { jobId: parseJobId(v.job) } : {}), json };
+}
+
+/** --operator on a --local run; undefined when none of its flags is given. */
+export function parseOperatorTarget(v: OperatorValues, local: { pids: number }): OperatorTarget | undefined {
+  if (!hasOperatorFlags(v)) return undefined;
+  if (v.operator === undefined) {
+    const given = (["flink-rest", "job", "tms"] as const).filter((k) => v[k] !== undefined).map((k) => `--${k}`);
+    throw new UsageError(`${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`, "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators --flink-rest URL");
+  }
+  if (v.tms !== undefined && local.pids > 0) {
+    throw new UsageError("--tms chooses TaskManagers by their busiest subtasks; --pid chooses the JVM itself", "drop one of them");
+  }
+  return {
+    restUrl: requireRest(v, "--operator"),
+    spec: parseOperatorSpec(v.operator),
+    ...(v.job !== undefined ? { jobId: parseJobId(v.job) } : {}),
+    tms: v.tms === undefined ? DEFAULT_TMS : parseTms(v.tms),
+  };
+}
