@@ -27,6 +27,7 @@ import {
   type DoctorCommand,
 } from "./cluster/cluster-cli.ts";
 import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from "./analysis/analysis-cli.ts";
+import { parseRestCommand, type RestCommand } from "./flink-rest/rest-cli.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -37,7 +38,7 @@ export interface LocalCommand {
   json: boolean;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | RestCommand;
 
 const SUBCOMMANDS = ["cleanup", "doctor"] as const;
 
@@ -46,6 +47,7 @@ export const HELP = `Profile Apache Flink TaskManagers with async-profiler and b
 Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
+  zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
   zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
@@ -77,6 +79,18 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
 Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
   --pid N                profile this JVM only (repeatable); default: every TaskManager found
+
+Through Flink's built-in profiler (Flink 1.19+ with rest.profiling.enabled: true; no exec, no Job):
+      --via rest         trigger Flink's own async-profiler (2.9) over the JobManager's REST API,
+                         poll until it is done, download its html flame graph, print its top frames
+      --flink-rest URL   the JobManager's REST address, e.g. http://127.0.0.1:8081 (your own
+                         port-forward or ingress: this tool never opens one)
+      --tm ID            this TaskManager only (repeatable; ids as GET /taskmanagers lists them)
+                                                                          (default: every TaskManager)
+  Only -d, -e (cpu, alloc, lock, wall, itimer), -o and --json apply. The duration may not exceed
+  the cluster's rest.profiling.duration-max (5 min by default). Flink runs one profile at a time
+  per TaskManager and cannot cancel one: Ctrl-C leaves, and the profile ends with its duration.
+  Files go to <output>/<TaskManager id>-<UTC time>.html.
 
 Profile:
   -d, --duration S       seconds to profile, 1-3600                       (default 60)
@@ -133,6 +147,7 @@ Examples:
   zx scripts/profile.mjs --local -d 30
   zx scripts/profile.mjs --local --pid 4242 -e wall --format html,collapsed -o /tmp/flames
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
+  zx scripts/profile.mjs --via rest --flink-rest http://127.0.0.1:8081 -d 30 -e itimer
   zx scripts/profile.mjs report profiles/orders/RUN_ID --grep json
   zx scripts/profile.mjs report profiles/tm-0.jfr --threads --top 5
   zx scripts/profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed -o /tmp/diffs
@@ -152,6 +167,9 @@ const OPTIONS = {
   output: { type: "string", short: "o" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  // The JobManager's REST address, validated by parseRestUrl (flink-rest/http.ts).
+  "flink-rest": { type: "string" },
+  tm: { type: "string", multiple: true },
   ...CLUSTER_OPTIONS,
 } as const;
 
@@ -217,6 +235,13 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
   if (sub === "doctor") return { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via) };
+  if (cluster.via === "rest") {
+    const kubeFlags = Object.entries(cluster).filter(([k, v]) => k !== "via" && v !== undefined).map(([k]) => `--${k}`);
+    return parseRestCommand(values, kubeFlags, extraArgs);
+  }
+  if (values["flink-rest"] !== undefined || values.tm !== undefined) {
+    throw new UsageError("--flink-rest and --tm are for --via rest", "e.g. profile.mjs --via rest --flink-rest http://127.0.0.1:8081 --tm tm-1");
+  }
   if (values.local && hasClusterFlags(cluster)) {
     throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
   }

@@ -138,7 +138,10 @@ export function parseChoice(v: ClusterValues, required: boolean): TaskManagerCho
 export function parseVia(value: string | undefined): Via {
   if (value === undefined) return "job";
   if (value === "job" || value === "exec") return value;
-  throw new UsageError(`--via "${value}" is not known`, "use --via job (the pre-wired Job, the default) or --via exec (your own kubectl exec right)");
+  throw new UsageError(
+    `--via "${value}" is not known`,
+    "use --via job (the pre-wired Job, the default), --via exec (your own kubectl exec right) or --via rest --flink-rest URL (Flink's built-in profiler)",
+  );
 }
 
 export function parseConcurrency(value: string | undefined): number {
