@@ -27,8 +27,10 @@ export interface FlameGraphV2 {
   /** Distinct stacks, root first without the synthetic root 'all', with their own samples. */
   stacks: { frames: string[]; count: number }[];
   /**
-   * Samples of children left out of the drawing (async-profiler's --minwidth leaves gaps between a frame's
-   * children): counted as their parent's own samples here, as the viewer shows them. 0 in Flink's files.
+   * Samples of children left out of the drawing (async-profiler's --minwidth leaves gaps among a frame's
+   * children): counted as their parent's own samples here, as the viewer shows them. Only gaps after a drawn
+   * child can be told from the parent's own samples (which come first), so this is a lower bound. Flink sets
+   * no minwidth: 0 in its files.
    */
   hidden: number;
 }

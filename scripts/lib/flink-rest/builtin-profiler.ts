@@ -16,6 +16,7 @@ import {
   explainNotServed,
   explainTriggerError,
   fileSafe,
+  perfBlocked,
   findOurs,
   flinkMode,
   parseProfilingInfo,
@@ -78,11 +79,11 @@ async function checkServed(rest: FlinkRest, id: string): Promise<void> {
 async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: RestCommand, outputDir: string, opts: RestProfileOptions): Promise<TargetReport> {
   const report: TargetReport = { target: id, status: "ok", event: cmd.event, files: [], top: [], waiting: 0, notices: [] };
   const progress: TargetProgress = { target: id, state: "waiting", duration: cmd.duration, event: cmd.event };
-  const show = () => opts.onProgress?.({ ...progress });
+  const show = () => opts.onProgress?.({ ...progress, event: report.event });
   show();
   let started: ProfilingInfo | undefined;
   try {
-    started = await trigger(rest, id, mode, cmd.duration);
+    started = await trigger(rest, id, mode, cmd.duration, report);
     const done = await waitForEnd(rest, id, started, cmd.duration, progress, show, opts);
     const bytes = await rest.getBytes(profilerPath(id, done.outputFile ?? ""));
     const file = path.join(outputDir, `${fileSafe(id)}-${stamp(new Date())}.html`);
@@ -106,7 +107,7 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
   return report;
 }
 
-async function trigger(rest: FlinkRest, id: string, mode: FlinkMode, duration: number): Promise<ProfilingInfo> {
+async function trigger(rest: FlinkRest, id: string, mode: FlinkMode, duration: number, report: TargetReport): Promise<ProfilingInfo> {
   let info: ProfilingInfo;
   try {
     info = parseProfilingInfo(await rest.postJson(profilerPath(id), { mode, duration }));
@@ -117,6 +118,13 @@ async function trigger(rest: FlinkRest, id: string, mode: FlinkMode, duration: n
     throw error;
   }
   // Flink answers a profiler that could not start with FAILED at once (e.g. "Start profiler failed. …").
+  // Where perf events are blocked (a container's seccomp profile, perf_event_paranoid), CPU cannot start;
+  // as --local falls back to ctimer, this falls back to ITIMER, Flink's timer-based mode, and says so.
+  if (info.status === "FAILED" && mode === "CPU" && perfBlocked(info.message)) {
+    report.notices.push(`perf events are blocked in this TaskManager, so it was profiled with itimer (Flink said: "${info.message}")`);
+    report.event = "itimer";
+    return trigger(rest, id, "ITIMER", duration, report);
+  }
   if (info.status === "FAILED") throw explainFailed(info, id);
   return info;
 }

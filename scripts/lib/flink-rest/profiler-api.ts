@@ -159,10 +159,20 @@ export function explainNotServed(version: string | undefined, enabled: string | 
   return new HintedError(`Flink's built-in profiler is disabled on this cluster: ${setting}${version ? ` (Flink ${version})` : ""}`, PROFILER_OFF_HINT);
 }
 
+/**
+ * async-profiler 2.9's words when perf_event_open is denied, as Flink 2.3 passes them on (a TaskManager run
+ * under a seccomp filter that denies it): "Start profiler failed. java.lang.IllegalStateException: No access
+ * to perf events. Try --fdtransfer or --all-user option or 'sysctl kernel.perf_event_paranoid=1'".
+ * ("Perf events unavailable" is its message where the kernel has none.)
+ */
+export function perfBlocked(message: string | null): boolean {
+  return /No access to perf events|Perf events unavailable/i.test(message ?? "");
+}
+
 /** How a FAILED profile reads: Flink's message, and for cpu the usual reason (perf events blocked). */
 export function explainFailed(info: ProfilingInfo, taskManager: string): HintedError {
   const said = info.message ?? "no message";
-  const perf = info.mode === "CPU" && /perf|event/i.test(said);
+  const perf = info.mode === "CPU" && perfBlocked(said);
   return new HintedError(
     `Flink's profiler failed on ${taskManager} (${info.mode}): ${said}`,
     perf
