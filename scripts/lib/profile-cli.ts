@@ -28,6 +28,7 @@ import {
 } from "./cluster/cluster-cli.ts";
 import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from "./analysis/analysis-cli.ts";
 import { parseRestCommand, type RestCommand } from "./flink-rest/rest-cli.ts";
+import { parseRestUrl } from "./flink-rest/http.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -48,7 +49,8 @@ Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
   zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
-  zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
+  zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec] [--flink-rest URL]
+  zx scripts/profile.mjs doctor  --flink-rest URL
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
   zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
   zx scripts/profile.mjs diff BASE NEW [-o DIR] [--top N] [--json]
@@ -74,7 +76,9 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
       --run ID           cleanup: only this run's Jobs                     (default: every run)
   Files go to <output>/<cluster>/<run id>/<pod>.<ext>. Ctrl-C stops the profiler in every
   TaskManager and deletes the run's Jobs; \`cleanup\` removes what a crashed run left, by label.
-  \`doctor\` checks RBAC, the Job template, the helper in the image, perf events and the Flink version.
+  \`doctor\` checks RBAC, the Job template, the helper in the image, perf events and the Flink version;
+  with --flink-rest URL also whether --via rest works there (Flink's built-in profiler enabled), and
+  then says which ways of profiling the cluster supports.
 
 Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
@@ -234,7 +238,13 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
-  if (sub === "doctor") return { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via) };
+  if (sub === "doctor") {
+    const doctor: DoctorCommand = { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via === "rest" ? undefined : cluster.via) };
+    if (cluster.via === "rest" && values["flink-rest"] === undefined) throw new UsageError("doctor --via rest needs the JobManager's REST address", "add --flink-rest URL");
+    if (values["flink-rest"] === undefined) return doctor;
+    // `doctor --flink-rest URL` alone checks only the REST driver; with Kubernetes flags, both.
+    return { ...doctor, restUrl: parseRestUrl(values["flink-rest"]), kubernetes: hasClusterFlags({ ...cluster, via: undefined }) };
+  }
   if (cluster.via === "rest") {
     const kubeFlags = Object.entries(cluster).filter(([k, v]) => k !== "via" && v !== undefined).map(([k]) => `--${k}`);
     return parseRestCommand(values, kubeFlags, extraArgs);

@@ -35,8 +35,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (cmd.kind === "doctor") {
-      const { doctor } = await import("./cluster/doctor.ts");
-      return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
+      const { runDoctor } = await import("./doctor-main.ts");
+      return (await runDoctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
     }
   } catch (err) {
     return usageFailure(err);

@@ -51,6 +51,10 @@ export interface DoctorCommand {
   kube: KubeTarget;
   choice?: TaskManagerChoice;
   via: Via;
+  /** --flink-rest: also check whether --via rest (Flink's built-in profiler) can work there. */
+  restUrl?: string;
+  /** False for `doctor --flink-rest URL` alone: the Kubernetes checks are skipped. */
+  kubernetes?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 32;

@@ -135,7 +135,7 @@ async function withRunningProfile(rest: FlinkRest, id: string, error: HintedErro
   const running = list.find((p) => p.status === "RUNNING");
   if (!running) return error;
   const left = Math.max(0, Math.ceil((running.triggerTime + running.duration * 1000 - Date.now()) / 1000));
-  return new HintedError(`${error.message}: a ${running.mode} profile of ${running.duration} s ends in about ${left} s`, error.hint);
+  return new HintedError(`${error.message}; that profile (${running.mode}, ${running.duration} s) ends in about ${left} s`, error.hint);
 }
 
 async function waitForEnd(
