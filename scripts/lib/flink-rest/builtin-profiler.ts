@@ -59,7 +59,8 @@ export async function chooseTaskManagers(rest: FlinkRest, asked: readonly string
   }
   const unknown = asked.filter((id) => !known.includes(id));
   if (unknown.length > 0) {
-    const list = known.length > 0 ? known.slice(0, 10).join(", ") + (known.length > 10 ? ", …" : "") : "none";
+    const sorted = [...known].sort();
+    const list = sorted.length > 0 ? sorted.slice(0, 10).join(", ") + (sorted.length > 10 ? ", …" : "") : "none";
     throw new HintedError(`Flink at ${rest.baseUrl} knows no TaskManager ${unknown.join(", ")}`, `its TaskManagers: ${list}; or leave --tm out to profile them all`);
   }
   return [...asked];
