@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseProfileCommand } from "../../scripts/lib/profile-cli.ts";
 import { FlinkRestError } from "../../scripts/lib/flink-rest/http.ts";
 import {
+  byJvm,
   checkTaskManagerId,
   explainFailed,
   explainNotServed,
@@ -87,6 +88,19 @@ describe("what reaches Flink's URL paths", () => {
     expect(profilerPath("tm-1", "tm-1_CPU_2026-11-30_01_36_15.html")).toBe("/taskmanagers/tm-1/profiler/tm-1_CPU_2026-11-30_01_36_15.html");
     expect(profilerPath("a:1", "a:1_ITIMER_x.html")).toBe("/taskmanagers/a%3A1/profiler/a%3A1_ITIMER_x.html");
     for (const bad of ["../x.html", "a/b.html", "x.sh", ".html", "..html"]) expect(() => profilerPath("tm-1", bad)).toThrow(/not a file name/);
+  });
+
+  it("profiles one TaskManager per JVM: those behind one actor system share it", () => {
+    // Standalone TaskManagers as Flink 2.3 lists them: an actor system each.
+    const standalone = [
+      { id: "tm-2", path: "pekko.tcp://flink@127.0.0.1:35017/user/rpc/taskmanager_0" },
+      { id: "tm-1", path: "pekko.tcp://flink@127.0.0.1:41433/user/rpc/taskmanager_0" },
+    ];
+    expect(byJvm(standalone)).toEqual([["tm-1"], ["tm-2"]]);
+    // A MiniCluster: every TaskManager behind the one actor system of the JVM.
+    const mini = ["b", "a", "c"].map((id, i) => ({ id, path: `pekko://flink/user/rpc/taskmanager_${i}` }));
+    expect(byJvm(mini)).toEqual([["a", "b", "c"]]);
+    expect(byJvm([{ id: "x" }, { id: "y", path: 42 }])).toEqual([["x"], ["y"]]);
   });
 
   it("names files after the id with only safe characters", () => {

@@ -15,6 +15,7 @@ import {
   explainFailed,
   explainNotServed,
   explainTriggerError,
+  byJvm,
   fileSafe,
   perfBlocked,
   findOurs,
@@ -41,29 +42,35 @@ export interface RestProfileOptions {
 export async function profileViaRest(cmd: RestCommand, opts: RestProfileOptions = {}): Promise<TargetReport[]> {
   const rest = flinkRest(cmd.restUrl, { signal: opts.signal });
   const mode = flinkMode(cmd.event);
-  const ids = await chooseTaskManagers(rest, cmd.taskManagers);
+  const jvms = await chooseTaskManagers(rest, cmd.taskManagers);
   // One cheap GET before anything starts: a cluster that does not serve the profiler is refused as a whole.
-  await checkServed(rest, ids[0]!);
+  await checkServed(rest, jvms[0]![0]!);
   const outputDir = path.resolve(cmd.outputDir);
   await mkdir(outputDir, { recursive: true });
-  return Promise.all(ids.map((id) => profileOne(rest, id, mode, cmd, outputDir, opts)));
+  return Promise.all(
+    jvms.map(async ([id, ...others]) => {
+      const report = await profileOne(rest, id!, mode, cmd, outputDir, opts);
+      if (others.length > 0) report.notices.push(`${others.join(", ")} run${others.length === 1 ? "s" : ""} in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers ${others.length === 1 ? "it" : "them"} too`);
+      return report;
+    }),
+  );
 }
 
-/** The TaskManagers to profile: those asked for, each known to the JobManager, or all it lists. */
-export async function chooseTaskManagers(rest: FlinkRest, asked: readonly string[]): Promise<string[]> {
-  const answer = await rest.getJson<{ taskmanagers?: { id?: unknown }[] }>("/taskmanagers");
-  const known = (answer.taskmanagers ?? []).map((t) => t.id).filter((id): id is string => typeof id === "string");
+/** The TaskManagers to profile, by JVM (byJvm): those asked for, each known to the JobManager, or all it lists. */
+export async function chooseTaskManagers(rest: FlinkRest, asked: readonly string[]): Promise<string[][]> {
+  const answer = await rest.getJson<{ taskmanagers?: { id?: unknown; path?: unknown }[] }>("/taskmanagers");
+  const known = (answer.taskmanagers ?? []).filter((t): t is { id: string; path?: unknown } => typeof t.id === "string");
   if (asked.length === 0) {
     if (known.length === 0) throw new HintedError(`no TaskManager is registered at ${rest.baseUrl}`, "start the cluster's TaskManagers, or check that --flink-rest points at the right JobManager");
-    return [...known].sort();
+    return byJvm(known);
   }
-  const unknown = asked.filter((id) => !known.includes(id));
+  const unknown = asked.filter((id) => !known.some((t) => t.id === id));
   if (unknown.length > 0) {
-    const sorted = [...known].sort();
+    const sorted = known.map((t) => t.id).sort();
     const list = sorted.length > 0 ? sorted.slice(0, 10).join(", ") + (sorted.length > 10 ? ", …" : "") : "none";
     throw new HintedError(`Flink at ${rest.baseUrl} knows no TaskManager ${unknown.join(", ")}`, `its TaskManagers: ${list}; or leave --tm out to profile them all`);
   }
-  return [...asked];
+  return byJvm(known.filter((t) => asked.includes(t.id)));
 }
 
 async function checkServed(rest: FlinkRest, id: string): Promise<void> {
@@ -87,9 +94,7 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
     started = await trigger(rest, id, mode, cmd.duration, report);
     const done = await waitForEnd(rest, id, started, cmd.duration, progress, show, opts);
     const bytes = await rest.getBytes(profilerPath(id, done.outputFile ?? ""));
-    const file = path.join(outputDir, `${fileSafe(id)}-${stamp(new Date())}.html`);
-    await writeFile(file, bytes, { flag: "wx" });
-    report.files.push(file);
+    report.files.push(await writeNew(path.join(outputDir, `${fileSafe(id)}-${stamp(new Date())}`), ".html", bytes));
     summarise(bytes.toString("utf8"), report);
     progress.state = "done";
   } catch (err) {
@@ -97,7 +102,7 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
       report.status = "interrupted";
       report.error = started
         ? { message: NO_CANCEL, hint: `its html will be listed by GET ${rest.baseUrl}${profilerPath(id)} after ${cmd.duration} s` }
-        : { message: "interrupted before the profile started" };
+        : { message: "interrupted while asking Flink to start the profile", hint: `if Flink started it, it runs until its duration ends; GET ${rest.baseUrl}${profilerPath(id)} lists it` };
     } else {
       report.status = "failed";
       report.error = { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined };
@@ -184,6 +189,19 @@ function summarise(html: string, report: TargetReport): void {
   } catch (err) {
     if (!(err instanceof FlameGraphFormatError)) throw err;
     report.notices.push(`no top frames: Flink's html could not be read back (${err.message}); open the html itself`);
+  }
+}
+
+/** Writes base+ext, or base-2+ext… when a run of the same second wrote it: never over another file. */
+async function writeNew(base: string, ext: string, bytes: Buffer): Promise<string> {
+  for (let n = 1; ; n++) {
+    const file = `${base}${n === 1 ? "" : `-${n}`}${ext}`;
+    try {
+      await writeFile(file, bytes, { flag: "wx" });
+      return file;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || n >= 100) throw err;
+    }
   }
 }
 

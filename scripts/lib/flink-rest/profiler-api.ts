@@ -181,6 +181,24 @@ export function explainFailed(info: ProfilingInfo, taskManager: string): HintedE
   );
 }
 
+/**
+ * TaskManagers grouped by the JVM they run in, first of each group profiled. Flink's profiler is one per JVM
+ * (a singleton that refuses a second profile while one runs), and a MiniCluster runs every TaskManager in one
+ * JVM, where one profile covers them all. GET /taskmanagers gives each its RPC endpoint as `path`, e.g.
+ * `pekko.tcp://flink@127.0.0.1:35017/user/rpc/taskmanager_0`: TaskManagers behind one actor system (what comes
+ * before `/user/`) share a JVM. (A MiniCluster with an RPC service per TaskManager is not told apart: there the
+ * second profile is refused as "still under profiling".) Pure; ids sorted.
+ */
+export function byJvm(taskManagers: readonly { id: string; path?: unknown }[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const tm of [...taskManagers].sort((a, b) => a.id.localeCompare(b.id))) {
+    const at = typeof tm.path === "string" ? tm.path.indexOf("/user/") : -1;
+    const key = at > 0 ? `jvm:${(tm.path as string).slice(0, at)}` : `id:${tm.id}`;
+    groups.set(key, [...(groups.get(key) ?? []), tm.id]);
+  }
+  return [...groups.values()];
+}
+
 /** File name safe characters of a TaskManager id, for the files written here. */
 export function fileSafe(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
