@@ -90,6 +90,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {
     progress.close();
+    // Ctrl-C before any target started (e.g. while asking Flink's REST API which TaskManagers there are).
+    if (abort.signal.aborted) return EXIT.interrupted;
     return usageFailure(err);
   } finally {
     process.off("SIGINT", onSignal);
