@@ -1,79 +1,19 @@
 // `profile.mjs --via rest` as a user runs it, against real Flink 2.3 TaskManagers running the sample job and
 // Flink's own built-in profiler (async-profiler 2.9 inside the TaskManager): the files, the hot method, the
 // refusals with Flink's real answers, Ctrl-C. Three clusters: profiling enabled (duration-max 12 s), disabled,
-// and enabled on a TaskManager where perf events are blocked (the seccomp launcher of the helper's tests); and a
-// MiniCluster, where two TaskManagers share one JVM and so one profiler.
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+// and enabled on a TaskManager where perf events are blocked (the seccomp launcher of the helper's tests).
+// A MiniCluster, where TaskManagers share a JVM: test/via-rest-minicluster.test.ts.
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
-import { isAlive, startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
-import { createServer } from "node:net";
+import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { HOT, SLOW_MACHINE, pct, positionalShares, profileMjs, profiles, quiet } from "./support/via-rest.ts";
 
-const HOT = "com.example.orders.OrderJsonEncoder";
-const PROFILE = resolve("scripts/profile.mjs");
 const NO_PERF = resolve(".cache/bin/no-perf");
 
-type Result = { code: number | null; stdout: string; stderr: string };
-
-function profileMjs(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      onStderr?.(stderr, (s) => child.kill(s));
-    });
-    child.on("error", fail);
-    child.on("close", (code) => ok({ code, stdout, stderr }));
-  });
-}
-
-type Info = { status: string; mode: string; triggerTime: number; finishedTime: number | null; duration: number; outputFile: string | null };
-const profiles = async (flink: LocalFlink, tm: string): Promise<Info[]> => (await (await fetch(`${flink.restUrl}/taskmanagers/${tm}/profiler`)).json()).profilingList;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-/** Waits until no profile runs in the TaskManager, so that the next test starts from a quiet JVM. */
-async function quiet(flink: LocalFlink, tm: string): Promise<void> {
-  for (let i = 0; i < 60 && (await profiles(flink, tm)).some((p) => p.status === "RUNNING"); i++) await sleep(500);
-}
-
-/**
- * The oracle, apart from the reader under test: each sample is a position on the flame graph's x axis; the
- * deepest frame over it is where that sample ran (self), and every frame over it was on its stack (total).
- * Geometry only, no tree: frames are read as drawn, f(level, left, width, type, 'title').
- */
-function positionalShares(html: string): { samples: number; self: Map<string, number>; total: (name: string) => number } {
-  const frames = [...html.matchAll(/^f\((\d+),(\d+),(\d+),\d+,'((?:[^'\\]|\\.)*)'/gm)].map((m) => ({
-    level: Number(m[1]),
-    left: Number(m[2]),
-    width: Number(m[3]),
-    name: m[4]!.replace(/\\(.)/g, "$1").replaceAll("/", "."),
-  }));
-  const samples = frames.find((f) => f.level === 0)!.width;
-  const depth = new Int32Array(samples).fill(0);
-  const leaf: string[] = new Array(samples).fill("");
-  for (const f of frames) {
-    if (f.level === 0) continue;
-    for (let x = f.left; x < f.left + f.width; x++) if (f.level > depth[x]!) [depth[x], leaf[x]] = [f.level, f.name];
-  }
-  const self = new Map<string, number>();
-  for (const name of leaf) if (name) self.set(name, (self.get(name) ?? 0) + 1);
-  const total = (name: string) => {
-    const covered = new Uint8Array(samples);
-    for (const f of frames) if (f.name === name) covered.fill(1, f.left, f.left + f.width);
-    return covered.reduce((a, b) => a + b, 0);
-  };
-  return { samples, self, total };
-}
-
-const pct = (n: number, of: number) => Math.round((n / of) * 1000) / 10;
-// On two cores shared with other Flink tests, a TaskManager's RPC system can take longer than Flink's default
-// 10 s to start; a slow start is not what these tests are about.
-const SLOW_MACHINE = { "pekko.startup-timeout": "60 s" };
 
 let out: string;
 beforeEach(() => {
@@ -269,65 +209,3 @@ describe("--via rest where perf events are blocked", () => {
   });
 });
 
-describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
-  const flinkCache = resolve(".cache/flink");
-  let dir: string;
-  let jvm: ChildProcess | undefined;
-  let restUrl: string;
-  let ids: string[];
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "via-rest-minicluster-"));
-    const classpath = readFileSync(join(flinkCache, "classpath.txt"), "utf8").trim();
-    execFileSync("javac", ["-d", dir, "-cp", classpath, resolve("test/support/MiniClusterOrders.java")]);
-    const port = await new Promise<number>((ok) => {
-      const server = createServer().listen(0, "127.0.0.1", () => {
-        const p = (server.address() as { port: number }).port;
-        server.close(() => ok(p));
-      });
-    });
-    restUrl = `http://127.0.0.1:${port}`;
-    jvm = spawn("java", ["-Xmx768m", "-cp", `${dir}:${classpath}`, "MiniClusterOrders", String(port), "2"], { stdio: "ignore" });
-    for (let i = 0; i < 240; i++) {
-      const tms = await fetch(`${restUrl}/taskmanagers`).then((r) => r.json() as Promise<{ taskmanagers: { id: string }[] }>, () => undefined);
-      if ((tms?.taskmanagers.length ?? 0) === 2) {
-        ids = tms!.taskmanagers.map((t) => t.id).sort();
-        break;
-      }
-      await sleep(500);
-    }
-    expect(ids).toHaveLength(2);
-    execFileSync("java", ["-cp", `${join(flinkCache, "orders-job.jar")}:${classpath}`, "com.example.orders.SubmitOrdersJob", "--rest-port", String(port), "--parallelism", "2"], { stdio: "ignore" });
-    for (let i = 0; i < 240; i++) {
-      const jobs = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs: { state: string; tasks: { running: number; total: number } }[] };
-      if (jobs.jobs.some((j) => j.state === "RUNNING" && j.tasks.running === j.tasks.total)) break;
-      await sleep(500);
-    }
-  });
-  afterAll(async () => {
-    if (jvm?.pid !== undefined) {
-      jvm.kill("SIGTERM");
-      for (let i = 0; i < 50 && isAlive(jvm.pid); i++) await sleep(200);
-      if (isAlive(jvm.pid)) jvm.kill("SIGKILL");
-    }
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it("profiles the JVM once, and says the profile covers the other TaskManager", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", restUrl, "-d", "4", "-e", "itimer", "-o", out, "--json"]);
-    expect(r.code, r.stderr).toBe(0);
-    const { targets } = JSON.parse(r.stdout);
-    expect(targets.map((t: { target: string }) => t.target)).toEqual([ids[0]]);
-    expect(targets[0].notices).toEqual([`${ids[1]} runs in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers it too`]);
-    expect(targets[0].top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(targets[0].top)).toBe(true);
-    expect(readdirSync(out)).toHaveLength(1);
-  });
-
-  it("(why: Flink refuses a second TaskManager of a JVM while the first is profiled)", async () => {
-    const post = (id: string) => fetch(`${restUrl}/taskmanagers/${id}/profiler`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"mode":"ITIMER","duration":2}' });
-    expect((await post(ids[0]!)).status).toBe(200);
-    const second = await post(ids[1]!);
-    expect(second.status).toBe(500);
-    expect(JSON.stringify(await second.json())).toContain(`${ids[1]} is still under profiling.`);
-    await sleep(3000);
-  });
-});
