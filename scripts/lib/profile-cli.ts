@@ -119,8 +119,8 @@ Output:
 
 Ctrl-C stops the profiler in every target and keeps no half-written file.
 
-Profiles already on disk (collapsed, .jfr, or async-profiler 3+ html; a DIR is every profile in it,
-one per TaskManager, its collapsed file read where there are several formats):
+Profiles already on disk (collapsed, .jfr, async-profiler 3+ html, or the 2.x html of Flink's built-in
+profiler; a DIR is every profile in it, one per TaskManager, its collapsed file read where there are several):
   report FILE|DIR...     the top frames by self and by total time of all of them together, and the
                          share of waiting threads (parked, sleeping, polling), left out of the ranking
       --top N            rows per table                                   (default 10)
