@@ -38,7 +38,7 @@ const NOT_FOR_REST = "Flink's built-in profiler takes only a mode (-e) and a dur
 export function parseRestCommand(values: RestValues, clusterFlags: readonly string[], extraArgs: readonly string[]): RestCommand {
   if (values.local || values.pid) throw new UsageError("--via rest profiles through Flink's REST API; --local and --pid do not apply", "drop --local/--pid, or drop --via rest");
   if (clusterFlags.length > 0) {
-    throw new UsageError(`--via rest talks to Flink's REST API only; ${clusterFlags.join(", ")} do not apply`, "give the JobManager's REST address with --flink-rest URL and, to choose TaskManagers, --tm ID");
+    throw new UsageError(`--via rest talks to Flink's REST API only; ${clusterFlags.join(", ")} ${clusterFlags.length === 1 ? "does" : "do"} not apply`, "give the JobManager's REST address with --flink-rest URL and, to choose TaskManagers, --tm ID");
   }
   if (values["flink-rest"] === undefined) {
     throw new UsageError("--via rest needs the JobManager's REST address", "add --flink-rest URL, e.g. --flink-rest http://127.0.0.1:8081 (your own port-forward or ingress to the JobManager)");
