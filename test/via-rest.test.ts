@@ -51,6 +51,7 @@ describe("--via rest, profiling enabled", () => {
       // Top frames agree with the geometry of the flame graph, and the encoder dominates.
       const oracle = positionalShares(html.toString("utf8"));
       expect(oracle.samples).toBeGreaterThan(100);
+      expect(t.waiting).toBe(pct(oracle.waiting, oracle.samples));
       for (const f of t.top) {
         expect(f.self, f.frame).toBe(pct(oracle.self.get(f.frame) ?? 0, oracle.samples));
         expect(f.total, f.frame).toBe(pct(oracle.total(f.frame), oracle.samples));

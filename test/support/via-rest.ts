@@ -3,6 +3,8 @@
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 import type { LocalFlink } from "../../scripts/lib/local-flink.ts";
+import { normalizeFrame } from "./profile-shares.ts";
+import { isWaitingFrame } from "../../scripts/lib/collapsed.ts";
 
 export const HOT = "com.example.orders.OrderJsonEncoder";
 const PROFILE = resolve("scripts/profile.mjs");
@@ -35,14 +37,16 @@ export async function quiet(flink: Pick<LocalFlink, "restUrl">, tm: string): Pro
 /**
  * The oracle, apart from the reader under test: each sample is a position on the flame graph's x axis; the
  * deepest frame over it is where that sample ran (self), and every frame over it was on its stack (total).
- * Geometry only, no tree: frames are read as drawn, f(level, left, width, type, 'title').
+ * Geometry only, no tree: frames are read as drawn, f(level, left, width, type, 'title'). As every report of
+ * the project does (collapsed.ts), samples of waiting threads (a parked or sleeping leaf) are left out of both.
  */
-export function positionalShares(html: string): { samples: number; self: Map<string, number>; total: (name: string) => number } {
+export function positionalShares(html: string): { samples: number; waiting: number; self: Map<string, number>; total: (name: string) => number } {
   const frames = [...html.matchAll(/^f\((\d+),(\d+),(\d+),\d+,'((?:[^'\\]|\\.)*)'/gm)].map((m) => ({
     level: Number(m[1]),
     left: Number(m[2]),
     width: Number(m[3]),
-    name: m[4]!.replace(/\\(.)/g, "$1").replaceAll("/", "."),
+    // Names as every report spells them (java/lang/String.length → java.lang.String.length, but I2C/C2I adapters stays).
+    name: normalizeFrame(m[4]!.replace(/\\(.)/g, "$1")),
   }));
   const samples = frames.find((f) => f.level === 0)!.width;
   const depth = new Int32Array(samples).fill(0);
@@ -51,14 +55,17 @@ export function positionalShares(html: string): { samples: number; self: Map<str
     if (f.level === 0) continue;
     for (let x = f.left; x < f.left + f.width; x++) if (f.level > depth[x]!) [depth[x], leaf[x]] = [f.level, f.name];
   }
+  const waits = leaf.map((name) => name !== "" && isWaitingFrame(name));
   const self = new Map<string, number>();
-  for (const name of leaf) if (name) self.set(name, (self.get(name) ?? 0) + 1);
+  leaf.forEach((name, x) => {
+    if (name && !waits[x]) self.set(name, (self.get(name) ?? 0) + 1);
+  });
   const total = (name: string) => {
     const covered = new Uint8Array(samples);
     for (const f of frames) if (f.name === name) covered.fill(1, f.left, f.left + f.width);
-    return covered.reduce((a, b) => a + b, 0);
+    return covered.reduce((n, c, x) => n + (c && !waits[x] ? 1 : 0), 0);
   };
-  return { samples, self, total };
+  return { samples, waiting: waits.filter(Boolean).length, self, total };
 }
 
 export const pct = (n: number, of: number) => Math.round((n / of) * 1000) / 10;
