@@ -90,8 +90,10 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
   const show = () => opts.onProgress?.({ ...progress, event: report.event });
   show();
   let started: ProfilingInfo | undefined;
+  let startedAt = 0;
   try {
     started = await trigger(rest, id, mode, cmd.duration, report);
+    startedAt = Date.now(); // our clock, not the TaskManager's (triggerTime), which may differ
     const done = await waitForEnd(rest, id, started, cmd.duration, progress, show, opts);
     const bytes = await rest.getBytes(profilerPath(id, done.outputFile ?? ""));
     report.files.push(await writeNew(path.join(outputDir, `${fileSafe(id)}-${stamp(new Date())}`), ".html", bytes));
@@ -100,7 +102,10 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
   } catch (err) {
     if (opts.signal?.aborted) {
       report.status = "interrupted";
-      report.error = started
+      const over = started !== undefined && Date.now() >= startedAt + cmd.duration * 1000;
+      report.error = over
+        ? { message: "interrupted after the profile ended in Flink, before its html was saved here", hint: `GET ${rest.baseUrl}${profilerPath(id)} lists it` }
+        : started
         ? { message: NO_CANCEL, hint: `its html will be listed by GET ${rest.baseUrl}${profilerPath(id)} after ${cmd.duration} s` }
         : { message: "interrupted while asking Flink to start the profile", hint: `if Flink started it, it runs until its duration ends; GET ${rest.baseUrl}${profilerPath(id)} lists it` };
     } else {
@@ -185,6 +190,7 @@ function summarise(html: string, report: TargetReport): void {
   try {
     const fg = parseFlameGraphV2(html);
     Object.assign(report, summarizeCollapsed(flameGraphV2Collapsed(fg)));
+    if (fg.samples === 0) report.notices.push(`Flink's profile has no samples: nothing happened that ${report.event} counts (for lock, no contention)`);
     if (fg.hidden > 0) report.notices.push(`${fg.hidden} samples of frames too narrow to draw count as their callers' own`);
   } catch (err) {
     if (!(err instanceof FlameGraphFormatError)) throw err;
