@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { isAlive } from "../scripts/lib/local-flink.ts";
-import { HOT, profileMjs, sleep } from "./support/via-rest.ts";
+import { HOT, positionalShares, profileMjs, sleep } from "./support/via-rest.ts";
 
 let out: string;
 beforeEach(() => {
@@ -50,6 +50,9 @@ describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
       if (jobs.jobs?.some((j) => j.state === "RUNNING" && j.tasks.running === j.tasks.total)) break;
       await sleep(500);
     }
+    // A JVM that has just started spends its first seconds compiling (C2 frames top a profile then): let the
+    // JIT settle, as it has in the session clusters by the time they are profiled.
+    await sleep(10_000);
   });
   afterAll(async () => {
     if (jvm?.pid !== undefined) {
@@ -66,7 +69,8 @@ describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
     const { targets } = JSON.parse(r.stdout);
     expect(targets.map((t: { target: string }) => t.target)).toEqual([ids[0]]);
     expect(targets[0].notices).toEqual([`${ids[1]} runs in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers it too`]);
-    expect(targets[0].top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(targets[0].top)).toBe(true);
+    const html = positionalShares(readFileSync(targets[0].files[0], "utf8"));
+    expect(html.total(`${HOT}.encode`) / html.samples, JSON.stringify(targets[0].top)).toBeGreaterThan(0.3);
     expect(readdirSync(out)).toHaveLength(1);
   });
 
