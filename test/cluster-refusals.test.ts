@@ -143,6 +143,16 @@ describe("doctor", () => {
     expect(r.stdout).toContain("ok     Flink 2.3.0");
   });
 
+  it("with --flink-rest, checks the REST driver too and says which drivers passed", async () => {
+    fx = await startClusterFixture(tms);
+    // A port nothing listens on: the REST API cannot be reached (its real answer, with no Flink there).
+    const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "--flink-rest", "http://127.0.0.1:9"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain(`ok     namespace ${NAMESPACE} reachable`);
+    expect(r.stdout).toMatch(/\nfail   cannot reach Flink's REST API at http:\/\/127\.0\.0\.1:9: .+\n       fix: check the address/);
+    expect(r.stdout).toMatch(/\ndrivers: .*--via rest cannot \(see above\)\n$/);
+  });
+
   it("without a template, says how to get one", async () => {
     fx = await startClusterFixture(tms, { template: false });
     const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE]);

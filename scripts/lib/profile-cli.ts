@@ -38,6 +38,8 @@ import {
   type OperatorValues,
   type OperatorsCommand,
 } from "./flink-rest/operators-cli.ts";
+import { parseRestCommand, type RestCommand } from "./flink-rest/rest-cli.ts";
+import { parseRestUrl } from "./flink-rest/http.ts";
 
 export interface LocalCommand {
   kind: "local";
@@ -50,7 +52,7 @@ export interface LocalCommand {
   operator?: OperatorTarget;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | OperatorsCommand;
+export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | OperatorsCommand | RestCommand;
 
 const SUBCOMMANDS = ["cleanup", "doctor", "operators"] as const;
 
@@ -61,7 +63,9 @@ Usage:
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
   zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
   zx scripts/profile.mjs operators --flink-rest URL [--job ID] [--json]
-  zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec]
+  zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
+  zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec] [--flink-rest URL]
+  zx scripts/profile.mjs doctor  --flink-rest URL
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
   zx scripts/profile.mjs report FILE|DIR... [--top N] [--grep REGEX] [--threads] [--json]
   zx scripts/profile.mjs diff BASE NEW [-o DIR] [--top N] [--json]
@@ -87,7 +91,9 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
       --run ID           cleanup: only this run's Jobs                     (default: every run)
   Files go to <output>/<cluster>/<run id>/<pod>.<ext>. Ctrl-C stops the profiler in every
   TaskManager and deletes the run's Jobs; \`cleanup\` removes what a crashed run left, by label.
-  \`doctor\` checks RBAC, the Job template, the helper in the image, perf events and the Flink version.
+  \`doctor\` checks RBAC, the Job template, the helper in the image, perf events and the Flink version;
+  with --flink-rest URL also whether --via rest works there (Flink's built-in profiler enabled), and
+  then says which ways of profiling the cluster supports.
 
 Targets on this machine:
   --local                profile Flink TaskManager JVMs running on this machine
@@ -112,6 +118,17 @@ Operators (Flink's REST API; GET requests only):
   --json: each target gains "operator":{"job","vertexId","name","chain"?,"reason","busy",
   "subtasks":[{"subtask","attempt","taskManager","busy","thread"}],"threads","samples","jvmSamples"}
   and "jvmFiles"; its "files" and "top" are the operator's. Ratios are 0..1, null where Flink has none.
+Through Flink's built-in profiler (Flink 1.19+ with rest.profiling.enabled: true; no exec, no Job):
+      --via rest         trigger Flink's own async-profiler (2.9) over the JobManager's REST API,
+                         poll until it is done, download its html flame graph, print its top frames
+      --flink-rest URL   the JobManager's REST address, e.g. http://127.0.0.1:8081 (your own
+                         port-forward or ingress: this tool never opens one)
+      --tm ID            this TaskManager only (repeatable; ids as GET /taskmanagers lists them)
+                                                                          (default: every TaskManager)
+  Only -d, -e (cpu, alloc, lock, wall, itimer), -o and --json apply. The duration may not exceed
+  the cluster's rest.profiling.duration-max (5 min by default). Flink runs one profile at a time
+  per TaskManager and cannot cancel one: Ctrl-C leaves, and the profile ends with its duration.
+  Files go to <output>/<TaskManager id>-<UTC time>.html.
 
 Profile:
   -d, --duration S       seconds to profile, 1-3600                       (default 60)
@@ -136,8 +153,8 @@ Output:
 
 Ctrl-C stops the profiler in every target and keeps no half-written file.
 
-Profiles already on disk (collapsed, .jfr, or async-profiler 3+ html; a DIR is every profile in it,
-one per TaskManager, its collapsed file read where there are several formats):
+Profiles already on disk (collapsed, .jfr, async-profiler 3+ html, or the 2.x html of Flink's built-in
+profiler; a DIR is every profile in it, one per TaskManager, its collapsed file read where there are several):
   report FILE|DIR...     the top frames by self and by total time of all of them together, and the
                          share of waiting threads (parked, sleeping, polling), left out of the ranking
       --top N            rows per table                                   (default 10)
@@ -170,6 +187,7 @@ Examples:
   zx scripts/profile.mjs --local -e alloc -I 'com/acme/*' -- --alloc 1m
   zx scripts/profile.mjs operators --flink-rest http://127.0.0.1:8081
   zx scripts/profile.mjs --local --flink-rest http://127.0.0.1:8081 --operator busiest -d 30
+  zx scripts/profile.mjs --via rest --flink-rest http://127.0.0.1:8081 -d 30 -e itimer
   zx scripts/profile.mjs report profiles/orders/RUN_ID --grep json
   zx scripts/profile.mjs report profiles/tm-0.jfr --threads --top 5
   zx scripts/profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed -o /tmp/diffs
@@ -189,6 +207,9 @@ const OPTIONS = {
   output: { type: "string", short: "o" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  // --via rest's TaskManagers; --flink-rest (the JobManager's REST address, validated by parseRestUrl) is
+  // among OPERATOR_OPTIONS.
+  tm: { type: "string", multiple: true },
   ...CLUSTER_OPTIONS,
   ...OPERATOR_OPTIONS,
 } as const;
@@ -260,7 +281,20 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
   }
-  if (sub === "doctor") return { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via) };
+  if (sub === "doctor") {
+    const doctor: DoctorCommand = { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via === "rest" ? undefined : cluster.via) };
+    if (cluster.via === "rest" && values["flink-rest"] === undefined) throw new UsageError("doctor --via rest needs the JobManager's REST address", "add --flink-rest URL");
+    if (values["flink-rest"] === undefined) return doctor;
+    // `doctor --flink-rest URL` alone checks only the REST driver; with Kubernetes flags, both.
+    return { ...doctor, restUrl: parseRestUrl(values["flink-rest"]), kubernetes: hasClusterFlags({ ...cluster, via: undefined }) };
+  }
+  if (cluster.via === "rest") {
+    const kubeFlags = Object.entries(cluster).filter(([k, v]) => k !== "via" && v !== undefined).map(([k]) => `--${k}`);
+    return parseRestCommand(values, kubeFlags, extraArgs);
+  }
+  if (values.tm !== undefined) {
+    throw new UsageError("--tm is for --via rest", "e.g. profile.mjs --via rest --flink-rest http://127.0.0.1:8081 --tm tm-1");
+  }
   if (values.local && hasClusterFlags(cluster)) {
     throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
   }

@@ -8,6 +8,7 @@ import { newRunId } from "./cluster/naming.ts";
 import { runAnalysis } from "./analysis/analysis-main.ts";
 import { clusterView } from "./analysis/cluster-view.ts";
 import { renderClusterView } from "./analysis/analysis-text.ts";
+import { NO_CANCEL } from "./flink-rest/no-cancel.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
 
@@ -39,13 +40,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return EXIT.ok;
     }
     if (cmd.kind === "doctor") {
-      const { doctor } = await import("./cluster/doctor.ts");
-      return (await doctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
+      const { runDoctor } = await import("./doctor-main.ts");
+      return (await runDoctor(cmd, (line) => process.stdout.write(`${line}\n`))) ? EXIT.ok : EXIT.failed;
     }
   } catch (err) {
     return usageFailure(err);
   }
-  const settings = cmd.settings;
+  const duration = cmd.kind === "rest" ? cmd.duration : cmd.settings.duration;
 
   // Known before the run starts, so a second Ctrl-C can say which Jobs to clean up.
   const runId = newRunId();
@@ -54,12 +55,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => {
     interrupts += 1;
     if (interrupts === 1) {
-      process.stderr.write(`\n${signal}: stopping the profiler in every target (Ctrl-C again to leave at once)\n`);
+      // Flink's built-in profiler has no cancel: say so rather than promise a stop that cannot happen.
+      const what = cmd.kind === "rest" ? `leaving; ${NO_CANCEL}, ${duration} s after it started` : "stopping the profiler in every target";
+      process.stderr.write(`\n${signal}: ${what} (Ctrl-C again to leave at once)\n`);
       abort.abort();
     } else {
       const ns = cmd.kind === "cluster" && cmd.kube.namespace ? ` -n ${cmd.kube.namespace}` : "";
       const jobs = cmd.kind === "cluster" ? `; remove the run's Jobs with: zx scripts/profile.mjs cleanup${ns} --run ${runId}` : "";
-      process.stderr.write(`leaving now; profiles still running stop by themselves within ${settings.duration} s${jobs}\n`);
+      process.stderr.write(`leaving now; profiles still running stop by themselves within ${duration} s${jobs}\n`);
       process.exit(EXIT.interrupted);
     }
   };
@@ -78,6 +81,9 @@ export async function main(argv: readonly string[]): Promise<number> {
       header = renderPlan(run.plan);
     } else if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
+    } else if (cmd.kind === "rest") {
+      const { profileViaRest } = await import("./flink-rest/builtin-profiler.ts");
+      targets = await profileViaRest(cmd, { signal: abort.signal, onProgress });
     } else {
       const { profileCluster } = await import("./cluster/cluster-profile.ts");
       const run = await profileCluster(cmd, { runId, signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
@@ -95,6 +101,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {
     progress.close();
+    // Ctrl-C before any target started (e.g. while asking Flink's REST API which TaskManagers there are).
+    if (abort.signal.aborted) return EXIT.interrupted;
     return usageFailure(err);
   } finally {
     process.off("SIGINT", onSignal);

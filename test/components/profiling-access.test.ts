@@ -98,6 +98,9 @@ describe("security of everything the components create", () => {
     for (const rule of allRules) {
       for (const field of [rule.apiGroups, rule.resources, rule.verbs]) expect(field).not.toContain("*");
       expect(rule.resources).not.toContain("secrets");
+      // The JobManager's REST API has no authorisation: reaching it (service proxy, port-forward) is the
+      // right to run jars and cancel jobs, so no Role of ours may give it, not even for --via rest.
+      for (const way of ["services/proxy", "pods/proxy", "pods/portforward"]) expect(rule.resources).not.toContain(way);
       expect(rule.verbs).not.toEqual(expect.arrayContaining(["escalate"]));
       expect(rule.verbs).not.toEqual(expect.arrayContaining(["bind"]));
       expect(rule.verbs).not.toEqual(expect.arrayContaining(["impersonate"]));

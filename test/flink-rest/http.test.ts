@@ -25,6 +25,7 @@ describe("flinkRest", () => {
       if (req.url === "/jobs") return res.end(JSON.stringify({ jobs: [{ id: "a", status: "RUNNING" }] }));
       if (req.url === "/redirect") return res.writeHead(302, { location: "/jobs" }).end();
       if (req.url === "/slow") return; // never answers
+      if (req.url === "/big") return res.end(Buffer.alloc(4096, 65));
       res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ errors: ["Not found: /nope"] }));
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -33,6 +34,11 @@ describe("flinkRest", () => {
   afterAll(() => {
     server.closeAllConnections();
     server.close();
+  });
+
+  it("reads bytes, and refuses more than it was told to expect", async () => {
+    expect((await flinkRest(base).getBytes("/big")).length).toBe(4096);
+    await expect(flinkRest(base).getBytes("/big", 1024)).rejects.toThrow(/sent more than 1024 bytes/);
   });
 
   it("reads JSON", async () => {

@@ -45,7 +45,8 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
     // The converter reads one file of any format itself, and then runs while we read, side by side; a
     // folder or several files are merged into a collapsed file for it first.
     // Regressions need self samples only: two single files are read for their leaves alone.
-    const alone = base.length === 1 && next.length === 1;
+    // (jfrconv cannot read async-profiler 2.x html: such a file goes to it as collapsed stacks we read.)
+    const alone = base.length === 1 && next.length === 1 && base[0]!.format !== "html-2" && next[0]!.format !== "html-2";
     let tables: [FrameTable, FrameTable];
     if (alone) {
       const early = settled(diffHtml(base[0]!.file, next[0]!.file, html, title));
@@ -75,7 +76,7 @@ function settled(p: Promise<void>): Promise<() => void> {
 
 /** The file the converter reads for these inputs: the one file itself, or their stacks merged. */
 async function collapsedFor(inputs: readonly ProfileInput[], tree: StackTree, file: string): Promise<string> {
-  return inputs.length === 1 ? inputs[0]!.file : writeCollapsed(tree, file);
+  return inputs.length === 1 && inputs[0]!.format !== "html-2" ? inputs[0]!.file : writeCollapsed(tree, file);
 }
 
 async function merge(cmd: MergeCommand, write: Write): Promise<void> {

@@ -6,7 +6,8 @@ import path from "node:path";
 import { UsageError } from "../profile-options.ts";
 import { StackTree } from "./stack-tree.ts";
 
-export type InputFormat = "collapsed" | "jfr" | "html";
+/** html-2: async-profiler 2.x html, as Flink's built-in profiler writes it (read by flamegraph-v2.ts). */
+export type InputFormat = "collapsed" | "jfr" | "html" | "html-2";
 
 export interface ProfileInput {
   file: string;
@@ -16,13 +17,13 @@ export interface ProfileInput {
 }
 
 /** In a folder, the format read when a profile is there in several: the cheapest to read. */
-const PREFERRED: readonly InputFormat[] = ["collapsed", "jfr", "html"];
+const PREFERRED: readonly InputFormat[] = ["collapsed", "jfr", "html", "html-2"];
 const PROFILE_EXT = /\.(collapsed|folded|txt|jfr|html)$/;
 
-const READS = "profile.mjs reads collapsed stacks (frame;frame;frame count), .jfr recordings and async-profiler 3+ html flame graphs";
+const READS = "profile.mjs reads collapsed stacks (frame;frame;frame count), .jfr recordings and async-profiler html flame graphs (3+, and 2.x as Flink's built-in profiler writes them)";
 
 /** The first bytes of a file decide its format; undefined when it is none of the three. */
-export function sniffFormat(head: string): InputFormat | "html-2" | undefined {
+export function sniffFormat(head: string): InputFormat | undefined {
   if (head.startsWith("FLR\0")) return "jfr";
   const text = head.replace(/^\uFEFF/, "").trimStart();
   if (/^<(!doctype html|html)/i.test(text)) return /const cpool = \[/.test(head) ? "html" : "html-2";
@@ -41,14 +42,14 @@ export async function resolveInputs(args: readonly string[]): Promise<ProfileInp
     } else {
       const format = sniffFormat(await head(arg));
       if (format === undefined) throw new UsageError(`${arg}: unknown profile format`, READS);
-      inputs.push(readable({ file: arg, name: profileName(arg), format }));
+      inputs.push({ file: arg, name: profileName(arg), format });
     }
   }
   return inputs;
 }
 
 async function folderInputs(dir: string): Promise<ProfileInput[]> {
-  const byName = new Map<string, { file: string; name: string; format: InputFormat | "html-2" }>();
+  const byName = new Map<string, ProfileInput>();
   for (const entry of (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
     if (!entry.isFile() || !PROFILE_EXT.test(entry.name)) continue;
     const file = path.join(dir, entry.name);
@@ -59,19 +60,11 @@ async function folderInputs(dir: string): Promise<ProfileInput[]> {
     if (!known || rank(format) < rank(known.format)) byName.set(name, { file, name, format });
   }
   if (byName.size === 0) throw new UsageError(`no profiles in ${dir}`, `${READS}; name them .collapsed, .jfr or .html`);
-  return [...byName.values()].map(readable);
+  return [...byName.values()];
 }
 
-const rank = (format: InputFormat | "html-2") => (format === "html-2" ? PREFERRED.length : PREFERRED.indexOf(format));
+const rank = (format: InputFormat) => PREFERRED.indexOf(format);
 const profileName = (file: string) => path.basename(file).replace(PROFILE_EXT, "");
-
-function readable(input: { file: string; name: string; format: InputFormat | "html-2" }): ProfileInput {
-  if (input.format !== "html-2") return { ...input, format: input.format };
-  throw new UsageError(
-    `${input.file} is an html flame graph of async-profiler 2.x (Flink's built-in profiler writes those), which cannot be read back into stacks`,
-    "profile with profile.mjs, which keeps collapsed or jfr output (--format collapsed,jfr)",
-  );
-}
 
 /** Enough of the file to tell its format: html flame graphs name their frame pool within the first KBs. */
 async function head(file: string): Promise<string> {

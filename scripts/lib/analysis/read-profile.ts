@@ -1,11 +1,12 @@
 // Profiles on disk into distinct stacks: collapsed files are streamed line by line; JFR recordings and
 // html flame graphs go through async-profiler's converter into a temporary collapsed file first.
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { UsageError } from "../profile-options.ts";
 import { toCollapsed } from "./converter.ts";
 import { forEachLine } from "./line-reader.ts";
+import { FlameGraphFormatError, flameGraphV2Collapsed, parseFlameGraphV2 } from "./flamegraph-v2.ts";
 import type { CollapsedSink } from "./collapsed-line.ts";
 import type { ProfileInput } from "./profile-inputs.ts";
 import { StackTree } from "./stack-tree.ts";
@@ -21,6 +22,20 @@ export async function readStacks<T extends CollapsedSink = StackTree>(input: Pro
   const tree = opts.into ?? (new StackTree() as unknown as T);
   if (input.format === "collapsed") {
     await readCollapsed(input.file, tree);
+    return tree;
+  }
+  // async-profiler 2.x html, which its converter cannot read: our own reader, file in memory (such files
+  // come from Flink's built-in profiler and hold a tree, far smaller than the samples behind it).
+  if (input.format === "html-2") {
+    let fg;
+    try {
+      fg = parseFlameGraphV2(await readFile(input.file, "utf8"));
+    } catch (err) {
+      if (!(err instanceof FlameGraphFormatError)) throw err;
+      throw new UsageError(`${input.file} is an async-profiler 2.x html flame graph that cannot be read back: ${err.message}`, "open it in a browser; profile.mjs reads only what it can read exactly");
+    }
+    const text = Buffer.from(flameGraphV2Collapsed(fg), "utf8");
+    for (let start = 0, nl = text.indexOf(10); nl >= 0; start = nl + 1, nl = text.indexOf(10, start)) tree.addBytes(text, start, nl);
     return tree;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "profile-read-"));

@@ -51,6 +51,10 @@ export interface DoctorCommand {
   kube: KubeTarget;
   choice?: TaskManagerChoice;
   via: Via;
+  /** --flink-rest: also check whether --via rest (Flink's built-in profiler) can work there. */
+  restUrl?: string;
+  /** False for `doctor --flink-rest URL` alone: the Kubernetes checks are skipped. */
+  kubernetes?: boolean;
 }
 
 export const DEFAULT_CONCURRENCY = 32;
@@ -138,7 +142,10 @@ export function parseChoice(v: ClusterValues, required: boolean): TaskManagerCho
 export function parseVia(value: string | undefined): Via {
   if (value === undefined) return "job";
   if (value === "job" || value === "exec") return value;
-  throw new UsageError(`--via "${value}" is not known`, "use --via job (the pre-wired Job, the default) or --via exec (your own kubectl exec right)");
+  throw new UsageError(
+    `--via "${value}" is not known`,
+    "use --via job (the pre-wired Job, the default), --via exec (your own kubectl exec right) or --via rest --flink-rest URL (Flink's built-in profiler)",
+  );
 }
 
 export function parseConcurrency(value: string | undefined): number {

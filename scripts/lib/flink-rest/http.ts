@@ -8,8 +8,8 @@ export interface FlinkRest {
   readonly baseUrl: string;
   getJson<T = unknown>(path: string): Promise<T>;
   postJson<T = unknown>(path: string, body: unknown): Promise<T>;
-  /** The raw bytes of a GET, e.g. a profiler's HTML file. */
-  getBytes(path: string): Promise<Buffer>;
+  /** The raw bytes of a GET, e.g. a profiler's HTML file; refused past maxBytes (default 256 MiB) as they arrive. */
+  getBytes(path: string, maxBytes?: number): Promise<Buffer>;
 }
 
 export interface FlinkRestOptions {
@@ -94,8 +94,20 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
     async postJson<T>(path: string, body: unknown) {
       return (await (await request("POST", path, body)).json()) as T;
     },
-    async getBytes(path: string) {
-      return Buffer.from(await (await request("GET", path)).arrayBuffer());
+    async getBytes(path: string, maxBytes = 256 * 1024 * 1024) {
+      const res = await request("GET", path);
+      // Read as it arrives, so that a server sending without end cannot make this process allocate it.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of res.body ?? []) {
+        size += chunk.length;
+        if (size > maxBytes) {
+          await res.body?.cancel().catch(() => undefined);
+          throw new HintedError(`${base}${path} sent more than ${maxBytes} bytes`, "that is no profile this tool expects; download it yourself if you trust it");
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+      return Buffer.concat(chunks);
     },
   };
 }
