@@ -149,7 +149,7 @@ describe("doctor", () => {
     const r = await runProfileCli(["doctor", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "--flink-rest", "http://127.0.0.1:9"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(`ok     namespace ${NAMESPACE} reachable`);
-    expect(r.stdout).toMatch(/\nfail   cannot reach Flink's REST API at http:\/\/127\.0\.0\.1:9: .+\n       fix: check the address/);
+    expect(r.stdout).toMatch(/\nfail {3}cannot reach Flink's REST API at http:\/\/127\.0\.0\.1:9: .+\n {7}fix: check the address/);
     expect(r.stdout).toMatch(/\ndrivers: .*--via rest cannot \(see above\)\n$/);
   });
 

@@ -47,7 +47,7 @@ function writeV2(stacks: Stack[], opts: { hide?: string } = {}): string {
     }
   };
   emit("all", root, 0, 0);
-  return HEAD.replace("LEVELS", String(depth)) + lines.join("\n") + "\n\nsearch();\n</script></body></html>\n";
+  return `${HEAD.replace("LEVELS", String(depth)) + lines.join("\n")}\n\nsearch();\n</script></body></html>\n`;
 }
 
 const STACKS: Stack[] = [

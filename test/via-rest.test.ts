@@ -70,7 +70,7 @@ describe("--via rest, profiling enabled", () => {
   it("prints the report for cpu, which perf events serve on this machine, and `report` reads the html back", async () => {
     const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-2", "-d", "4", "-o", out]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/^tm-2: profiled cpu\n  wrote .+\.html\n    self%  total%  frame\n/);
+    expect(r.stdout).toMatch(/^tm-2: profiled cpu\n {2}wrote .+\.html\n {4}self% {2}total% {2}frame\n/);
     expect(r.stdout).toContain(HOT);
     expect((await profiles(flink, "tm-2"))[0]).toMatchObject({ status: "FINISHED", mode: "CPU" });
     const [file] = readdirSync(out);
@@ -104,7 +104,7 @@ describe("--via rest, profiling enabled", () => {
     expect(res.status).toBe(200);
     const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "-d", "3", "-o", out]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/tm-1: failed\n  error: TaskManager tm-1 is already profiling \(Flink said: "tm-1 is still under profiling\."\); that profile \(ITIMER, 8 s\) ends in about \d s\n  hint:  Flink runs one profile at a time per TaskManager JVM/);
+    expect(r.stdout).toMatch(/tm-1: failed\n {2}error: TaskManager tm-1 is already profiling \(Flink said: "tm-1 is still under profiling\."\); that profile \(ITIMER, 8 s\) ends in about \d s\n {2}hint: {2}Flink runs one profile at a time per TaskManager JVM/);
     expect(readdirSync(out)).toEqual([]);
     await quiet(flink, "tm-1");
   });
@@ -120,7 +120,7 @@ describe("--via rest, profiling enabled", () => {
   it("refuses a TaskManager Flink does not know, naming those it knows, before profiling any", async () => {
     const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "--tm", "tm-9", "-d", "2", "-o", out]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: Flink at http:\/\/127\.0\.0\.1:\d+ knows no TaskManager tm-9\nhint:  its TaskManagers: tm-1, tm-2/m);
+    expect(r.stderr).toMatch(/^error: Flink at http:\/\/127\.0\.0\.1:\d+ knows no TaskManager tm-9\nhint: {2}its TaskManagers: tm-1, tm-2/m);
     expect((await profiles(flink, "tm-1")).filter((p) => p.status === "RUNNING")).toEqual([]);
   });
 
@@ -146,7 +146,7 @@ describe("--via rest, profiling enabled", () => {
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
     expect(r.stderr).toMatch(/SIGINT: leaving; the profile keeps running in Flink until its duration ends .*10 s after it started/);
-    expect(r.stdout).toMatch(/tm-1: interrupted\n  error: the profile keeps running in Flink until its duration ends/);
+    expect(r.stdout).toMatch(/tm-1: interrupted\n {2}error: the profile keeps running in Flink until its duration ends/);
     // What it said is so: Flink still runs it, and nothing was written here.
     expect((await profiles(flink, "tm-1"))[0]).toMatchObject({ status: "RUNNING", duration: 10 });
     expect(readdirSync(out)).toEqual([]);
@@ -169,7 +169,7 @@ describe("--via rest, profiling disabled", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toMatch(
-      /^error: Flink's built-in profiler is disabled on this cluster: rest\.profiling\.enabled is not set \(default false\) \(Flink 2\.3\.0\)\nhint:  set rest\.profiling\.enabled: true in the cluster's Flink configuration and restart it/m,
+      /^error: Flink's built-in profiler is disabled on this cluster: rest\.profiling\.enabled is not set \(default false\) \(Flink 2\.3\.0\)\nhint: {2}set rest\.profiling\.enabled: true in the cluster's Flink configuration and restart it/m,
     );
     expect(existsSync(dir)).toBe(false);
     // What Flink itself answers, which the message above was made from.

@@ -27,7 +27,7 @@ export async function readStacks<T extends CollapsedSink = StackTree>(input: Pro
   // async-profiler 2.x html, which its converter cannot read: our own reader, file in memory (such files
   // come from Flink's built-in profiler and hold a tree, far smaller than the samples behind it).
   if (input.format === "html-2") {
-    let fg;
+    let fg: ReturnType<typeof parseFlameGraphV2>;
     try {
       fg = parseFlameGraphV2(await readFile(input.file, "utf8"));
     } catch (err) {

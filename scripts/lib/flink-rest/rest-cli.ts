@@ -46,7 +46,7 @@ export function parseRestCommand(values: RestValues, clusterFlags: readonly stri
   const refuse = (flag: string, instead: string) => {
     throw new UsageError(`${flag} does not apply to --via rest: ${NOT_FOR_REST}`, instead);
   };
-  if (values.format !== undefined && values.format.split(",").some((f) => f.trim().toLowerCase() !== "html")) {
+  if (values.format?.split(",").some((f) => f.trim().toLowerCase() !== "html")) {
     refuse("--format", "Flink writes an html flame graph only; leave --format out (profile.mjs prints its top frames), or use --local / Kubernetes for collapsed or jfr");
   }
   if (values.interval !== undefined) refuse("-i/--interval", "leave it out (Flink samples at async-profiler's default), or use --local / Kubernetes");
