@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { CLUSTER, NAMESPACE, RUNNER_ACCOUNT, adminKubeconfig, kubectl, leftovers, personKubeconfig, profileCli, taskManagerPods } from "./support.ts";
+import { restThroughTaskManager } from "../../scripts/lib/cluster/rest-through-taskmanager.ts";
+import { CLUSTER, NAMESPACE, RUNNER_ACCOUNT, admin, adminKubeconfig, kubectl, leftovers, personKubeconfig, profileCli, taskManagerPods } from "./support.ts";
 
 let alice: string;
 let bob: string;
@@ -32,6 +33,25 @@ describe("a person with only the profiler Role", () => {
       expect(readFileSync(collapsed!, "utf8")).toMatch(/com\/example\/orders\/OrderJsonEncoder\.(encode|escape)/);
       expect(t.top.map((f: any) => f.frame).join("\n")).toContain("com.example.orders.OrderJsonEncoder");
     }
+    expect(await leftovers()).toEqual([]);
+  });
+
+  // Issue 8: Flink's REST answers, read by the helper inside a TaskManager (one Job, admitted by the
+  // admission policy), for a person who has no right to the REST API: a proxy right to it would also let
+  // GET /jobs/<id>/yarn-cancel cancel the job.
+  it("reads the JobManager's REST answers through a TaskManager, with no right to the REST API", async () => {
+    expect((await kubectl(alice, ["-n", NAMESPACE, "auth", "can-i", "get", "services/proxy"])).stdout.trim()).toBe("no");
+    const read = await restThroughTaskManager({ kubeconfig: alice, namespace: NAMESPACE }, { by: "cluster", cluster: CLUSTER });
+    expect(read.pod).toMatch(/^flink-taskmanager-\d$/);
+    // Oracle: the admin asks the JobManager through the API server's service proxy.
+    const direct = JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${CLUSTER}-rest:8081/proxy/jobs/overview`]));
+    const running = direct.jobs.filter((j: any) => j.state === "RUNNING").map((j: any) => j.jid);
+    expect(running.length).toBeGreaterThan(0);
+    const overview = await read.rest.getJson<any>("/jobs/overview");
+    expect(overview.jobs.filter((j: any) => j.state === "RUNNING").map((j: any) => j.jid)).toEqual(running);
+    const job = await read.rest.getJson<any>(`/jobs/${running[0]}`);
+    const vertex = await read.rest.getJson<any>(`/jobs/${running[0]}/vertices/${job.vertices[0].id}`);
+    expect(vertex.subtasks.map((s: any) => s["taskmanager-id"]).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^flink-taskmanager-\d$/)]));
     expect(await leftovers()).toEqual([]);
   });
 
