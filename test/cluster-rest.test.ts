@@ -5,7 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { restThroughTaskManager } from "../scripts/lib/cluster/rest-through-taskmanager.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
-import { CLUSTER, NAMESPACE, leftovers, startClusterFixture, type ClusterFixture } from "./support/cluster-fixture.ts";
+import { CLUSTER, NAMESPACE, leftovers, runProfileCli, startClusterFixture, type ClusterFixture } from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
 let fx: ClusterFixture | undefined;
@@ -43,5 +43,30 @@ describe("restThroughTaskManager", () => {
     expect(err.message).toMatch(/cannot connect to 127\.0\.0\.1:1/);
     expect(err.hint).toMatch(/REST port/);
     expect(leftovers(fx.k8s)).toEqual([]);
+  });
+});
+
+describe("profile.mjs operators -n NS --cluster NAME", () => {
+  it("lists the running job's vertices from the answers a TaskManager read, and leaves nothing behind", async () => {
+    fx = await startClusterFixture([{ pod: `${CLUSTER}-taskmanager-0`, pid: flink.taskManagers[0]!.pid }]);
+    const r = await runProfileCli(["operators", "--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "--rest-service", new URL(flink.restUrl).host, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain("reading Flink's REST API at");
+    // Oracle: the vertices Flink lists for the job, asked here directly.
+    const direct = (await (await fetch(`${flink.restUrl}/jobs/${flink.jobId}`)).json()) as { vertices: { id: string; name: string }[] };
+    const doc = JSON.parse(r.stdout);
+    const job = doc.jobs.find((j: any) => j.id === flink.jobId);
+    expect(job.vertices.map((v: any) => v.id).sort()).toEqual(direct.vertices.map((v) => v.id).sort());
+    expect(leftovers(fx.k8s)).toEqual([]);
+  });
+
+  it.each([
+    [["operators", "-n", NAMESPACE, "--cluster", CLUSTER, "--flink-rest", "http://127.0.0.1:1"], /either the JobManager at --flink-rest or a Kubernetes cluster's/],
+    [["operators", "--flink-rest", "http://127.0.0.1:1", "--rest-service", "x"], /--rest-service names the JobManager's REST Service in a cluster/],
+    [["operators", "-n", NAMESPACE, "--cluster", CLUSTER, "--rest-service", "bad host:1"], /is not HOST\[:PORT\]/],
+  ])("refuses %j", async (args, message) => {
+    const r = await runProfileCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });

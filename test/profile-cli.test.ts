@@ -160,7 +160,8 @@ describe("operators and --operator", () => {
     [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "0"], /--tms/],
     [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "2", "--pid", "4"], /--pid chooses the JVM/],
     [["-n", "flink", "--cluster", "c", "--flink-rest", "http://h:1", "--operator", "x"], /with --local for now/],
-    [["cleanup", "--job", jid], /does not read Flink's REST API/],
+    [["doctor", "-n", "flink", "--operator", "x"], /doctor does not take --job, --operator, --tms or --rest-service/],
+    [["cleanup", "--job", jid], /cleanup does not take --job/],
   ])("refuses %j", (argv, message) => {
     const e = usage(argv as string[]);
     expect(e.message).toMatch(message);

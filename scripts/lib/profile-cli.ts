@@ -62,7 +62,7 @@ Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
   zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
-  zx scripts/profile.mjs operators --flink-rest URL [--job ID] [--json]
+  zx scripts/profile.mjs operators --flink-rest URL | -n NAMESPACE --cluster NAME [--job ID] [--json]
   zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec] [--flink-rest URL]
   zx scripts/profile.mjs doctor  --flink-rest URL
@@ -106,6 +106,9 @@ Operators (Flink's REST API; GET requests only):
                          there (legacy SourceFunction sources); never shown as 0
       --flink-rest URL   the JobManager's REST address, e.g. http://127.0.0.1:8081
       --job ID           this job only (needed with --operator when several jobs run)
+  operators -n NS --cluster NAME reads the same answers in a Kubernetes cluster with no right to the REST
+  API: one profiling Job runs the helper's rest action in a TaskManager, which GETs them from the
+  JobManager (--rest-service HOST[:PORT]: its REST Service as the pod sees it; default NAME-rest:8081)
       --operator OP      with --local: busiest (the bottleneck, else the busiest vertex), an operator's
                          name (one of a chain's too) or a vertex id. Profiles the TaskManagers running
                          its busiest subtasks with per-thread stacks and writes, per JVM, the flame graph
@@ -267,16 +270,20 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"],
     "max-result-mib": values["max-result-mib"], run: values.run,
   };
-  const operator: OperatorValues = { "flink-rest": values["flink-rest"], job: values.job, operator: values.operator, tms: values.tms };
+  const operator: OperatorValues = { "flink-rest": values["flink-rest"], job: values.job, operator: values.operator, tms: values.tms, "rest-service": values["rest-service"] };
   if (sub === "operators") {
-    const other = Object.keys(values).find((k) => !["flink-rest", "job", "json", "operator", "tms"].includes(k));
+    const allowed = ["flink-rest", "job", "json", "operator", "tms", "rest-service", "namespace", "cluster", "context", "kubeconfig"];
+    const other = Object.keys(values).find((k) => !allowed.includes(k));
     if (other !== undefined || extraArgs.length > 0) {
-      throw new UsageError(`operators reads Flink's REST API only; --${other ?? "-"} does not apply`, "profile.mjs operators --flink-rest URL [--job ID] [--json]");
+      throw new UsageError(`operators reads Flink's REST API only; --${other ?? "-"} does not apply`, "profile.mjs operators --flink-rest URL | -n NS --cluster NAME [--job ID] [--json]");
     }
-    return parseOperatorsCommand(operator, values.json ?? false);
+    // In a cluster the answers come through a TaskManager of it (no right to the REST API needed).
+    const inCluster = hasClusterFlags(cluster) ? { kube: parseKubeTarget(cluster), choice: parseChoice(cluster, true)! } : undefined;
+    return parseOperatorsCommand(operator, values.json ?? false, inCluster);
   }
-  if (sub !== undefined && hasOperatorFlags(operator)) {
-    throw new UsageError(`${sub} does not read Flink's REST API`, "drop --flink-rest, --job, --operator and --tms");
+  // doctor --flink-rest checks the REST driver; the other operator flags belong to no subcommand here.
+  if (sub !== undefined && hasOperatorFlags({ ...operator, ...(sub === "doctor" ? { "flink-rest": undefined } : {}) })) {
+    throw new UsageError(`${sub} does not take --job, --operator, --tms or --rest-service${sub === "doctor" ? "" : " or --flink-rest"}`, "drop them");
   }
   if (sub === "cleanup") {
     return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };

@@ -36,7 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     if (cmd.kind === "operators") {
       const { runOperators } = await import("./flink-rest/operators-main.ts");
-      process.stdout.write(await runOperators(cmd));
+      process.stdout.write(await runOperators(cmd, (line) => process.stderr.write(`${line}\n`)));
       return EXIT.ok;
     }
     if (cmd.kind === "doctor") {

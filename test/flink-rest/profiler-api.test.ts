@@ -65,7 +65,7 @@ describe("--via rest on the command line", () => {
     [["--via", "rest", "--flink-rest", URL, "--local"], /--local and --pid do not apply/],
     [["--via", "rest", "--flink-rest", URL, "--tm", "../jobs"], /not a TaskManager id/],
     [["--via", "rest", "--flink-rest", URL, "-d", "0"], /out of range/],
-    [["--local", "--tm", "tm-1"], /are for --via rest/],
+    [["--local", "--tm", "tm-1"], /--tm is for --via rest/],
     [["--via", "ssh", "-n", "x", "--cluster", "y"], /--via rest --flink-rest URL/],
   ])("refuses %j", (argv, why) => {
     expect(usage(argv)).toMatch(why);

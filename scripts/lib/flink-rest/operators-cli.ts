@@ -2,6 +2,7 @@
 // Every value here reaches a URL path: each is checked against Flink's own spelling first.
 import { UsageError, parseDecimal } from "../profile-options.ts";
 import { parseRestUrl } from "./http.ts";
+import type { KubeTarget, TaskManagerChoice } from "../cluster/cluster-cli.ts";
 
 /** The flags parseArgs must know for `operators` and `--operator`. */
 export const OPERATOR_OPTIONS = {
@@ -9,6 +10,7 @@ export const OPERATOR_OPTIONS = {
   job: { type: "string" },
   operator: { type: "string" },
   tms: { type: "string" },
+  "rest-service": { type: "string" },
 } as const;
 
 export interface OperatorValues {
@@ -16,11 +18,16 @@ export interface OperatorValues {
   job?: string;
   operator?: string;
   tms?: string;
+  "rest-service"?: string;
 }
 
 export interface OperatorsCommand {
   kind: "operators";
-  restUrl: string;
+  /** The JobManager's REST address (--flink-rest), or absent when read in a Kubernetes cluster (`inCluster`). */
+  restUrl?: string;
+  /** -n NS --cluster NAME: the answers are read by the helper inside one of the cluster's TaskManagers,
+   * from `restUrl` as that pod sees it (default: the <cluster>-rest Service on port 8081). */
+  inCluster?: { kube: KubeTarget; choice: TaskManagerChoice; restUrl?: string };
   /** Absent: every running job. */
   jobId?: string;
   json: boolean;
@@ -66,16 +73,38 @@ function requireRest(v: OperatorValues, what: string): string {
   return parseRestUrl(v["flink-rest"]);
 }
 
-export function parseOperatorsCommand(v: OperatorValues, json: boolean): OperatorsCommand {
+export function parseOperatorsCommand(v: OperatorValues, json: boolean, inCluster?: OperatorsCommand["inCluster"]): OperatorsCommand {
   if (v.operator !== undefined || v.tms !== undefined) {
     throw new UsageError("operators lists every vertex; --operator and --tms are for a profile run", "e.g. profile.mjs --local --flink-rest URL --operator busiest");
   }
-  return { kind: "operators", restUrl: requireRest(v, "operators"), ...(v.job !== undefined ? { jobId: parseJobId(v.job) } : {}), json };
+  if (inCluster && v["flink-rest"] !== undefined) {
+    throw new UsageError("operators reads either the JobManager at --flink-rest or a Kubernetes cluster's, not both", "drop --flink-rest, or drop -n/--cluster");
+  }
+  if (!inCluster && v["rest-service"] !== undefined) {
+    throw new UsageError("--rest-service names the JobManager's REST Service in a cluster", "add -n NS --cluster NAME, or use --flink-rest URL for a JobManager you reach from here");
+  }
+  const service = v["rest-service"] === undefined ? {} : { restUrl: parseRestService(v["rest-service"]) };
+  const from = inCluster ? { inCluster: { ...inCluster, ...service } } : { restUrl: requireRest(v, "operators") };
+  return { kind: "operators", ...from, ...(v.job !== undefined ? { jobId: parseJobId(v.job) } : {}), json };
+}
+
+/**
+ * --rest-service HOST[:PORT]: the JobManager's REST address as a TaskManager pod sees it (a Service name or
+ * an IPv4 address; port 8081 by default), as the helper's rest action takes it.
+ */
+export function parseRestService(value: string): string {
+  const m = /^([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::(\d{1,5}))?$/.exec(value.trim());
+  const port = m?.[2] === undefined ? 8081 : parseDecimal(m[2]);
+  if (!m || port === undefined || port < 1 || port > 65535) {
+    throw new UsageError(`--rest-service "${value}" is not HOST[:PORT]`, "e.g. --rest-service orders-rest:8081 (the JobManager's REST Service in the cluster's namespace)");
+  }
+  return `http://${m[1]}:${port}`;
 }
 
 /** --operator on a --local run; undefined when none of its flags is given. */
 export function parseOperatorTarget(v: OperatorValues, local: { pids: number }): OperatorTarget | undefined {
   if (!hasOperatorFlags(v)) return undefined;
+  if (v["rest-service"] !== undefined) throw new UsageError("--rest-service is for operators in a cluster", "profile.mjs operators -n NS --cluster NAME --rest-service HOST[:PORT]");
   if (v.operator === undefined) {
     const given = (["flink-rest", "job", "tms"] as const).filter((k) => v[k] !== undefined).map((k) => `--${k}`);
     throw new UsageError(`${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`, "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators --flink-rest URL");
