@@ -53,6 +53,14 @@ describe("a person with only the profiler Role", () => {
     const vertex = await read.rest.getJson<any>(`/jobs/${running[0]}/vertices/${job.vertices[0].id}`);
     expect(vertex.subtasks.map((s: any) => s["taskmanager-id"]).sort()).toEqual(expect.arrayContaining([expect.stringMatching(/^flink-taskmanager-\d$/)]));
     expect(await leftovers()).toEqual([]);
+
+    // The same answers behind `operators`: the sample job's one (chained) vertex, on the TaskManager pods.
+    const r = await profileCli(["operators", "--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const listed = JSON.parse(r.stdout).jobs.find((j: any) => j.id === running[0]);
+    expect(listed.vertices.map((v: any) => v.name)).toEqual(job.vertices.map((v: any) => v.name));
+    expect(JSON.stringify(listed.vertices)).toMatch(/flink-taskmanager-\d/);
+    expect(await leftovers()).toEqual([]);
   });
 
   it("is refused kubectl exec into a TaskManager", async () => {
