@@ -2,7 +2,7 @@
 // TargetReport: progress on the way, then decode, verify, make the asked formats from the one file sent
 // (source-format.ts), rank the top frames. Nothing is written unless the transfer was complete and every
 // checksum matched.
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "../collapsed.ts";
 import { treeOf } from "../analysis/stack-tree.ts";
@@ -111,6 +111,10 @@ async function writeAtomically(file: string, bytes: Buffer, outputDir: string): 
     await rename(tmp, file);
   } catch (err) {
     await rm(tmp, { force: true });
+    // The run's folders, made above, unless another target's files are in them (rmdir takes only empty ones).
+    for (let dir = path.dirname(file); dir.startsWith(`${outputDir}${path.sep}`); dir = path.dirname(dir)) {
+      if (!(await rmdir(dir).then(() => true, () => false))) break;
+    }
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === "ENOSPC" ? "no space left on its volume" : code === "EDQUOT" ? "over the disk quota" : (err as Error).message;
     throw new HintedError(
