@@ -101,7 +101,7 @@ describe("flink-profiler rest", () => {
   it("says when nothing answers, and when the endpoint is not Flink's", async () => {
     const closed = await helper(["rest", "--rest-url", "http://127.0.0.1:1"]);
     expect(closed.code).toBe(3);
-    expect(closed.lines).toEqual([expect.objectContaining({ type: "error", code: "rest-unreachable", message: "cannot connect to 127.0.0.1:1" })]);
+    expect(closed.lines).toEqual([expect.objectContaining({ type: "error", code: "rest-unreachable", message: "cannot connect to 127.0.0.1:1 (4 tries; the name resolves to 127.0.0.1)" })]);
     const other = await helper(["rest", "--rest-url", foreignUrl]);
     expect(other.code).toBe(3);
     expect(other.lines.at(-1)).toMatchObject({ type: "error", code: "rest-failed", message: expect.stringMatching(/GET \/jobs\/overview answered HTTP 404: not here/) });

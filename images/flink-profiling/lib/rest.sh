@@ -19,8 +19,19 @@ rest_get() { # path
   local path=$1 fd response head line length
   local chunked_re=$'\r\n''transfer-encoding:[^'$'\r'']*chunked' length_re=$'\r\n''content-length: *([0-9]+)'
   REST_STATUS=0 REST_BODY=''
-  if ! exec {fd}<> "/dev/tcp/$REST_HOST/$REST_PORT" 2> /dev/null; then
-    REPLY="cannot connect to $REST_HOST:$REST_PORT"
+  # A few tries: a cluster's DNS or a JobManager's accept queue can fail once and answer the next second.
+  local try
+  for try in 1 2 3 4; do
+    exec {fd}<> "/dev/tcp/$REST_HOST/$REST_PORT" 2> /dev/null && break
+    fd=''
+    ((try < 4)) && nap_ms $((try * 500))
+  done
+  if [[ -z $fd ]]; then
+    local seen
+    seen=$(getent hosts "$REST_HOST" 2> /dev/null | head -n 1 | cut -d' ' -f1 || true)
+    local name="the name does not resolve here"
+    [[ -z $seen ]] || name="the name resolves to $seen"
+    REPLY="cannot connect to $REST_HOST:$REST_PORT (4 tries; $name)"
     return 1
   fi
   printf 'GET %s HTTP/1.1\r\nHost: %s:%s\r\nAccept: application/json\r\nConnection: close\r\n\r\n' "$path" "$REST_HOST" "$REST_PORT" >&"$fd"
