@@ -178,8 +178,9 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     const refused = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", NATIVE, "-d", "5"]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toMatch(new RegExp(`${names.templateConfigMap}`));
-    // The first cluster's job was cancelled above: its idle TaskManagers still give a profile each.
-    const ours = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "--format", "collapsed", "-o", path.join(work, "ours"), "--json"]);
+    // The first cluster's job was cancelled above: its idle TaskManagers still give a profile each. Wall-clock
+    // sampling, because an idle JVM can give a cpu/ctimer profile no sample in 5 s (seen once in CI).
+    const ours = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "-e", "wall", "--format", "collapsed", "-o", path.join(work, "ours"), "--json"]);
     expect(ours.code, ours.stderr).toBe(0);
     const doc = JSON.parse(ours.stdout);
     expect(doc.targets.map((t: any) => [t.target, t.status])).toEqual((await taskManagerPods()).map((pod) => [pod, "ok"]));
