@@ -3,33 +3,18 @@
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
 import { summarizeCollapsed } from "../scripts/lib/collapsed.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
+import { profileMjs } from "./support/profile-mjs.ts";
 
 const HOT = "com.example.orders.OrderJsonEncoder";
-const PROFILE = resolve("scripts/profile.mjs");
 const ASPROF = join(asyncProfilerHome(), "bin/asprof");
 
-type Result = { code: number | null; stdout: string; stderr: string };
 
-function profileMjs(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      onStderr?.(stderr, (s) => child.kill(s));
-    });
-    child.on("error", fail);
-    child.on("close", (code) => ok({ code, stdout, stderr }));
-  });
-}
 
 const asprofStatus = (pid: number) => execFileSync(ASPROF, ["status", String(pid)], { encoding: "utf8" }).trim();
 

@@ -1,30 +1,12 @@
 // What the --via rest tests share: running profile.mjs as a user does, Flink's own list of profiles, and the
 // oracle that reads a 2.x flame graph's shares from its geometry, apart from the reader under test.
-import { spawn } from "node:child_process";
-import { resolve } from "node:path";
 import type { LocalFlink } from "../../scripts/lib/local-flink.ts";
 import { normalizeFrame } from "./profile-shares.ts";
+export { profileMjs } from "./profile-mjs.ts";
 import { isWaitingFrame } from "../../scripts/lib/collapsed.ts";
 
 export const HOT = "com.example.orders.OrderJsonEncoder";
-const PROFILE = resolve("scripts/profile.mjs");
 
-type Result = { code: number | null; stdout: string; stderr: string };
-
-export function profileMjs(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<Result> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      onStderr?.(stderr, (s) => child.kill(s));
-    });
-    child.on("error", fail);
-    child.on("close", (code) => ok({ code, stdout, stderr }));
-  });
-}
 
 export type Info = { status: string; mode: string; triggerTime: number; finishedTime: number | null; duration: number; outputFile: string | null };
 export const profiles = async (flink: Pick<LocalFlink, "restUrl">, tm: string): Promise<Info[]> => (await (await fetch(`${flink.restUrl}/taskmanagers/${tm}/profiler`)).json()).profilingList;
