@@ -21,7 +21,11 @@
  * left to that cluster's policy; a Job under any other account is refused by every cluster's policy.
  */
 import { JOB_HELPER_ACTIONS } from "./helper-contract.ts";
-import type { IValidatingAdmissionPolicy, IValidatingAdmissionPolicyBinding, IValidation } from "kubernetes-models/admissionregistration.k8s.io/v1";
+import type {
+  IValidatingAdmissionPolicy,
+  IValidatingAdmissionPolicyBinding,
+  IValidation,
+} from "kubernetes-models/admissionregistration.k8s.io/v1";
 import type { ProfilingJobTemplate } from "./profiling-job.ts";
 import { RUNNER_ACCOUNT_SUFFIX } from "./profiling-names.ts";
 import { requireDnsLabel, requireDnsSubdomain } from "./validation.ts";
@@ -50,12 +54,20 @@ const cel = (value: string) => JSON.stringify(value);
 const celList = (values: readonly string[]) => `[${values.map(cel).join(", ")}]`;
 
 /** The checks on a pod spec, at `spec` (a CEL path): the template's Job pod and nothing more. */
-export function jobPodValidations(template: ProfilingJobTemplate, namespace: string, spec: string, podNamePrefix?: string): IValidation[] {
+export function jobPodValidations(
+  template: ProfilingJobTemplate,
+  namespace: string,
+  spec: string,
+  podNamePrefix?: string,
+): IValidation[] {
   const names = template.target.podNames ?? [];
   podNamePrefix ??= template.target.podNamePrefix;
-  const target = names.length > 0
-    ? `c.command[4] in ${celList(names)}`
-    : podNamePrefix ? `c.command[4].startsWith(${cel(podNamePrefix)})` : "true";
+  const target =
+    names.length > 0
+      ? `c.command[4] in ${celList(names)}`
+      : podNamePrefix
+        ? `c.command[4].startsWith(${cel(podNamePrefix)})`
+        : "true";
   const noneOf = (field: string) => `(!has(${spec}.${field}) || size(${spec}.${field}) == 0)`;
   return [
     {
@@ -67,36 +79,42 @@ export function jobPodValidations(template: ProfilingJobTemplate, namespace: str
       message: `a profiling Job pod runs the template's runner image ${template.runnerImage} only`,
     },
     {
-      expression: `${spec}.containers.all(c, !has(c.args) && has(c.command) && size(c.command) >= 10`
-        + ` && c.command[0] == "kubectl" && c.command[1] == "exec" && c.command[2] == "--namespace" && c.command[3] == ${cel(namespace)}`
-        + ` && ${target} && c.command[5] == "--container" && c.command[6] == ${cel(template.target.container)}`
-        + ` && c.command[7] == "--" && c.command[8] == ${cel(template.helperPath)} && c.command[9] in ${celList([...JOB_HELPER_ACTIONS])})`,
+      expression:
+        `${spec}.containers.all(c, !has(c.args) && has(c.command) && size(c.command) >= 10` +
+        ` && c.command[0] == "kubectl" && c.command[1] == "exec" && c.command[2] == "--namespace" && c.command[3] == ${cel(namespace)}` +
+        ` && ${target} && c.command[5] == "--container" && c.command[6] == ${cel(template.target.container)}` +
+        ` && c.command[7] == "--" && c.command[8] == ${cel(template.helperPath)} && c.command[9] in ${celList([...JOB_HELPER_ACTIONS])})`,
       message: `a profiling Job pod runs only: kubectl exec --namespace ${namespace} <TaskManager pod> --container ${template.target.container} -- ${template.helperPath} ${JOB_HELPER_ACTIONS.join("|")} …`,
     },
     {
-      expression: `${spec}.containers.all(c, !has(c.envFrom) && has(c.env) && size(c.env) == 1`
-        + ` && c.env[0].name == "HOME" && has(c.env[0].value) && c.env[0].value == "/tmp" && !has(c.env[0].valueFrom))`,
+      expression:
+        `${spec}.containers.all(c, !has(c.envFrom) && has(c.env) && size(c.env) == 1` +
+        ` && c.env[0].name == "HOME" && has(c.env[0].value) && c.env[0].value == "/tmp" && !has(c.env[0].valueFrom))`,
       message: "a profiling Job pod has no environment but HOME=/tmp",
     },
     {
       // The projected token volume is the one the API server's ServiceAccount admission adds to the pod.
-      expression: `!has(${spec}.volumes) || ${spec}.volumes.all(v, (v.name == "tmp" && has(v.emptyDir))`
-        + ` || (v.name.startsWith("kube-api-access-") && has(v.projected) && v.projected.sources.all(s,`
-        + ` has(s.serviceAccountToken) || has(s.downwardAPI) || (has(s.configMap) && s.configMap.name == "kube-root-ca.crt"))))`,
+      expression:
+        `!has(${spec}.volumes) || ${spec}.volumes.all(v, (v.name == "tmp" && has(v.emptyDir))` +
+        ` || (v.name.startsWith("kube-api-access-") && has(v.projected) && v.projected.sources.all(s,` +
+        ` has(s.serviceAccountToken) || has(s.downwardAPI) || (has(s.configMap) && s.configMap.name == "kube-root-ca.crt"))))`,
       message: "a profiling Job pod has no volume but its emptyDir /tmp and its service account token",
     },
     {
-      expression: `${spec}.containers.all(c, !has(c.volumeMounts) || c.volumeMounts.all(m,`
-        + ` (m.name == "tmp" && m.mountPath == "/tmp" && !has(m.subPath) && !has(m.subPathExpr)) || m.name.startsWith("kube-api-access-")))`,
+      expression:
+        `${spec}.containers.all(c, !has(c.volumeMounts) || c.volumeMounts.all(m,` +
+        ` (m.name == "tmp" && m.mountPath == "/tmp" && !has(m.subPath) && !has(m.subPathExpr)) || m.name.startsWith("kube-api-access-")))`,
       message: "a profiling Job pod mounts nothing but /tmp and its service account token",
     },
     {
-      expression: `(!has(${spec}.hostNetwork) || !${spec}.hostNetwork) && (!has(${spec}.hostPID) || !${spec}.hostPID)`
-        + ` && (!has(${spec}.hostIPC) || !${spec}.hostIPC) && ${spec}.containers.all(c, has(c.securityContext)`
-        + ` && (!has(c.securityContext.privileged) || !c.securityContext.privileged)`
-        + ` && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation`
-        + ` && (!has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add) || size(c.securityContext.capabilities.add) == 0))`,
-      message: "a profiling Job pod gets no host namespace, no privilege, no privilege escalation and no added capability",
+      expression:
+        `(!has(${spec}.hostNetwork) || !${spec}.hostNetwork) && (!has(${spec}.hostPID) || !${spec}.hostPID)` +
+        ` && (!has(${spec}.hostIPC) || !${spec}.hostIPC) && ${spec}.containers.all(c, has(c.securityContext)` +
+        ` && (!has(c.securityContext.privileged) || !c.securityContext.privileged)` +
+        ` && has(c.securityContext.allowPrivilegeEscalation) && !c.securityContext.allowPrivilegeEscalation` +
+        ` && (!has(c.securityContext.capabilities) || !has(c.securityContext.capabilities.add) || size(c.securityContext.capabilities.add) == 0))`,
+      message:
+        "a profiling Job pod gets no host namespace, no privilege, no privilege escalation and no added capability",
     },
   ];
 }
@@ -114,12 +132,17 @@ function binding(name: string, namespace: string): IValidatingAdmissionPolicyBin
   };
 }
 
-export function admissionPolicies(template: ProfilingJobTemplate, options: AdmissionPolicyOptions): AdmissionPolicyObjects[] {
+export function admissionPolicies(
+  template: ProfilingJobTemplate,
+  options: AdmissionPolicyOptions,
+): AdmissionPolicyObjects[] {
   const namespace = requireDnsLabel("namespace", options.namespace);
   const base = requireDnsSubdomain("name", options.name);
   if (base.length > 200) throw new Error("name must be at most 200 characters (the policies add a suffix)");
   if (options.targetPodNamePrefix !== undefined && !/^[a-z0-9][a-z0-9.-]*$/.test(options.targetPodNamePrefix)) {
-    throw new Error(`targetPodNamePrefix must be the start of a pod name (a-z 0-9 . -); got "${options.targetPodNamePrefix}"`);
+    throw new Error(
+      `targetPodNamePrefix must be the start of a pod name (a-z 0-9 . -); got "${options.targetPodNamePrefix}"`,
+    );
   }
   const account = cel(template.serviceAccountName);
   const runnerPods = `${base}-runner-pods`;
@@ -133,9 +156,18 @@ export function admissionPolicies(template: ProfilingJobTemplate, options: Admis
         spec: {
           failurePolicy: "Fail",
           matchConstraints: {
-            resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods", "pods/ephemeralcontainers"] }],
+            resourceRules: [
+              {
+                apiGroups: [""],
+                apiVersions: ["v1"],
+                operations: ["CREATE", "UPDATE"],
+                resources: ["pods", "pods/ephemeralcontainers"],
+              },
+            ],
           },
-          matchConditions: [{ name: "uses-the-runner-account", expression: `object.spec.serviceAccountName == ${account}` }],
+          matchConditions: [
+            { name: "uses-the-runner-account", expression: `object.spec.serviceAccountName == ${account}` },
+          ],
           validations: jobPodValidations(template, namespace, "object.spec", options.targetPodNamePrefix),
         },
       },
@@ -149,7 +181,9 @@ export function admissionPolicies(template: ProfilingJobTemplate, options: Admis
         spec: {
           failurePolicy: "Fail",
           matchConstraints: {
-            resourceRules: [{ apiGroups: ["batch"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["jobs"] }],
+            resourceRules: [
+              { apiGroups: ["batch"], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["jobs"] },
+            ],
           },
           matchConditions: [
             {
@@ -158,8 +192,9 @@ export function admissionPolicies(template: ProfilingJobTemplate, options: Admis
             },
             {
               name: "not-another-clusters-runner-account",
-              expression: `!has(object.spec.template.spec.serviceAccountName) || object.spec.template.spec.serviceAccountName == ${account}`
-                + ` || !object.spec.template.spec.serviceAccountName.endsWith(${cel(RUNNER_ACCOUNT_SUFFIX)})`,
+              expression:
+                `!has(object.spec.template.spec.serviceAccountName) || object.spec.template.spec.serviceAccountName == ${account}` +
+                ` || !object.spec.template.spec.serviceAccountName.endsWith(${cel(RUNNER_ACCOUNT_SUFFIX)})`,
             },
           ],
           validations: [

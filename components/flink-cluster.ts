@@ -9,8 +9,15 @@ import { configFileName, type FlinkSettings } from "./flink-config.ts";
 import { DEFAULT_FLINK_VERSION, parseFlinkVersion } from "./flink-versions.ts";
 import { requireStartableMemory, SIZING_OPTIONS } from "./flink-memory.ts";
 import {
-  clusterLabels, configMap, flinkSettings, jobManagerDeployment, services, taskManagerPodNames, taskManagerStatefulSet,
-  TASKMANAGER_CONTAINER, type FlinkClusterSpec,
+  clusterLabels,
+  configMap,
+  flinkSettings,
+  jobManagerDeployment,
+  services,
+  taskManagerPodNames,
+  taskManagerStatefulSet,
+  TASKMANAGER_CONTAINER,
+  type FlinkClusterSpec,
 } from "./flink-manifests.ts";
 import { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts";
 import type { ProfilingTarget } from "./profiling-job.ts";
@@ -82,18 +89,25 @@ const CPU = /^([1-9][0-9]*m|[0-9]+(\.[0-9]+)?)$/;
 /** Applies the defaults and checks every argument; throws before anything is created. */
 export function resolveClusterSpec(name: string, args: FlinkClusterArgs): FlinkClusterSpec {
   requireDnsLabel("FlinkCluster name", name);
-  if (name.length > 40) throw new Error(`FlinkCluster name must be at most 40 characters (pod names derive from it); got ${name.length}`);
+  if (name.length > 40)
+    throw new Error(`FlinkCluster name must be at most 40 characters (pod names derive from it); got ${name.length}`);
   const version = parseFlinkVersion(args.flinkVersion ?? DEFAULT_FLINK_VERSION);
   const jm = { cpu: "1", memoryMiB: 1600, ...args.jobManager };
   const tm = { cpu: "1", memoryMiB: 2048, ...args.taskManager };
-  for (const [what, r] of [["jobManager", jm], ["taskManager", tm]] as const) {
-    if (!CPU.test(r.cpu)) throw new Error(`${what}.cpu must be a CPU quantity such as "500m" or "2"; got ${JSON.stringify(r.cpu)}`);
+  for (const [what, r] of [
+    ["jobManager", jm],
+    ["taskManager", tm],
+  ] as const) {
+    if (!CPU.test(r.cpu))
+      throw new Error(`${what}.cpu must be a CPU quantity such as "500m" or "2"; got ${JSON.stringify(r.cpu)}`);
     // The real lower bound is Flink's memory model, checked below on the rendered configuration.
     requireIntegerInRange(`${what}.memoryMiB`, r.memoryMiB, 1, 1_048_576);
   }
   for (const key of SIZING_OPTIONS) {
     if (args.flinkConfig && key in args.flinkConfig) {
-      throw new Error(`flinkConfig must not set ${key}: FlinkCluster sizes each process from taskManager.memoryMiB / jobManager.memoryMiB (its container limit) and Flink derives the rest; set those instead`);
+      throw new Error(
+        `flinkConfig must not set ${key}: FlinkCluster sizes each process from taskManager.memoryMiB / jobManager.memoryMiB (its container limit) and Flink derives the rest; set those instead`,
+      );
     }
   }
   const image = args.image ?? `flink:${version.id}`;
@@ -168,25 +182,37 @@ export function buildFlinkCluster(parent: pulumi.ComponentResource, plan: FlinkC
   for (const svc of services(spec)) {
     new k8s.core.v1.Service(svc.metadata!.name!, svc as k8s.core.v1.ServiceArgs, opts);
   }
-  new k8s.apps.v1.Deployment(`${name}-jobmanager`, {
-    metadata: jm.metadata,
-    spec: withImage.apply((s) => jobManagerDeployment(s).spec),
-  } as unknown as k8s.apps.v1.DeploymentArgs, { ...opts, dependsOn: [config] });
-  new k8s.apps.v1.StatefulSet(`${name}-taskmanager`, {
-    metadata: tm.metadata,
-    spec: withImage.apply((s) => taskManagerStatefulSet(s).spec),
-  } as unknown as k8s.apps.v1.StatefulSetArgs, { ...opts, dependsOn: [config] });
+  new k8s.apps.v1.Deployment(
+    `${name}-jobmanager`,
+    {
+      metadata: jm.metadata,
+      spec: withImage.apply((s) => jobManagerDeployment(s).spec),
+    } as unknown as k8s.apps.v1.DeploymentArgs,
+    { ...opts, dependsOn: [config] },
+  );
+  new k8s.apps.v1.StatefulSet(
+    `${name}-taskmanager`,
+    {
+      metadata: tm.metadata,
+      spec: withImage.apply((s) => taskManagerStatefulSet(s).spec),
+    } as unknown as k8s.apps.v1.StatefulSetArgs,
+    { ...opts, dependsOn: [config] },
+  );
 
-  const access = new ProfilingAccess(`${name}-profiling`, {
-    namespace: spec.namespace,
-    cluster: name,
-    target,
-    runnerImage: args.runnerImage,
-    users: args.users,
-    groups: args.groups,
-    jobTemplate: args.jobTemplate,
-    imagePullSecrets: spec.imagePullSecrets,
-  }, opts);
+  const access = new ProfilingAccess(
+    `${name}-profiling`,
+    {
+      namespace: spec.namespace,
+      cluster: name,
+      target,
+      runnerImage: args.runnerImage,
+      users: args.users,
+      groups: args.groups,
+      jobTemplate: args.jobTemplate,
+      imagePullSecrets: spec.imagePullSecrets,
+    },
+    opts,
+  );
   return {
     namespace: spec.namespace,
     configFileName: configFileName(spec.version),

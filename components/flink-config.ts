@@ -43,7 +43,9 @@ export function mergeSettings(base: FlinkSettings, extra: FlinkSettings, profili
   for (const [key, value] of Object.entries(profiling)) {
     const current = merged[key];
     if ((JVM_OPTS_KEYS as readonly string[]).includes(key) && typeof current === "string" && current.trim() !== "") {
-      const missing = String(value).split(" ").filter((flag) => !current.split(/\s+/).includes(flag));
+      const missing = String(value)
+        .split(" ")
+        .filter((flag) => !current.split(/\s+/).includes(flag));
       merged[key] = [current.trim(), ...missing].join(" ");
     } else if (!(key in extra)) {
       merged[key] = value;
@@ -56,7 +58,10 @@ const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 
 function checkEntry(key: string, value: FlinkConfigValue): void {
   if (!KEY.test(key)) throw new Error(`Flink config key ${JSON.stringify(key)} is not a valid option name`);
-  if (!["string", "number", "boolean"].includes(typeof value) || (typeof value === "number" && !Number.isFinite(value))) {
+  if (
+    !["string", "number", "boolean"].includes(typeof value) ||
+    (typeof value === "number" && !Number.isFinite(value))
+  ) {
     throw new Error(`Flink config value for ${key} must be a string, a finite number or a boolean`);
   }
   const text = String(value);
@@ -64,7 +69,10 @@ function checkEntry(key: string, value: FlinkConfigValue): void {
 }
 
 /** Renders the file Flink reads from its conf directory; keys are sorted so the output is stable. */
-export function renderFlinkConfig(version: FlinkVersion, settings: FlinkSettings): { fileName: string; content: string } {
+export function renderFlinkConfig(
+  version: FlinkVersion,
+  settings: FlinkSettings,
+): { fileName: string; content: string } {
   const lines = Object.keys(settings)
     .sort()
     .map((key) => {

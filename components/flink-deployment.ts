@@ -15,7 +15,12 @@ import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import { mergeSettings, profilingSettings } from "./flink-config.ts";
 import { parseFlinkVersion } from "./flink-versions.ts";
 import {
-  flinkContainerSecurityContext, flinkPodSecurityContext, profilesEnv, profilesMount, profilesVolume, PROFILES_DIR,
+  flinkContainerSecurityContext,
+  flinkPodSecurityContext,
+  profilesEnv,
+  profilesMount,
+  profilesVolume,
+  PROFILES_DIR,
   PROFILES_VOLUME,
 } from "./pod-security.ts";
 import { FLINK_MAIN_CONTAINER } from "./targets.ts";

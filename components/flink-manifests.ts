@@ -14,7 +14,12 @@ import type { IContainer, IPodSpec } from "kubernetes-models/v1";
 import { mergeSettings, profilingSettings, renderFlinkConfig, type FlinkSettings } from "./flink-config.ts";
 import type { FlinkVersion } from "./flink-versions.ts";
 import {
-  flinkContainerSecurityContext, flinkPodSecurityContext, profilesEnv, profilesMount, profilesVolume, PROFILES_DIR,
+  flinkContainerSecurityContext,
+  flinkPodSecurityContext,
+  profilesEnv,
+  profilesMount,
+  profilesVolume,
+  PROFILES_DIR,
 } from "./pod-security.ts";
 
 export interface FlinkClusterSpec {
@@ -46,7 +51,10 @@ const LOG4J_CONSOLE = [
   "",
 ].join("\n");
 
-export function clusterLabels(spec: FlinkClusterSpec, component?: "jobmanager" | "taskmanager"): Record<string, string> {
+export function clusterLabels(
+  spec: FlinkClusterSpec,
+  component?: "jobmanager" | "taskmanager",
+): Record<string, string> {
   return {
     app: spec.name,
     "app.kubernetes.io/name": "flink",
@@ -94,7 +102,9 @@ export const CONFIG_CHECKSUM_ANNOTATION = "flink-profiling/config-sha256";
  */
 export function configChecksum(spec: FlinkClusterSpec): string {
   const data = configMap(spec).data ?? {};
-  const files = Object.keys(data).sort().map((name) => [name, data[name]]);
+  const files = Object.keys(data)
+    .sort()
+    .map((name) => [name, data[name]]);
   return createHash("sha256").update(JSON.stringify(files)).digest("hex");
 }
 
@@ -110,11 +120,19 @@ function podSpec(spec: FlinkClusterSpec, container: IContainer): IPodSpec {
     securityContext: flinkPodSecurityContext(),
     ...(spec.imagePullSecrets.length > 0 ? { imagePullSecrets: spec.imagePullSecrets.map((name) => ({ name })) } : {}),
     containers: [container],
-    volumes: [{ name: "flink-config", configMap: { name: `${spec.name}-config` } }, profilesVolume(spec.profilesSizeLimit)],
+    volumes: [
+      { name: "flink-config", configMap: { name: `${spec.name}-config` } },
+      profilesVolume(spec.profilesSizeLimit),
+    ],
   };
 }
 
-function flinkContainer(spec: FlinkClusterSpec, name: string, args: string[], resources: { cpu: string; memoryMiB: number }): IContainer {
+function flinkContainer(
+  spec: FlinkClusterSpec,
+  name: string,
+  args: string[],
+  resources: { cpu: string; memoryMiB: number },
+): IContainer {
   const amount = { cpu: resources.cpu, memory: `${resources.memoryMiB}Mi` };
   return {
     name,
@@ -130,7 +148,11 @@ export function jobManagerDeployment(spec: FlinkClusterSpec): IDeployment {
   const labels = clusterLabels(spec, "jobmanager");
   const container: IContainer = {
     ...flinkContainer(spec, "jobmanager", ["jobmanager"], spec.jobManager),
-    ports: [{ name: "rpc", containerPort: 6123 }, { name: "blob-server", containerPort: 6124 }, { name: "rest", containerPort: 8081 }],
+    ports: [
+      { name: "rpc", containerPort: 6123 },
+      { name: "blob-server", containerPort: 6124 },
+      { name: "rest", containerPort: 8081 },
+    ],
     env: profilesEnv(),
     livenessProbe: { tcpSocket: { port: 6123 }, initialDelaySeconds: 30, periodSeconds: 60 },
   };
@@ -138,7 +160,11 @@ export function jobManagerDeployment(spec: FlinkClusterSpec): IDeployment {
     apiVersion: "apps/v1",
     kind: "Deployment",
     metadata: { name: `${spec.name}-jobmanager`, namespace: spec.namespace, labels },
-    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: podTemplateMetadata(spec, labels), spec: podSpec(spec, container) } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: labels },
+      template: { metadata: podTemplateMetadata(spec, labels), spec: podSpec(spec, container) },
+    },
   };
 }
 
@@ -148,7 +174,10 @@ export function taskManagerStatefulSet(spec: FlinkClusterSpec): IStatefulSet {
   const args = ["taskmanager", "-Dtaskmanager.resource-id=$(POD_NAME)"];
   const container: IContainer = {
     ...flinkContainer(spec, TASKMANAGER_CONTAINER, args, spec.taskManager),
-    ports: [{ name: "rpc", containerPort: 6122 }, { name: "query-state", containerPort: 6125 }],
+    ports: [
+      { name: "rpc", containerPort: 6122 },
+      { name: "query-state", containerPort: 6125 },
+    ],
     env: [{ name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } }, ...profilesEnv()],
     livenessProbe: { tcpSocket: { port: 6122 }, initialDelaySeconds: 30, periodSeconds: 60 },
   };
@@ -169,22 +198,41 @@ export function taskManagerStatefulSet(spec: FlinkClusterSpec): IStatefulSet {
 
 export function services(spec: FlinkClusterSpec): IService[] {
   const meta = (name: string, component: "jobmanager" | "taskmanager") => ({
-    name, namespace: spec.namespace, labels: clusterLabels(spec, component),
+    name,
+    namespace: spec.namespace,
+    labels: clusterLabels(spec, component),
   });
   const jm = clusterLabels(spec, "jobmanager");
   return [
     {
-      apiVersion: "v1", kind: "Service", metadata: meta(jobManagerService(spec), "jobmanager"),
-      spec: { type: "ClusterIP", selector: jm, ports: [{ name: "rpc", port: 6123, targetPort: 6123 }, { name: "blob-server", port: 6124, targetPort: 6124 }] },
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(jobManagerService(spec), "jobmanager"),
+      spec: {
+        type: "ClusterIP",
+        selector: jm,
+        ports: [
+          { name: "rpc", port: 6123, targetPort: 6123 },
+          { name: "blob-server", port: 6124, targetPort: 6124 },
+        ],
+      },
     },
     {
-      apiVersion: "v1", kind: "Service", metadata: meta(`${spec.name}-rest`, "jobmanager"),
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(`${spec.name}-rest`, "jobmanager"),
       spec: { type: "ClusterIP", selector: jm, ports: [{ name: "rest", port: 8081, targetPort: 8081 }] },
     },
     {
       // Headless: gives the StatefulSet's pods stable DNS names.
-      apiVersion: "v1", kind: "Service", metadata: meta(`${spec.name}-taskmanager`, "taskmanager"),
-      spec: { clusterIP: "None", selector: clusterLabels(spec, "taskmanager"), ports: [{ name: "rpc", port: 6122, targetPort: 6122 }] },
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: meta(`${spec.name}-taskmanager`, "taskmanager"),
+      spec: {
+        clusterIP: "None",
+        selector: clusterLabels(spec, "taskmanager"),
+        ports: [{ name: "rpc", port: 6122, targetPort: 6122 }],
+      },
     },
   ];
 }

@@ -50,36 +50,62 @@ export const FLINK_MEMORY_DEFAULTS: Record<string, string | number> = {
  * limit is set to; the model (and the container limit) would then be wrong, so they are refused.
  */
 export const SIZING_OPTIONS = [
-  "taskmanager.memory.process.size", "taskmanager.memory.flink.size", "taskmanager.memory.task.heap.size",
-  "taskmanager.heap.size", "taskmanager.network.numberOfBuffers",
-  "jobmanager.memory.process.size", "jobmanager.memory.flink.size", "jobmanager.memory.heap.size", "jobmanager.heap.size",
+  "taskmanager.memory.process.size",
+  "taskmanager.memory.flink.size",
+  "taskmanager.memory.task.heap.size",
+  "taskmanager.heap.size",
+  "taskmanager.network.numberOfBuffers",
+  "jobmanager.memory.process.size",
+  "jobmanager.memory.flink.size",
+  "jobmanager.memory.heap.size",
+  "jobmanager.heap.size",
 ] as const;
 
 const UNITS: Record<string, number> = {
-  "": 1, b: 1, bytes: 1, k: 1024, kb: 1024, kibibytes: 1024, m: MiB, mb: MiB, mebibytes: MiB,
-  g: 1024 * MiB, gb: 1024 * MiB, gibibytes: 1024 * MiB, t: 1024 * 1024 * MiB, tb: 1024 * 1024 * MiB, tebibytes: 1024 * 1024 * MiB,
+  "": 1,
+  b: 1,
+  bytes: 1,
+  k: 1024,
+  kb: 1024,
+  kibibytes: 1024,
+  m: MiB,
+  mb: MiB,
+  mebibytes: MiB,
+  g: 1024 * MiB,
+  gb: 1024 * MiB,
+  gibibytes: 1024 * MiB,
+  t: 1024 * 1024 * MiB,
+  tb: 1024 * 1024 * MiB,
+  tebibytes: 1024 * 1024 * MiB,
 };
 
 /** A Flink MemorySize (`128m`, `1 gb`, `67108864b`, a plain number of bytes) in bytes. */
 export function parseMemorySize(key: string, value: string | number | boolean): number {
   const match = /^\s*(\d+)\s*([a-z]*)\s*$/i.exec(String(value));
   const unit = match ? UNITS[match[2]!.toLowerCase()] : undefined;
-  if (!match || unit === undefined) throw new Error(`Flink config ${key}: ${JSON.stringify(value)} is not a memory size such as "128m" or "1g"`);
+  if (!match || unit === undefined)
+    throw new Error(`Flink config ${key}: ${JSON.stringify(value)} is not a memory size such as "128m" or "1g"`);
   return Math.min(Number(match[1]) * unit, Number.MAX_SAFE_INTEGER);
 }
 
 function fraction(key: string, value: string | number | boolean): number {
   const f = Number(value);
-  if (typeof value === "boolean" || !Number.isFinite(f) || f < 0 || f >= 1) throw new Error(`Flink config ${key}: ${JSON.stringify(value)} must be a fraction in [0, 1)`);
+  if (typeof value === "boolean" || !Number.isFinite(f) || f < 0 || f >= 1)
+    throw new Error(`Flink config ${key}: ${JSON.stringify(value)} must be a fraction in [0, 1)`);
   return Math.fround(f);
 }
 
 function reader(settings: FlinkSettings) {
   const raw = (key: string) => settings[key] ?? FLINK_MEMORY_DEFAULTS[key]!;
-  return { size: (key: string) => parseMemorySize(key, raw(key)), fraction: (key: string) => fraction(key, raw(key)), has: (key: string) => key in settings };
+  return {
+    size: (key: string) => parseMemorySize(key, raw(key)),
+    fraction: (key: string) => fraction(key, raw(key)),
+    has: (key: string) => key in settings,
+  };
 }
 
-const share = (bytes: number, f: number, min: number, max: number) => Math.min(Math.max(Math.floor(bytes * f), min), max);
+const share = (bytes: number, f: number, min: number, max: number) =>
+  Math.min(Math.max(Math.floor(bytes * f), min), max);
 const mib = (bytes: number) => `${(bytes / MiB).toFixed(1)} MiB`;
 
 export interface ProcessMemory {
@@ -98,21 +124,36 @@ function processShare(role: "taskmanager" | "jobmanager", process: number, setti
   const overhead = share(process, r.fraction(`${p}.fraction`), r.size(`${p}.min`), r.size(`${p}.max`));
   const metaspace = r.size(`${role}.memory.jvm-metaspace.size`);
   if (metaspace + overhead > process) {
-    throw new Error(`JVM metaspace (${mib(metaspace)}) and JVM overhead (${mib(overhead)}) exceed the process size (${mib(process)})`);
+    throw new Error(
+      `JVM metaspace (${mib(metaspace)}) and JVM overhead (${mib(overhead)}) exceed the process size (${mib(process)})`,
+    );
   }
   return { r, overhead, metaspace, flink: process - metaspace - overhead };
 }
 
-export function taskManagerMemory(processBytes: number, settings: FlinkSettings): ProcessMemory & { managed: number; network: number } {
+export function taskManagerMemory(
+  processBytes: number,
+  settings: FlinkSettings,
+): ProcessMemory & { managed: number; network: number } {
   const { r, overhead, metaspace, flink } = processShare("taskmanager", processBytes, settings);
   const managed = r.has("taskmanager.memory.managed.size")
     ? r.size("taskmanager.memory.managed.size")
     : Math.floor(flink * r.fraction("taskmanager.memory.managed.fraction"));
-  const network = share(flink, r.fraction("taskmanager.memory.network.fraction"), r.size("taskmanager.memory.network.min"), r.size("taskmanager.memory.network.max"));
-  const fixed = r.size("taskmanager.memory.framework.heap.size") + r.size("taskmanager.memory.framework.off-heap.size") + r.size("taskmanager.memory.task.off-heap.size");
+  const network = share(
+    flink,
+    r.fraction("taskmanager.memory.network.fraction"),
+    r.size("taskmanager.memory.network.min"),
+    r.size("taskmanager.memory.network.max"),
+  );
+  const fixed =
+    r.size("taskmanager.memory.framework.heap.size") +
+    r.size("taskmanager.memory.framework.off-heap.size") +
+    r.size("taskmanager.memory.task.off-heap.size");
   const heap = flink - fixed - managed - network;
   if (heap < 0) {
-    throw new Error(`framework heap and off-heap, task off-heap (${mib(fixed)}), managed (${mib(managed)}) and network memory (${mib(network)}) exceed the Flink memory (${mib(flink)})`);
+    throw new Error(
+      `framework heap and off-heap, task off-heap (${mib(fixed)}), managed (${mib(managed)}) and network memory (${mib(network)}) exceed the Flink memory (${mib(flink)})`,
+    );
   }
   return { overhead, metaspace, flink, managed, network, heap };
 }
@@ -120,18 +161,29 @@ export function taskManagerMemory(processBytes: number, settings: FlinkSettings)
 export function jobManagerMemory(processBytes: number, settings: FlinkSettings): ProcessMemory {
   const { r, overhead, metaspace, flink } = processShare("jobmanager", processBytes, settings);
   const offHeap = r.size("jobmanager.memory.off-heap.size");
-  if (flink <= offHeap) throw new Error(`the Flink memory (${mib(flink)}) is not larger than the JobManager's off-heap memory (${mib(offHeap)})`);
+  if (flink <= offHeap)
+    throw new Error(
+      `the Flink memory (${mib(flink)}) is not larger than the JobManager's off-heap memory (${mib(offHeap)})`,
+    );
   return { overhead, metaspace, flink, heap: flink - offHeap };
 }
 
 /** The smallest whole MiB Flink accepts; acceptance only grows with the size, so a bisection finds it. */
 export function smallestAcceptedMiB(derive: (bytes: number) => unknown, upToMiB = 1_048_576): number | undefined {
-  const ok = (m: number) => { try { derive(m * MiB); return true; } catch { return false; } };
+  const ok = (m: number) => {
+    try {
+      derive(m * MiB);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   if (!ok(upToMiB)) return undefined;
   let [low, high] = [0, upToMiB];
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
-    if (ok(mid)) high = mid; else low = mid;
+    if (ok(mid)) high = mid;
+    else low = mid;
   }
   return high;
 }
@@ -153,7 +205,9 @@ export function requireStartableMemory(settings: FlinkSettings, taskManagerMiB: 
       const least = smallestAcceptedMiB((bytes) => derive(bytes, settings));
       throw new Error(
         `${arg}.memoryMiB ${size} is too small: Flink would refuse to start the ${role} (${(error as Error).message}). ` +
-          (least ? `With this configuration it needs at least ${least} MiB.` : "Check the memory options in flinkConfig."),
+          (least
+            ? `With this configuration it needs at least ${least} MiB.`
+            : "Check the memory options in flinkConfig."),
       );
     }
   }

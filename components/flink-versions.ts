@@ -48,9 +48,15 @@ export function parseFlinkVersion(value: unknown): FlinkVersion {
 export function supportStatus(version: string): "supported" | "older" | "newer" | "unknown" {
   const match = /^(\d+)\.(\d+)/.exec(version);
   if (!match) return "unknown";
-  const key = (v: string) => v.split(".").slice(0, 2).map(Number).reduce((a, n) => a * 1000 + n);
+  const key = (v: string) =>
+    v
+      .split(".")
+      .slice(0, 2)
+      .map(Number)
+      .reduce((a, n) => a * 1000 + n);
   const wanted = key(`${match[1]}.${match[2]}`);
-  if ((SUPPORTED_FLINK_VERSIONS as readonly string[]).includes(`${Number(match[1])}.${Number(match[2])}`)) return "supported";
+  if ((SUPPORTED_FLINK_VERSIONS as readonly string[]).includes(`${Number(match[1])}.${Number(match[2])}`))
+    return "supported";
   if (wanted < key(SUPPORTED_FLINK_VERSIONS[0])) return "older";
   if (wanted > key(SUPPORTED_FLINK_VERSIONS[SUPPORTED_FLINK_VERSIONS.length - 1])) return "newer";
   return "unknown";

@@ -9,7 +9,12 @@ export { ProfilingAccess, type ProfilingAccessArgs } from "./profiling-access.ts
 export { ProfilingAdmissionPolicy, type ProfilingAdmissionPolicyArgs } from "./profiling-admission-policy.ts";
 export { admissionPolicies, type AdmissionPolicyOptions } from "./admission-policy.ts";
 export {
-  profilingReadySpec, profilingReadyNativeMode, operatorFlinkVersion, type FlinkDeploymentSpec, type NativeModeSettings, type ProfilingReadyOptions,
+  profilingReadySpec,
+  profilingReadyNativeMode,
+  operatorFlinkVersion,
+  type FlinkDeploymentSpec,
+  type NativeModeSettings,
+  type ProfilingReadyOptions,
 } from "./flink-deployment.ts";
 export { nativeKubernetesTarget, operatorTarget, customTarget, FLINK_MAIN_CONTAINER } from "./targets.ts";
 export * from "./profiling-job.ts";

@@ -48,7 +48,9 @@ export function flinkContainerSecurityContext(): ISecurityContext {
  */
 export function profilesVolume(sizeLimit: string): IVolume {
   if (!/^[1-9][0-9]*(Ki|Mi|Gi)$/.test(sizeLimit)) {
-    throw new Error(`profilesSizeLimit must be a quantity in Ki, Mi or Gi such as "512Mi"; got ${JSON.stringify(sizeLimit)}`);
+    throw new Error(
+      `profilesSizeLimit must be a quantity in Ki, Mi or Gi such as "512Mi"; got ${JSON.stringify(sizeLimit)}`,
+    );
   }
   return { name: PROFILES_VOLUME, emptyDir: { sizeLimit } };
 }

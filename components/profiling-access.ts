@@ -10,11 +10,22 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-  defaultJobTemplate, serializeTemplate, TEMPLATE_KEY, MANAGED_BY, type ProfilingTarget, type TemplateOptions,
+  defaultJobTemplate,
+  serializeTemplate,
+  TEMPLATE_KEY,
+  MANAGED_BY,
+  type ProfilingTarget,
+  type TemplateOptions,
 } from "./profiling-job.ts";
 import { clusterFromLabels, profilingObjectNames, templateConfigMapLabels } from "./profiling-names.ts";
 import { peopleSubjects, profilerRules, runnerRules } from "./rbac.ts";
-import { requireDnsLabel, requireDnsSubdomain, requireImageReference, requireLabels, requireSecretNames } from "./validation.ts";
+import {
+  requireDnsLabel,
+  requireDnsSubdomain,
+  requireImageReference,
+  requireLabels,
+  requireSecretNames,
+} from "./validation.ts";
 
 /**
  * ProfilingAccess's arguments that every language shares: the component package (pulumi-package/) builds its
@@ -74,9 +85,14 @@ export function planProfilingAccess(name: string, args: ProfilingAccessArgs): Pr
   for (const pod of args.target.podNames ?? []) requireDnsSubdomain("target.podNames entry", pod);
   const cluster = args.cluster ?? clusterFromLabels(args.target.labelSelector);
   if (cluster === undefined) {
-    throw new Error("ProfilingAccess needs cluster: the target's labels name no cluster (app.kubernetes.io/instance or app); pass cluster: \"<name>\" as used with --cluster");
+    throw new Error(
+      'ProfilingAccess needs cluster: the target\'s labels name no cluster (app.kubernetes.io/instance or app); pass cluster: "<name>" as used with --cluster',
+    );
   }
-  const serviceAccountName = requireDnsSubdomain("serviceAccountName", args.serviceAccountName ?? profilingObjectNames(cluster).serviceAccount);
+  const serviceAccountName = requireDnsSubdomain(
+    "serviceAccountName",
+    args.serviceAccountName ?? profilingObjectNames(cluster).serviceAccount,
+  );
   const subjects = peopleSubjects(args.users, args.groups);
   const imagePullSecrets = requireSecretNames("imagePullSecrets", args.imagePullSecrets ?? []);
   if (typeof args.runnerImage === "string") requireImageReference("runnerImage", args.runnerImage);
@@ -98,49 +114,82 @@ export interface ProfilingAccessParts {
  * type token. The one place they are made: the TypeScript ProfilingAccess and the component package's
  * ProfilingAccess both call it.
  */
-export function buildProfilingAccess(parent: pulumi.ComponentResource, plan: ProfilingAccessPlan): ProfilingAccessParts {
+export function buildProfilingAccess(
+  parent: pulumi.ComponentResource,
+  plan: ProfilingAccessPlan,
+): ProfilingAccessParts {
   const { name, args, namespace, cluster, serviceAccountName, subjects, imagePullSecrets } = plan;
   const opts = { parent };
   const names = profilingObjectNames(cluster);
   const labels = { ...MANAGED_BY, "app.kubernetes.io/part-of": name };
 
-  const account = new k8s.core.v1.ServiceAccount(`${name}-runner`, {
-    metadata: { name: serviceAccountName, namespace, labels },
-    // Only the Job pod mounts the token, by asking for it explicitly.
-    automountServiceAccountToken: false,
-  }, opts);
+  const account = new k8s.core.v1.ServiceAccount(
+    `${name}-runner`,
+    {
+      metadata: { name: serviceAccountName, namespace, labels },
+      // Only the Job pod mounts the token, by asking for it explicitly.
+      automountServiceAccountToken: false,
+    },
+    opts,
+  );
 
-  const runnerRole = new k8s.rbac.v1.Role(`${name}-runner`, {
-    metadata: { name: names.runnerRole, namespace, labels },
-    rules: runnerRules(args.target.podNames),
-  }, opts);
-  new k8s.rbac.v1.RoleBinding(`${name}-runner`, {
-    metadata: { name: names.runnerRole, namespace, labels },
-    roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: runnerRole.metadata.name },
-    subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
-  }, opts);
+  const runnerRole = new k8s.rbac.v1.Role(
+    `${name}-runner`,
+    {
+      metadata: { name: names.runnerRole, namespace, labels },
+      rules: runnerRules(args.target.podNames),
+    },
+    opts,
+  );
+  new k8s.rbac.v1.RoleBinding(
+    `${name}-runner`,
+    {
+      metadata: { name: names.runnerRole, namespace, labels },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: runnerRole.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: account.metadata.name, namespace }],
+    },
+    opts,
+  );
 
-  const profilerRole = new k8s.rbac.v1.Role(`${name}-profiler`, {
-    metadata: { name: names.profilerRole, namespace, labels },
-    rules: profilerRules(names.templateConfigMap),
-  }, opts);
-  if (subjects.length > 0) {
-    new k8s.rbac.v1.RoleBinding(`${name}-profiler`, {
+  const profilerRole = new k8s.rbac.v1.Role(
+    `${name}-profiler`,
+    {
       metadata: { name: names.profilerRole, namespace, labels },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: profilerRole.metadata.name },
-      subjects,
-    }, opts);
+      rules: profilerRules(names.templateConfigMap),
+    },
+    opts,
+  );
+  if (subjects.length > 0) {
+    new k8s.rbac.v1.RoleBinding(
+      `${name}-profiler`,
+      {
+        metadata: { name: names.profilerRole, namespace, labels },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: profilerRole.metadata.name },
+        subjects,
+      },
+      opts,
+    );
   }
 
   const templateJson = pulumi.output(args.runnerImage).apply((runnerImage) => {
     requireImageReference("runnerImage", runnerImage);
     const pull = imagePullSecrets.length > 0 ? { imagePullSecrets } : {};
-    return serializeTemplate(defaultJobTemplate({ ...args.jobTemplate, ...pull, runnerImage, serviceAccountName, target: args.target }));
+    return serializeTemplate(
+      defaultJobTemplate({ ...args.jobTemplate, ...pull, runnerImage, serviceAccountName, target: args.target }),
+    );
   });
-  new k8s.core.v1.ConfigMap(`${name}-job-template`, {
-    metadata: { name: names.templateConfigMap, namespace, labels: { ...labels, ...templateConfigMapLabels(cluster) } },
-    data: { [TEMPLATE_KEY]: templateJson },
-  }, opts);
+  new k8s.core.v1.ConfigMap(
+    `${name}-job-template`,
+    {
+      metadata: {
+        name: names.templateConfigMap,
+        namespace,
+        labels: { ...labels, ...templateConfigMapLabels(cluster) },
+      },
+      data: { [TEMPLATE_KEY]: templateJson },
+    },
+    opts,
+  );
   return {
     cluster,
     serviceAccountName,

@@ -34,19 +34,36 @@ export class ProfilingAdmissionPolicy extends pulumi.ComponentResource {
     // Cluster-scoped names: the namespace keeps two deployments' policies apart.
     const base = `flink-profiling-${namespace}-${name}`;
     const objects = pulumi.output(args.templateJson).apply((json) =>
-      admissionPolicies(parseTemplate(json), { name: base, namespace, targetPodNamePrefix: args.targetPodNamePrefix }));
+      admissionPolicies(parseTemplate(json), {
+        name: base,
+        namespace,
+        targetPodNamePrefix: args.targetPodNamePrefix,
+      }),
+    );
     // Two policies, always: their names are known before the template is, so the resources are too.
     this.policyNames = objects.apply((o) => o.map((p) => p.policy.metadata!.name!));
     for (const index of [0, 1]) {
       const object = objects.apply((o) => o[index]!);
-      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-${index}`, {
-        metadata: object.apply((o) => ({ ...o.policy.metadata, labels })),
-        spec: object.apply((o) => o.policy.spec as k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec),
-      }, parent);
-      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-${index}`, {
-        metadata: object.apply((o) => ({ ...o.binding.metadata, labels })),
-        spec: object.apply((o) => o.binding.spec as k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec),
-      }, { parent: this, dependsOn: [policy] });
+      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+        `${name}-${index}`,
+        {
+          metadata: object.apply((o) => ({ ...o.policy.metadata, labels })),
+          spec: object.apply(
+            (o) => o.policy.spec as k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicySpec,
+          ),
+        },
+        parent,
+      );
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+        `${name}-${index}`,
+        {
+          metadata: object.apply((o) => ({ ...o.binding.metadata, labels })),
+          spec: object.apply(
+            (o) => o.binding.spec as k8s.types.input.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec,
+          ),
+        },
+        { parent: this, dependsOn: [policy] },
+      );
     }
     this.registerOutputs({ policyNames: this.policyNames });
   }

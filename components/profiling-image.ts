@@ -62,11 +62,14 @@ export function imageBuildPlan(args: ProfilingImageArgs): ImageBuildPlan {
   const runnerRepository = requireDnsLabel("runnerRepository", args.runnerRepository ?? "flink-profiler-runner");
   const platforms = args.platforms ?? [...PLATFORMS];
   if (platforms.length === 0 || !platforms.every((p) => (PLATFORMS as readonly string[]).includes(p))) {
-    throw new Error(`platforms must be a non-empty subset of ${PLATFORMS.join(", ")}; got ${JSON.stringify(platforms)}`);
+    throw new Error(
+      `platforms must be a non-empty subset of ${PLATFORMS.join(", ")}; got ${JSON.stringify(platforms)}`,
+    );
   }
   const imagesDir = args.imagesDir ?? IMAGES_DIR;
   const apVersion = readFileSync(path.join(imagesDir, "flink-profiling", "async-profiler.version"), "utf8").trim();
-  if (!/^\d+\.\d+(\.\d+)?$/.test(apVersion)) throw new Error(`async-profiler.version holds ${JSON.stringify(apVersion)}, not a version`);
+  if (!/^\d+\.\d+(\.\d+)?$/.test(apVersion))
+    throw new Error(`async-profiler.version holds ${JSON.stringify(apVersion)}, not a version`);
   const baseTag = baseImage.split("@")[0].split("/").pop()!.split(":")[1] ?? version.id;
   return {
     flinkImage: {
@@ -93,20 +96,25 @@ export class ProfilingImage extends pulumi.ComponentResource {
     const push = args.push ?? true;
     super("flink-profiling:index:ProfilingImage", name, {}, opts);
     const address = args.registry.split("/")[0];
-    const registries = args.username !== undefined && args.password !== undefined
-      ? [{ address, username: args.username, password: pulumi.secret(args.password) }]
-      : undefined;
+    const registries =
+      args.username !== undefined && args.password !== undefined
+        ? [{ address, username: args.username, password: pulumi.secret(args.password) }]
+        : undefined;
 
     const build = (part: string, context: string, tag: string, buildArgs?: Record<string, string>) => {
-      const image = new dockerbuild.Image(`${name}-${part}`, {
-        context: { location: context },
-        dockerfile: { location: path.join(context, "Dockerfile") },
-        platforms: plan.platforms as dockerbuild.Platform[],
-        buildArgs,
-        tags: [tag],
-        push,
-        registries,
-      }, { parent: this });
+      const image = new dockerbuild.Image(
+        `${name}-${part}`,
+        {
+          context: { location: context },
+          dockerfile: { location: path.join(context, "Dockerfile") },
+          platforms: plan.platforms as dockerbuild.Platform[],
+          buildArgs,
+          tags: [tag],
+          push,
+          registries,
+        },
+        { parent: this },
+      );
       // The digest names exactly what was built; the tag alone could move.
       return push ? pulumi.interpolate`${tag}@${image.digest}` : pulumi.output(tag);
     };

@@ -24,8 +24,19 @@ function positiveInt(field: string, value: unknown): void {
 }
 
 const REQUIRED = [
-  "runnerImage", "serviceAccountName", "containerName", "helperPath", "target", "resources", "podSecurityContext",
-  "securityContext", "activeDeadlineSeconds", "ttlSecondsAfterFinished", "labels", "annotations", "tolerations",
+  "runnerImage",
+  "serviceAccountName",
+  "containerName",
+  "helperPath",
+  "target",
+  "resources",
+  "podSecurityContext",
+  "securityContext",
+  "activeDeadlineSeconds",
+  "ttlSecondsAfterFinished",
+  "labels",
+  "annotations",
+  "tolerations",
   "nodeSelector",
 ] as const;
 
@@ -54,7 +65,9 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
   const target = value.target;
   if (!isRecord(target)) fail("target", "an object");
   wrap("target.container", () => requireDnsLabel("target.container", target.container));
-  wrap("target.labelSelector", () => requireLabels("target.labelSelector", stringMap("target.labelSelector", target.labelSelector)));
+  wrap("target.labelSelector", () =>
+    requireLabels("target.labelSelector", stringMap("target.labelSelector", target.labelSelector)),
+  );
   if (Object.keys(target.labelSelector as object).length === 0) fail("target.labelSelector", "non-empty");
   if (target.podNames !== undefined) {
     if (!Array.isArray(target.podNames)) fail("target.podNames", "a list of pod names");
@@ -62,7 +75,10 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
       wrap(`target.podNames[${i}]`, () => requireDnsSubdomain("pod", pod));
     });
   }
-  if (target.podNamePrefix !== undefined && (typeof target.podNamePrefix !== "string" || !/^[a-z0-9][a-z0-9.-]{0,252}$/.test(target.podNamePrefix))) {
+  if (
+    target.podNamePrefix !== undefined &&
+    (typeof target.podNamePrefix !== "string" || !/^[a-z0-9][a-z0-9.-]{0,252}$/.test(target.podNamePrefix))
+  ) {
     fail("target.podNamePrefix", "the start of a pod name (a-z 0-9 . -)");
   }
 
@@ -70,13 +86,18 @@ export function checkTemplate(value: unknown): ProfilingJobTemplate {
     if (!isRecord(value[key])) fail(key, "an object");
   }
   positiveInt("activeDeadlineSeconds", value.activeDeadlineSeconds);
-  if (typeof value.ttlSecondsAfterFinished !== "number" || !Number.isInteger(value.ttlSecondsAfterFinished) || value.ttlSecondsAfterFinished < 0) {
+  if (
+    typeof value.ttlSecondsAfterFinished !== "number" ||
+    !Number.isInteger(value.ttlSecondsAfterFinished) ||
+    value.ttlSecondsAfterFinished < 0
+  ) {
     fail("ttlSecondsAfterFinished", "a whole number of seconds, 0 or more");
   }
   wrap("labels", () => requireLabels("labels", stringMap("labels", value.labels)));
   stringMap("annotations", value.annotations);
   stringMap("nodeSelector", value.nodeSelector);
-  if (!Array.isArray(value.tolerations) || !value.tolerations.every(isRecord)) fail("tolerations", "a list of tolerations");
+  if (!Array.isArray(value.tolerations) || !value.tolerations.every(isRecord))
+    fail("tolerations", "a list of tolerations");
   if (value.imagePullSecrets !== undefined) {
     if (!Array.isArray(value.imagePullSecrets)) fail("imagePullSecrets", "a list of Secret names");
     value.imagePullSecrets.forEach((name, i) => {

@@ -93,7 +93,9 @@ export interface ProfilingJobTemplate {
   imagePullSecrets?: string[];
 }
 
-export type TemplateOptions = Partial<Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target" | "serviceAccountName">> & {
+export type TemplateOptions = Partial<
+  Omit<ProfilingJobTemplate, "version" | "runnerImage" | "target" | "serviceAccountName">
+> & {
   runnerImage: string;
   target: ProfilingTarget;
   // No default: a fixed name would make two clusters in one namespace share (and destroy) one account.
@@ -201,18 +203,35 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
   const container = requireDnsLabel("container", options.container ?? t.target.container);
   const runId = requireDnsLabel("runId", options.runId);
   if (runId.length > 40) throw new Error(`runId must be at most 40 characters; got ${runId.length}`);
-  if (!Array.isArray(options.helperArgs) || !options.helperArgs.every((a) => typeof a === "string" && !a.includes("\0"))) {
+  if (
+    !Array.isArray(options.helperArgs) ||
+    !options.helperArgs.every((a) => typeof a === "string" && !a.includes("\0"))
+  ) {
     throw new Error("helperArgs must be an array of strings without NUL characters");
   }
   const deadline = options.activeDeadlineSeconds ?? t.activeDeadlineSeconds;
-  if (!Number.isInteger(deadline) || deadline < 1) throw new Error(`activeDeadlineSeconds must be a positive whole number; got ${deadline}`);
+  if (!Number.isInteger(deadline) || deadline < 1)
+    throw new Error(`activeDeadlineSeconds must be a positive whole number; got ${deadline}`);
 
   const labels = { ...t.labels, ...MANAGED_BY, [RUN_ID_LABEL]: runId, [TARGET_POD_LABEL]: podLabelValue(pod) };
   const annotations = { ...t.annotations, [TARGET_POD_ANNOTATION]: pod, [TARGET_CONTAINER_ANNOTATION]: container };
   const action = options.action ?? "profile";
-  if (!(JOB_HELPER_ACTIONS as readonly string[]).includes(action)) throw new Error(`action must be one of ${JOB_HELPER_ACTIONS.join(", ")}; got ${String(action)}`);
-  const command = ["kubectl", "exec", "--namespace", namespace, pod, "--container", container, "--",
-    t.helperPath, action, ...(action === JOB_HELPER_ACTION ? JOB_HELPER_FLAGS : []), ...options.helperArgs].map(kubeletLiteral);
+  if (!(JOB_HELPER_ACTIONS as readonly string[]).includes(action))
+    throw new Error(`action must be one of ${JOB_HELPER_ACTIONS.join(", ")}; got ${String(action)}`);
+  const command = [
+    "kubectl",
+    "exec",
+    "--namespace",
+    namespace,
+    pod,
+    "--container",
+    container,
+    "--",
+    t.helperPath,
+    action,
+    ...(action === JOB_HELPER_ACTION ? JOB_HELPER_FLAGS : []),
+    ...options.helperArgs,
+  ].map(kubeletLiteral);
 
   return {
     apiVersion: "batch/v1",
@@ -235,17 +254,19 @@ export function renderProfilingJob(template: ProfilingJobTemplate, options: Rend
           ...(t.tolerations.length > 0 ? { tolerations: t.tolerations } : {}),
           ...(Object.keys(t.nodeSelector).length > 0 ? { nodeSelector: t.nodeSelector } : {}),
           ...(t.imagePullSecrets?.length ? { imagePullSecrets: t.imagePullSecrets.map((name) => ({ name })) } : {}),
-          containers: [{
-            name: t.containerName,
-            image: t.runnerImage,
-            command,
-            // kubectl keeps a discovery cache under $HOME; the root file system is read-only.
-            env: [{ name: "HOME", value: "/tmp" }],
-            resources: t.resources,
-            securityContext: t.securityContext,
-            terminationMessagePolicy: "FallbackToLogsOnError",
-            volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-          }],
+          containers: [
+            {
+              name: t.containerName,
+              image: t.runnerImage,
+              command,
+              // kubectl keeps a discovery cache under $HOME; the root file system is read-only.
+              env: [{ name: "HOME", value: "/tmp" }],
+              resources: t.resources,
+              securityContext: t.securityContext,
+              terminationMessagePolicy: "FallbackToLogsOnError",
+              volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+            },
+          ],
           volumes: [{ name: "tmp", emptyDir: { sizeLimit: "16Mi" } }],
         },
       },

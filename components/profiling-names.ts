@@ -12,7 +12,10 @@ export const LEGACY_TEMPLATE_CONFIGMAP_NAME = "flink-profiling-job-template";
 /** On the template ConfigMap: which Flink cluster (the CLI's `--cluster NAME`) the template profiles. */
 export const TEMPLATE_CLUSTER_LABEL = "flink-profiling/cluster";
 /** On every template ConfigMap, whatever its cluster: lets the CLI list the templates of a namespace. */
-export const TEMPLATE_CONFIGMAP_LABELS = { ...MANAGED_BY, "app.kubernetes.io/component": "profiling-job-template" } as const;
+export const TEMPLATE_CONFIGMAP_LABELS = {
+  ...MANAGED_BY,
+  "app.kubernetes.io/component": "profiling-job-template",
+} as const;
 
 /**
  * Ends the name of every runner service account this project makes. The admission policies of several

@@ -10,7 +10,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import {
-  DEFAULT_FLINK_VERSION, FlinkCluster, ProfilingAccess, ProfilingAdmissionPolicy, ProfilingImage, nativeKubernetesTarget, requireDnsLabel,
+  DEFAULT_FLINK_VERSION,
+  FlinkCluster,
+  ProfilingAccess,
+  ProfilingAdmissionPolicy,
+  ProfilingImage,
+  nativeKubernetesTarget,
+  requireDnsLabel,
   type Platform,
 } from "./index.ts";
 
@@ -30,8 +36,10 @@ if ((prebuiltFlink === undefined) !== (prebuiltRunner === undefined)) {
 // Images that were built but never pushed exist only in the builder's cache: the nodes could not pull them,
 // and every pod would sit in ImagePullBackOff. Refuse before anything is created.
 if (prebuiltFlink === undefined && config.getBoolean("push") === false) {
-  throw new Error("push: false builds images that the cluster's nodes cannot pull, so this program would deploy pods that never start; "
-    + "set push: true, or build the images yourself, load them where the nodes can use them, and set flinkImage and runnerImage");
+  throw new Error(
+    "push: false builds images that the cluster's nodes cannot pull, so this program would deploy pods that never start; " +
+      "set push: true, or build the images yourself, load them where the nodes can use them, and set flinkImage and runnerImage",
+  );
 }
 
 const ns = new k8s.core.v1.Namespace("flink", {
@@ -42,15 +50,18 @@ const ns = new k8s.core.v1.Namespace("flink", {
   },
 });
 
-const images = prebuiltFlink !== undefined && prebuiltRunner !== undefined
-  ? { flinkImage: pulumi.output(prebuiltFlink), runnerImage: pulumi.output(prebuiltRunner) }
-  : new ProfilingImage("images", {
-    registry: config.get("registry") || missing("registry: where the images are pushed (or set flinkImage and runnerImage)"),
-    flinkVersion,
-    platforms: config.getObject<Platform[]>("platforms"),
-    push: true,
-    ...(username ? { username, password } : {}),
-  });
+const images =
+  prebuiltFlink !== undefined && prebuiltRunner !== undefined
+    ? { flinkImage: pulumi.output(prebuiltFlink), runnerImage: pulumi.output(prebuiltRunner) }
+    : new ProfilingImage("images", {
+        registry:
+          config.get("registry") ||
+          missing("registry: where the images are pushed (or set flinkImage and runnerImage)"),
+        flinkVersion,
+        platforms: config.getObject<Platform[]>("platforms"),
+        push: true,
+        ...(username ? { username, password } : {}),
+      });
 
 function missing(what: string): never {
   throw new Error(`stack config is missing ${what}`);
@@ -63,37 +74,58 @@ function size(role: "jobManager" | "taskManager"): { cpu?: string; memoryMiB?: n
   return { ...(cpu !== undefined ? { cpu } : {}), ...(memoryMiB !== undefined ? { memoryMiB } : {}) };
 }
 
-const cluster = new FlinkCluster("flink", {
-  namespace,
-  flinkVersion,
-  image: images.flinkImage,
-  runnerImage: images.runnerImage,
-  taskManagers: config.getNumber("taskManagers") ?? 2,
-  slotsPerTaskManager: config.getNumber("slotsPerTaskManager") ?? 2,
-  jobManager: size("jobManager"),
-  taskManager: size("taskManager"),
-  imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
-  users: config.getObject<string[]>("profilers") ?? [],
-  groups: config.getObject<string[]>("profilerGroups") ?? [],
-}, { dependsOn: [ns] });
+const cluster = new FlinkCluster(
+  "flink",
+  {
+    namespace,
+    flinkVersion,
+    image: images.flinkImage,
+    runnerImage: images.runnerImage,
+    taskManagers: config.getNumber("taskManagers") ?? 2,
+    slotsPerTaskManager: config.getNumber("slotsPerTaskManager") ?? 2,
+    jobManager: size("jobManager"),
+    taskManager: size("taskManager"),
+    imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
+    users: config.getObject<string[]>("profilers") ?? [],
+    groups: config.getObject<string[]>("profilerGroups") ?? [],
+  },
+  { dependsOn: [ns] },
+);
 
 // Flink clusters that Flink itself made in this namespace with native Kubernetes mode (their
 // kubernetes.cluster-id): the same people may profile them, through their own runner and template.
-const nativeClusters = (config.getObject<string[]>("nativeClusters") ?? []).map((id) => requireDnsLabel("nativeClusters entry", id));
-const nativeAccess = nativeClusters.map((id) => new ProfilingAccess(`native-${id}`, {
-  namespace,
-  target: nativeKubernetesTarget(id),
-  runnerImage: images.runnerImage,
-  users: config.getObject<string[]>("profilers") ?? [],
-  groups: config.getObject<string[]>("profilerGroups") ?? [],
-  imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
-}, { dependsOn: [ns] }));
+const nativeClusters = (config.getObject<string[]>("nativeClusters") ?? []).map((id) =>
+  requireDnsLabel("nativeClusters entry", id),
+);
+const nativeAccess = nativeClusters.map(
+  (id) =>
+    new ProfilingAccess(
+      `native-${id}`,
+      {
+        namespace,
+        target: nativeKubernetesTarget(id),
+        runnerImage: images.runnerImage,
+        users: config.getObject<string[]>("profilers") ?? [],
+        groups: config.getObject<string[]>("profilerGroups") ?? [],
+        imagePullSecrets: config.getObject<string[]>("imagePullSecrets") ?? [],
+      },
+      { dependsOn: [ns] },
+    ),
+);
 
 // Opt-in: needs the right to create cluster-scoped admission policies.
 if (config.getBoolean("admissionPolicy") ?? false) {
-  new ProfilingAdmissionPolicy("profiling", { namespace, templateJson: cluster.access.templateJson }, { dependsOn: [ns] });
+  new ProfilingAdmissionPolicy(
+    "profiling",
+    { namespace, templateJson: cluster.access.templateJson },
+    { dependsOn: [ns] },
+  );
   for (const access of nativeAccess) {
-    new ProfilingAdmissionPolicy(`native-${access.cluster}`, { namespace, templateJson: access.templateJson }, { dependsOn: [ns] });
+    new ProfilingAdmissionPolicy(
+      `native-${access.cluster}`,
+      { namespace, templateJson: access.templateJson },
+      { dependsOn: [ns] },
+    );
   }
 }
 

@@ -41,7 +41,8 @@ export interface Subject {
 
 export function peopleSubjects(users: string[] = [], groups: string[] = []): Subject[] {
   for (const name of [...users, ...groups]) {
-    if (typeof name !== "string" || name.trim() === "") throw new Error("profilers: user and group names must be non-empty strings");
+    if (typeof name !== "string" || name.trim() === "")
+      throw new Error("profilers: user and group names must be non-empty strings");
   }
   return [
     ...users.map((name): Subject => ({ kind: "User", apiGroup: "rbac.authorization.k8s.io", name })),

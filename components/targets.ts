@@ -32,7 +32,11 @@ export function operatorTarget(deploymentName: string, mode: "native" | "standal
 }
 
 /** Any other deployment: say which labels its TaskManager pods carry and which container runs Flink. */
-export function customTarget(container: string, labelSelector: Record<string, string>, podNames?: string[]): ProfilingTarget {
+export function customTarget(
+  container: string,
+  labelSelector: Record<string, string>,
+  podNames?: string[],
+): ProfilingTarget {
   requireDnsLabel("container", container);
   for (const pod of podNames ?? []) requireDnsSubdomain("podNames entry", pod);
   return { container, labelSelector, ...(podNames ? { podNames } : {}) };

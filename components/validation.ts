@@ -78,18 +78,23 @@ export function requireImageReference(what: string, value: unknown): string {
 export function requireRegistry(what: string, value: unknown): string {
   const registry = new RegExp(`^${DOMAIN}(?:/${PATH_PART})*$`);
   if (typeof value !== "string" || !registry.test(value)) {
-    throw new Error(`${what} must be a registry host with an optional port and path, e.g. "ghcr.io/acme"; got ${show(value)}`);
+    throw new Error(
+      `${what} must be a registry host with an optional port and path, e.g. "ghcr.io/acme"; got ${show(value)}`,
+    );
   }
   return value;
 }
 
 /** Label keys and values as Kubernetes accepts them; used for selectors passed in by the caller. */
 export function requireLabels(what: string, labels: Record<string, string>): Record<string, string> {
-  const key = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+  const key =
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
   const val = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
   for (const [k, v] of Object.entries(labels)) {
     if (!key.test(k) || typeof v !== "string" || !val.test(v)) {
-      throw new Error(`${what} has an invalid label ${show(k)}: ${show(v)} (keys and values must be valid Kubernetes labels)`);
+      throw new Error(
+        `${what} has an invalid label ${show(k)}: ${show(v)} (keys and values must be valid Kubernetes labels)`,
+      );
     }
   }
   return labels;

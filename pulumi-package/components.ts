@@ -20,11 +20,17 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IToleration } from "kubernetes-models/v1";
 import {
-  FLINK_CLUSTER_TYPE, buildFlinkCluster, planFlinkCluster, type FlinkClusterArgs as TypeScriptFlinkClusterArgs,
+  FLINK_CLUSTER_TYPE,
+  buildFlinkCluster,
+  planFlinkCluster,
+  type FlinkClusterArgs as TypeScriptFlinkClusterArgs,
   type FlinkClusterSharedArgs,
 } from "../components/flink-cluster.ts";
 import {
-  PROFILING_ACCESS_TYPE, buildProfilingAccess, planProfilingAccess, type ProfilingAccessSharedArgs,
+  PROFILING_ACCESS_TYPE,
+  buildProfilingAccess,
+  planProfilingAccess,
+  type ProfilingAccessSharedArgs,
 } from "../components/profiling-access.ts";
 import { ProfilingAdmissionPolicy } from "../components/profiling-admission-policy.ts";
 import { ProfilingImage } from "../components/profiling-image.ts";

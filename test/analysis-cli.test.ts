@@ -19,10 +19,20 @@ const file = (name: string, text: string) => {
 /** `total` samples split over leaves under the sample job's JSON encoder or its sink, by share in %. */
 const profile = (total: number, shares: Record<string, number>) =>
   `${Object.entries(shares)
-    .map(([leaf, pct]) => `[Source: Orders -> Encode JSON (1/1)#0 tid=9];java/lang/Thread.run;com/example/orders/EncodeOrder.map;${leaf} ${(total * pct) / 100}`)
+    .map(
+      ([leaf, pct]) =>
+        `[Source: Orders -> Encode JSON (1/1)#0 tid=9];java/lang/Thread.run;com/example/orders/EncodeOrder.map;${leaf} ${(total * pct) / 100}`,
+    )
     .join("\n")}\n`;
-const before = profile(2000, { "com/example/orders/OrderJsonEncoder.escape": 5, "java/util/HashMap.get": 10, "com/example/orders/CountingDiscardSink.invoke": 85 });
-const after = profile(1000, { "com/example/orders/OrderJsonEncoder.escape": 25, "com/example/orders/CountingDiscardSink.invoke": 75 });
+const before = profile(2000, {
+  "com/example/orders/OrderJsonEncoder.escape": 5,
+  "java/util/HashMap.get": 10,
+  "com/example/orders/CountingDiscardSink.invoke": 85,
+});
+const after = profile(1000, {
+  "com/example/orders/OrderJsonEncoder.escape": 25,
+  "com/example/orders/CountingDiscardSink.invoke": 75,
+});
 
 describe("report", () => {
   it("prints the top frames, the grep share in % of all samples, and the documented JSON", async () => {
@@ -39,7 +49,9 @@ describe("report", () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/--grep json: 5\.0% of all samples \(100\) have a matching frame/);
     expect(text.stdout).toMatch(/EncodeOrder\.map > OrderJsonEncoder\.escape/);
-    expect(text.stdout).toMatch(/100\.0%\s+100\.0%\s+Source: Orders -> Encode JSON \[1\/1\]\s+CountingDiscardSink\.invoke/);
+    expect(text.stdout).toMatch(
+      /100\.0%\s+100\.0%\s+Source: Orders -> Encode JSON \[1\/1\]\s+CountingDiscardSink\.invoke/,
+    );
   });
 
   it("reads a folder's profile once though it is there as html and collapsed, and the html as the collapsed", async () => {
@@ -50,10 +62,15 @@ describe("report", () => {
     rmSync(path.join(folder, "tm-1.collapsed"));
     // tm-0 (collapsed) and tm-1 (html only, read back by async-profiler's converter): the same profile twice.
     const both = JSON.parse((await runProfileCli(["report", folder, "--json"])).stdout);
-    expect(both.profiles.map((p: { name: string; format: string }) => `${p.name}.${p.format}`)).toEqual(["tm-0.collapsed", "tm-1.html"]);
+    expect(both.profiles.map((p: { name: string; format: string }) => `${p.name}.${p.format}`)).toEqual([
+      "tm-0.collapsed",
+      "tm-1.html",
+    ]);
     expect(both.samples).toBe(4000);
     const html = JSON.parse((await runProfileCli(["report", path.join(folder, "tm-1.html"), "--json"])).stdout);
-    const collapsed = JSON.parse((await runProfileCli(["report", path.join(folder, "tm-0.collapsed"), "--json"])).stdout);
+    const collapsed = JSON.parse(
+      (await runProfileCli(["report", path.join(folder, "tm-0.collapsed"), "--json"])).stdout,
+    );
     expect(html.top).toEqual(collapsed.top);
     expect(html.samples).toBe(2000);
   });
@@ -62,7 +79,14 @@ describe("report", () => {
 describe("diff", () => {
   it("writes async-profiler's differential flame graph and puts the frame that went from 5 % to 25 % on top", async () => {
     const out = path.join(dir, "diffs");
-    const r = await runProfileCli(["diff", file("v1/tm-0.collapsed", before), file("v2/tm-0.collapsed", after), "-o", out, "--json"]);
+    const r = await runProfileCli([
+      "diff",
+      file("v1/tm-0.collapsed", before),
+      file("v2/tm-0.collapsed", after),
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.html).toBe(path.join(out, "diff-v1-tm-0-vs-v2-tm-0.html"));
@@ -73,8 +97,16 @@ describe("diff", () => {
       { frame: "com.example.orders.CountingDiscardSink.invoke", base: 85, new: 75, delta: -10, change: "shrank" },
       { frame: "java.util.HashMap.get", base: 10, new: 0, delta: -10, change: "gone" },
     ]);
-    const text = await runProfileCli(["diff", path.join(dir, "v1/tm-0.collapsed"), path.join(dir, "v2/tm-0.collapsed"), "-o", out]);
-    expect(text.stdout).toMatch(/grew most[^\n]*\n[^\n]*\n\s+5\.0%\s+25\.0%\s+\+20\.0\s+com\.example\.orders\.OrderJsonEncoder\.escape/);
+    const text = await runProfileCli([
+      "diff",
+      path.join(dir, "v1/tm-0.collapsed"),
+      path.join(dir, "v2/tm-0.collapsed"),
+      "-o",
+      out,
+    ]);
+    expect(text.stdout).toMatch(
+      /grew most[^\n]*\n[^\n]*\n\s+5\.0%\s+25\.0%\s+\+20\.0\s+com\.example\.orders\.OrderJsonEncoder\.escape/,
+    );
     expect(text.stdout).toMatch(/10\.0%\s+0\.0%\s+-10\.0\s+java\.util\.HashMap\.get\s+\(gone\)/);
   });
 });
@@ -87,10 +119,22 @@ describe("merge", () => {
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.files).toEqual([`${out}.collapsed`, `${out}.html`]);
-    const counts = (text: string) => new Map(text.trim().split("\n").map((l) => [l.slice(0, l.lastIndexOf(" ")), Number(l.slice(l.lastIndexOf(" ") + 1))]));
-    expect(counts(readFileSync(`${out}.collapsed`, "utf8"))).toEqual(new Map([...counts(before)].map(([s, n]) => [s, 3 * n])));
+    const counts = (text: string) =>
+      new Map(
+        text
+          .trim()
+          .split("\n")
+          .map((l) => [l.slice(0, l.lastIndexOf(" ")), Number(l.slice(l.lastIndexOf(" ") + 1))]),
+      );
+    expect(counts(readFileSync(`${out}.collapsed`, "utf8"))).toEqual(
+      new Map([...counts(before)].map(([s, n]) => [s, 3 * n])),
+    );
     expect(doc.samples).toBe(6000);
-    expect(doc.skew.map((s: { differs: number; outlier: boolean }) => [s.differs, s.outlier])).toEqual([[0, false], [0, false], [0, false]]);
+    expect(doc.skew.map((s: { differs: number; outlier: boolean }) => [s.differs, s.outlier])).toEqual([
+      [0, false],
+      [0, false],
+      [0, false],
+    ]);
     expect(existsSync(`${out}.html`)).toBe(true);
   });
 
@@ -154,9 +198,29 @@ describe("bad input", () => {
   });
 
   it("reads every option of the three commands", () => {
-    expect(parseProfileCommand(["report", "a", "b/", "--top", "5", "--grep", "Json", "-t", "--json"])).toEqual({ kind: "report", inputs: ["a", "b/"], top: 5, grep: "Json", threads: true, json: true });
-    expect(parseProfileCommand(["diff", "a", "b"])).toEqual({ kind: "diff", base: "a", next: "b", outputDir: "profiles", top: 10, json: false });
-    expect(parseProfileCommand(["merge", "a", "-o", "out/all.html"])).toEqual({ kind: "merge", inputs: ["a"], output: "out/all", top: 10, json: false });
+    expect(parseProfileCommand(["report", "a", "b/", "--top", "5", "--grep", "Json", "-t", "--json"])).toEqual({
+      kind: "report",
+      inputs: ["a", "b/"],
+      top: 5,
+      grep: "Json",
+      threads: true,
+      json: true,
+    });
+    expect(parseProfileCommand(["diff", "a", "b"])).toEqual({
+      kind: "diff",
+      base: "a",
+      next: "b",
+      outputDir: "profiles",
+      top: 10,
+      json: false,
+    });
+    expect(parseProfileCommand(["merge", "a", "-o", "out/all.html"])).toEqual({
+      kind: "merge",
+      inputs: ["a"],
+      output: "out/all",
+      top: 10,
+      json: false,
+    });
     expect(parseProfileCommand(["report", "--help"])).toEqual({ kind: "help" });
   });
 });

@@ -43,7 +43,9 @@ const profile = (total: number, shares: Record<string, number>) =>
 describe("the stack tree", () => {
   it("holds exactly the stacks of the lines, in any order, with identical stacks added up", () => {
     const lines = [...syntheticCollapsed({ stacks: 600, bytes: 300_000 })];
-    const shuffled = [...lines, ...lines.slice(0, 100)].sort((a, b) => a.split("").reverse().join("").localeCompare(b.split("").reverse().join("")));
+    const shuffled = [...lines, ...lines.slice(0, 100)].sort((a, b) =>
+      a.split("").reverse().join("").localeCompare(b.split("").reverse().join("")),
+    );
     for (const input of [lines, shuffled]) {
       const tree = treeOf(input.join(""));
       expect(naive(tree.collapsedLines())).toEqual(naive(input));
@@ -52,13 +54,22 @@ describe("the stack tree", () => {
 
   it("tells a shared caller from a longer frame that starts with the same characters", () => {
     const tree = treeOf("a;bc;d 1\na;b;d 2\na;bc 4\na;b 8\na 16\n");
-    expect(naive(tree.collapsedLines())).toEqual(new Map([["a;bc;d", 1], ["a;b;d", 2], ["a;bc", 4], ["a;b", 8], ["a", 16]]));
+    expect(naive(tree.collapsedLines())).toEqual(
+      new Map([
+        ["a;bc;d", 1],
+        ["a;b;d", 2],
+        ["a;bc", 4],
+        ["a;b", 8],
+        ["a", 16],
+      ]),
+    );
     expect(tree.samples).toBe(31);
   });
 
   it("refuses lines that are not stacks and takes CRLF and UTF-8 thread names", () => {
     const tree = new StackTree();
-    for (const bad of ["", "   ", "no-count", "a;b x7", "a;b 0", " 5", "a;b -3"]) expect(tree.addLine(bad), bad).toBe(false);
+    for (const bad of ["", "   ", "no-count", "a;b x7", "a;b 0", " 5", "a;b -3"])
+      expect(tree.addLine(bad), bad).toBe(false);
     expect(tree.addLine("[Größe (1/1)#0 tid=7];java/lang/Thread.run 3\r")).toBe(true);
     expect([...tree.collapsedLines()]).toEqual(["[Größe (1/1)#0 tid=7];java/lang/Thread.run 3\n"]);
   });
@@ -140,7 +151,12 @@ describe("--grep", () => {
     expect(g.stacks[0]).toEqual({
       share: 25,
       samples: 250,
-      frames: ["com.example.orders.EncodeOrder.map", "com.example.orders.OrderJsonEncoder.encode", "com.example.orders.OrderJsonEncoder.escape", "java.lang.StringBuilder.append"],
+      frames: [
+        "com.example.orders.EncodeOrder.map",
+        "com.example.orders.OrderJsonEncoder.encode",
+        "com.example.orders.OrderJsonEncoder.escape",
+        "java.lang.StringBuilder.append",
+      ],
     });
   });
 
@@ -186,7 +202,13 @@ describe("diff: regressions", () => {
   });
 
   it("finds nothing between a profile and itself scaled", () => {
-    expect(regressions(base, frameTable(treeOf(profile(20000, { "a/Hot.spot": 5, "a/Old.gone": 10, "a/Other.work": 85 }))), 10)).toEqual([]);
+    expect(
+      regressions(
+        base,
+        frameTable(treeOf(profile(20000, { "a/Hot.spot": 5, "a/Old.gone": 10, "a/Other.work": 85 }))),
+        10,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -204,23 +226,44 @@ describe("merge: skew", () => {
     // tm-2: a.B.c 20 % vs 60 %, waiting 40 % vs 0 %: 40 % of its samples sit elsewhere.
     expect(rows[0]).toEqual({ target: "tm-2", differs: 40, frame: WAITING, here: 40, rest: 0, outlier: true });
     // tm-0 against the mean of tm-1, tm-2, tm-3: a.B.c 60 vs 46.7, waiting 0 vs 13.3.
-    expect(rows.slice(1).map((r) => [r.target, r.differs, r.outlier])).toEqual([["tm-0", 13.3, false], ["tm-1", 13.3, false], ["tm-3", 13.3, false]]);
+    expect(rows.slice(1).map((r) => [r.target, r.differs, r.outlier])).toEqual([
+      ["tm-0", 13.3, false],
+      ["tm-1", 13.3, false],
+      ["tm-3", 13.3, false],
+    ]);
   });
 
   it("has nothing to compare with one TaskManager, and finds identical ones alike", () => {
     expect(skew([{ target: "tm-0", table: same }])).toEqual([]);
-    expect(skew([{ target: "a", table: same }, { target: "b", table: same }]).map((r) => r.differs)).toEqual([0, 0]);
+    expect(
+      skew([
+        { target: "a", table: same },
+        { target: "b", table: same },
+      ]).map((r) => r.differs),
+    ).toEqual([0, 0]);
   });
 });
 
 describe("a cluster run's view of all its TaskManagers", () => {
   const target = (name: string, text: string, status: TargetReport["status"] = "ok"): TargetReport => ({
-    target: name, status, event: "cpu", files: [], top: [], waiting: 0, notices: [], stacks: treeOfBytes(Buffer.from(text)),
+    target: name,
+    status,
+    event: "cpu",
+    files: [],
+    top: [],
+    waiting: 0,
+    notices: [],
+    stacks: treeOfBytes(Buffer.from(text)),
   });
   const a = profile(1000, { "a/B.c": 60, "a/B.d": 40 });
 
   it("adds the TaskManagers up and names the one that differs", () => {
-    const v = clusterView([target("tm-0", a), target("tm-1", a), target("tm-2", profile(1000, { "a/B.c": 10, "a/B.d": 90 })), target("tm-3", a, "failed")]);
+    const v = clusterView([
+      target("tm-0", a),
+      target("tm-1", a),
+      target("tm-2", profile(1000, { "a/B.c": 10, "a/B.d": 90 })),
+      target("tm-3", a, "failed"),
+    ]);
     expect(v).toMatchObject({ taskManagers: 3, samples: 3000, waiting: 0 });
     expect(v!.top).toEqual([
       { frame: "a.B.d", self: 56.7, total: 56.7 },
@@ -239,9 +282,18 @@ describe("--threads", () => {
     expect(threadName("[Map -> Sink (2/4)#1 tid=42]")).toBe("Map -> Sink (2/4)#1");
     expect(threadName("[unknown]")).toBeUndefined();
     expect(flinkTask("Map -> Sink (2/4)#1")).toEqual({ task: "Map -> Sink", subtask: 2, parallelism: 4, attempt: 1 });
-    expect(flinkTask("Legacy Source Thread - Source: Orders (1/2)#0")).toMatchObject({ task: "Source: Orders", subtask: 1 });
-    expect(flinkTask("Source Data Fetcher for Source: Kafka (3/8)#2 (job: orders / 0a1b)")).toMatchObject({ task: "Source: Kafka", subtask: 3, parallelism: 8, attempt: 2 });
-    for (const t of ["GC Thread#0", "flink-pekko.actor.default-dispatcher-5", "OutputFlusher for Map"]) expect(flinkTask(t), t).toBeUndefined();
+    expect(flinkTask("Legacy Source Thread - Source: Orders (1/2)#0")).toMatchObject({
+      task: "Source: Orders",
+      subtask: 1,
+    });
+    expect(flinkTask("Source Data Fetcher for Source: Kafka (3/8)#2 (job: orders / 0a1b)")).toMatchObject({
+      task: "Source: Kafka",
+      subtask: 3,
+      parallelism: 8,
+      attempt: 2,
+    });
+    for (const t of ["GC Thread#0", "flink-pekko.actor.default-dispatcher-5", "OutputFlusher for Map"])
+      expect(flinkTask(t), t).toBeUndefined();
   });
 
   it("gives samples per thread and per operator, busiest first", () => {
@@ -260,7 +312,9 @@ describe("--threads", () => {
       ["Price FX (2/2)#0", 30, 20, "com.acme.Fx.convert"],
       ["Time Trigger for Price FX (1/2)#0", 5, 5, "com.acme.Fx.tick"],
     ]);
-    expect(b.operators).toEqual([{ name: "Price FX", samples: 65, share: 65, running: 55, top: "com.acme.Fx.convert", subtasks: ["1/2", "2/2"] }]);
+    expect(b.operators).toEqual([
+      { name: "Price FX", samples: 65, share: 65, running: 55, top: "com.acme.Fx.convert", subtasks: ["1/2", "2/2"] },
+    ]);
     expect(threadBreakdown(treeOf("a;b 1"), 10)).toEqual({ hasThreads: false, threads: [], operators: [] });
   });
 });

@@ -12,7 +12,16 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
 import { flamegraphTotals } from "./support/profile-shares.ts";
-import { CLUSTER, NAMESPACE, leftovers, repoRoot, runProfileCli, startClusterFixture, type ClusterFixture, type FakeTaskManager } from "./support/cluster-fixture.ts";
+import {
+  CLUSTER,
+  NAMESPACE,
+  leftovers,
+  repoRoot,
+  runProfileCli,
+  startClusterFixture,
+  type ClusterFixture,
+  type FakeTaskManager,
+} from "./support/cluster-fixture.ts";
 
 let flink: LocalFlink;
 let tms: FakeTaskManager[];
@@ -30,12 +39,37 @@ afterEach(async () => {
   fx = undefined;
 });
 
-const base = () => ["--kubeconfig", fx!.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "-o", path.join(fx!.dir, "out")];
+const base = () => [
+  "--kubeconfig",
+  fx!.kubeconfig,
+  "-n",
+  NAMESPACE,
+  "--cluster",
+  CLUSTER,
+  "-o",
+  path.join(fx!.dir, "out"),
+];
 
 describe("the other ways in", () => {
   it("--via exec profiles with the caller's own exec right, without a template", async () => {
     fx = await startClusterFixture(tms, { template: false });
-    const r = await runProfileCli(["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx.dir, "out"), "--via", "exec", "--pod", tms[0]!.pod, "-d", "2", "--format", "collapsed", "--json"]);
+    const r = await runProfileCli([
+      "--kubeconfig",
+      fx.kubeconfig,
+      "-n",
+      NAMESPACE,
+      "-o",
+      path.join(fx.dir, "out"),
+      "--via",
+      "exec",
+      "--pod",
+      tms[0]!.pod,
+      "-d",
+      "2",
+      "--format",
+      "collapsed",
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t).toMatchObject({ target: tms[0]!.pod, pid: tms[0]!.pid, status: "ok" });
@@ -53,13 +87,25 @@ describe("the other ways in", () => {
     const mark = path.join(dir, "java-started");
     mkdirSync(path.join(dir, "jdk", "bin"), { recursive: true });
     writeFileSync(path.join(dir, "jdk", "bin", "java"), `#!/bin/sh\necho "$@" >> "${mark}"\nexit 1\n`, { mode: 0o755 });
-    writeFileSync(path.join(dir, "flink-profiler"), `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | tee -a "${log}"\n`, { mode: 0o755 });
-    fx = await startClusterFixture([{ ...tms[0]!, env: { PATH: `${dir}:${path.join(dir, "jdk", "bin")}:${process.env.PATH}`, JAVA_HOME: path.join(dir, "jdk") } }]);
+    writeFileSync(
+      path.join(dir, "flink-profiler"),
+      `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | tee -a "${log}"\n`,
+      { mode: 0o755 },
+    );
+    fx = await startClusterFixture([
+      {
+        ...tms[0]!,
+        env: { PATH: `${dir}:${path.join(dir, "jdk", "bin")}:${process.env.PATH}`, JAVA_HOME: path.join(dir, "jdk") },
+      },
+    ]);
     try {
       const r = await runProfileCli([...base(), "-d", "3", "--format", "html,jfr", "--json"]);
       expect(r.code, r.stderr).toBe(0);
       expect(existsSync(mark)).toBe(false);
-      const records = readFileSync(log, "utf8").trim().split("\n").map((l) => JSON.parse(l));
+      const records = readFileSync(log, "utf8")
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l));
       expect(records.filter((x) => x.type === "file").map((x) => x.format)).toEqual(["jfr"]);
 
       const [t] = JSON.parse(r.stdout).targets;
@@ -73,7 +119,9 @@ describe("the other ways in", () => {
       expect(html.totals.get("com.example.orders.OrderJsonEncoder.encode") ?? 0).toBeGreaterThan(0);
       expect(t.top.length).toBeGreaterThan(0);
       // What crossed the log, against the flame graph delivered (the benchmark measures it on longer profiles).
-      const logBytes = records.filter((x) => /^(file|chunk|end)$/.test(x.type)).reduce((n, x) => n + Buffer.byteLength(JSON.stringify(x)) + 1, 0);
+      const logBytes = records
+        .filter((x) => /^(file|chunk|end)$/.test(x.type))
+        .reduce((n, x) => n + Buffer.byteLength(JSON.stringify(x)) + 1, 0);
       expect(logBytes).toBeGreaterThan(0);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -86,7 +134,9 @@ describe("the other ways in", () => {
     expect(r.code, r.stderr).toBe(0);
     // After the TaskManagers' own reports: all of them together, and which differ from the rest.
     expect(r.stdout).toMatch(/all 3 TaskManagers together: [\d,]+ samples\ncluster-wide top frames by self time\n/);
-    expect(r.stdout).toMatch(/TaskManagers whose frames differ most from the rest[^\n]*\n[^\n]*\n(\s+\d+\.\d%\s+orders-taskmanager-\d[^\n]*\n){3}/);
+    expect(r.stdout).toMatch(
+      /TaskManagers whose frames differ most from the rest[^\n]*\n[^\n]*\n(\s+\d+\.\d%\s+orders-taskmanager-\d[^\n]*\n){3}/,
+    );
     const runId = /run (\S+):/.exec(r.stderr)![1]!;
     expect(r.stderr).toContain(`cleanup -n flink --run ${runId}`);
     expect(fx.k8s.list("batch/v1", "Job", NAMESPACE)).toHaveLength(3);
@@ -95,14 +145,29 @@ describe("the other ways in", () => {
     expect(c.stdout).toMatch(/deleted job.batch\/flink-profile-/);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
-
 });
 
 describe("profile.mjs against a cluster, when things go wrong", () => {
   it("Ctrl-C mid-profile with --via exec stops the profiler through exec", async () => {
     fx = await startClusterFixture(tms, { template: false });
-    const args = ["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx.dir, "out"), "--via", "exec", "--cluster", CLUSTER, "-d", "20"];
-    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const args = [
+      "--kubeconfig",
+      fx.kubeconfig,
+      "-n",
+      NAMESPACE,
+      "-o",
+      path.join(fx.dir, "out"),
+      "--via",
+      "exec",
+      "--cluster",
+      CLUSTER,
+      "-d",
+      "20",
+    ];
+    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], {
+      cwd: repoRoot,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += d));
     const closed = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -121,7 +186,11 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
     const bin = (name: string, filter: string) => {
       const dir = path.join(tmpdir(), `tamper-${name}-${process.pid}`);
       mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, "flink-profiler"), `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | ${filter}\n`, { mode: 0o755 });
+      writeFileSync(
+        path.join(dir, "flink-profiler"),
+        `#!/bin/bash\nset -o pipefail\n"${helperPath()}" "$@" | ${filter}\n`,
+        { mode: 0o755 },
+      );
       return `${dir}:${process.env.PATH}`;
     };
     const corrupt = bin("corrupt", `sed -e '0,/"type":"chunk"/s/"data":"..../"data":"AAAA/'`);
@@ -134,8 +203,16 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
     const r = await runProfileCli([...base(), "-d", "2", "--json"]);
     expect(r.code).toBe(1);
     const [a, b, c] = JSON.parse(r.stdout).targets;
-    expect(a, JSON.stringify(a)).toMatchObject({ status: "failed", files: [], error: expect.stringMatching(/damaged on its way back: .*(does not decompress|corrupted|mismatch|sha256)/i) });
-    expect(b, JSON.stringify(b)).toMatchObject({ status: "failed", files: [], error: expect.stringMatching(/damaged on its way back: .*(truncated|end record|never)/i) });
+    expect(a, JSON.stringify(a)).toMatchObject({
+      status: "failed",
+      files: [],
+      error: expect.stringMatching(/damaged on its way back: .*(does not decompress|corrupted|mismatch|sha256)/i),
+    });
+    expect(b, JSON.stringify(b)).toMatchObject({
+      status: "failed",
+      files: [],
+      error: expect.stringMatching(/damaged on its way back: .*(truncated|end record|never)/i),
+    });
     expect(c.status).toBe("ok");
     const written = readdirSync(path.dirname(c.files[0]));
     expect(written).toEqual([`${tms[2]!.pod}.html`]);
@@ -150,11 +227,27 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
     try {
       spawnSync("dd", ["if=/dev/zero", `of=${path.join(out, "filler")}`, "bs=4096"], { stdio: "ignore" });
       fx = await startClusterFixture([tms[0]!]);
-      const r = await runProfileCli(["--kubeconfig", fx.kubeconfig, "-n", NAMESPACE, "--cluster", CLUSTER, "-o", out, "-d", "2", "--format", "collapsed", "--json"]);
+      const r = await runProfileCli([
+        "--kubeconfig",
+        fx.kubeconfig,
+        "-n",
+        NAMESPACE,
+        "--cluster",
+        CLUSTER,
+        "-o",
+        out,
+        "-d",
+        "2",
+        "--format",
+        "collapsed",
+        "--json",
+      ]);
       expect(r.code, r.stderr).toBe(1);
       const [t] = JSON.parse(r.stdout).targets;
       expect(t).toMatchObject({ target: tms[0]!.pod, status: "failed", files: [] });
-      expect(t.error).toMatch(new RegExp(`^the profile finished, but ${out}/\\S+ could not be written: no space left on its volume`));
+      expect(t.error).toMatch(
+        new RegExp(`^the profile finished, but ${out}/\\S+ could not be written: no space left on its volume`),
+      );
       expect(r.stderr).not.toMatch(/after the interrupt|stopping the profiler/);
       expect(readdirSync(out)).toEqual(["filler"]);
       expect(leftovers(fx.k8s)).toEqual([]);
@@ -167,7 +260,11 @@ describe("profile.mjs against a cluster, when things go wrong", () => {
   // Last: it kills a TaskManager of the shared Flink cluster.
   it("a TaskManager killed mid-profile: the others deliver, the failure says why", async () => {
     fx = await startClusterFixture(tms);
-    const child = spawn(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...base(), "-d", "6", "--json"], { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(
+      process.execPath,
+      [path.join(repoRoot, "scripts/profile.mjs"), ...base(), "-d", "6", "--json"],
+      { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));

@@ -5,23 +5,40 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readTemplate } from "../scripts/lib/cluster/context.ts";
 import type { Kubectl, KubectlResult } from "../scripts/lib/cluster/kubectl.ts";
-import { CLUSTER, NAMESPACE, runProfileCli, startClusterFixture, templateConfigMap, type ClusterFixture } from "./support/cluster-fixture.ts";
+import {
+  CLUSTER,
+  NAMESPACE,
+  runProfileCli,
+  startClusterFixture,
+  templateConfigMap,
+  type ClusterFixture,
+} from "./support/cluster-fixture.ts";
 
 /** A kubectl that knows some ConfigMaps: `get configmap NAME` and `get configmaps --selector=…`. */
 function fakeKubectl(configMaps: any[], canList = true): Kubectl {
   const run = async (args: readonly string[]): Promise<KubectlResult> => {
     if (args[1] === "configmap") {
       const cm = configMaps.find((c) => c.metadata.name === args[2]);
-      return cm ? { exitCode: 0, stdout: JSON.stringify(cm), stderr: "" }
+      return cm
+        ? { exitCode: 0, stdout: JSON.stringify(cm), stderr: "" }
         : { exitCode: 1, stdout: "", stderr: `Error from server (NotFound): configmaps "${args[2]}" not found` };
     }
     if (args[1] === "configmaps" && canList) {
-      const items = configMaps.filter((c) => c.metadata.labels?.["app.kubernetes.io/component"] === "profiling-job-template");
+      const items = configMaps.filter(
+        (c) => c.metadata.labels?.["app.kubernetes.io/component"] === "profiling-job-template",
+      );
       return { exitCode: 0, stdout: JSON.stringify({ items }), stderr: "" };
     }
     return { exitCode: 1, stdout: "", stderr: "Error from server (Forbidden): configmaps is forbidden" };
   };
-  return { kube: {}, binary: "kubectl", connection: [], run, json: async () => ({}) as never, lines: async () => ({ exitCode: 0, stdout: "", stderr: "" }) };
+  return {
+    kube: {},
+    binary: "kubectl",
+    connection: [],
+    run,
+    json: async () => ({}) as never,
+    lines: async () => ({ exitCode: 0, stdout: "", stderr: "" }),
+  };
 }
 
 const orders = templateConfigMap("runner:orders", "orders");
@@ -32,9 +49,17 @@ describe("readTemplate", () => {
   it("finds each cluster's own template when two share the namespace", async () => {
     const k = fakeKubectl([orders, payments]);
     const a = await readTemplate(k, NAMESPACE, "orders");
-    expect([a.configMap, a.template.runnerImage, a.template.serviceAccountName]).toEqual(["orders-profiling-job-template", "runner:orders", "orders-profiling-runner"]);
+    expect([a.configMap, a.template.runnerImage, a.template.serviceAccountName]).toEqual([
+      "orders-profiling-job-template",
+      "runner:orders",
+      "orders-profiling-runner",
+    ]);
     const b = await readTemplate(k, NAMESPACE, "payments");
-    expect([b.configMap, b.template.runnerImage, b.template.serviceAccountName]).toEqual(["payments-profiling-job-template", "runner:payments", "payments-profiling-runner"]);
+    expect([b.configMap, b.template.runnerImage, b.template.serviceAccountName]).toEqual([
+      "payments-profiling-job-template",
+      "runner:payments",
+      "payments-profiling-runner",
+    ]);
   });
 
   it("still reads a single unlabelled legacy template, for any --cluster and without one", async () => {
@@ -44,13 +69,21 @@ describe("readTemplate", () => {
   });
 
   it("refuses clearly what it cannot decide", async () => {
-    await expect(readTemplate(fakeKubectl([orders]), NAMESPACE, "payments")).rejects.toThrow('no profiling Job template for Flink cluster "payments" in namespace "flink" (ConfigMap payments-profiling-job-template)');
-    await expect(readTemplate(fakeKubectl([orders, payments]), NAMESPACE)).rejects.toThrow(/several Flink clusters .*: orders, payments/);
-    await expect(readTemplate(fakeKubectl([orders, payments], false), NAMESPACE)).rejects.toMatchObject({ hint: expect.stringContaining("--cluster NAME") });
+    await expect(readTemplate(fakeKubectl([orders]), NAMESPACE, "payments")).rejects.toThrow(
+      'no profiling Job template for Flink cluster "payments" in namespace "flink" (ConfigMap payments-profiling-job-template)',
+    );
+    await expect(readTemplate(fakeKubectl([orders, payments]), NAMESPACE)).rejects.toThrow(
+      /several Flink clusters .*: orders, payments/,
+    );
+    await expect(readTemplate(fakeKubectl([orders, payments], false), NAMESPACE)).rejects.toMatchObject({
+      hint: expect.stringContaining("--cluster NAME"),
+    });
     // Without --cluster, the namespace's only template is the one.
     expect((await readTemplate(fakeKubectl([payments]), NAMESPACE)).configMap).toBe("payments-profiling-job-template");
     const relabelled = { ...payments, metadata: { ...payments.metadata, name: "orders-profiling-job-template" } };
-    await expect(readTemplate(fakeKubectl([relabelled]), NAMESPACE, "orders")).rejects.toThrow(/template of Flink cluster "payments", not "orders"/);
+    await expect(readTemplate(fakeKubectl([relabelled]), NAMESPACE, "orders")).rejects.toThrow(
+      /template of Flink cluster "payments", not "orders"/,
+    );
   });
 });
 
@@ -60,7 +93,19 @@ describe("profile.mjs --cluster on the Kubernetes stand-in", () => {
     await fx?.close();
     fx = undefined;
   });
-  const dryRun = (choice = ["--cluster", CLUSTER]) => runProfileCli(["--kubeconfig", fx!.kubeconfig, "-n", NAMESPACE, "-o", path.join(fx!.dir, "out"), "-d", "1", ...choice, "--dry-run"]);
+  const dryRun = (choice = ["--cluster", CLUSTER]) =>
+    runProfileCli([
+      "--kubeconfig",
+      fx!.kubeconfig,
+      "-n",
+      NAMESPACE,
+      "-o",
+      path.join(fx!.dir, "out"),
+      "-d",
+      "1",
+      ...choice,
+      "--dry-run",
+    ]);
   const tms = [{ pod: `${CLUSTER}-taskmanager-0`, pid: process.pid }];
 
   it("renders the Jobs from its cluster's template, not from another cluster's in the namespace", async () => {

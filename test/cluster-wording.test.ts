@@ -7,34 +7,82 @@ const ctx = { pod: "orders-taskmanager-0", namespace: "flink", serviceAccount: "
 
 describe("Job problems in plain words", () => {
   it("explains image pulls and scheduling", () => {
-    expect(waitingProblem("ImagePullBackOff", "Back-off pulling image", ctx)).toMatchObject({ code: "image-pull", message: expect.stringContaining("runner:1 cannot be pulled") });
+    expect(waitingProblem("ImagePullBackOff", "Back-off pulling image", ctx)).toMatchObject({
+      code: "image-pull",
+      message: expect.stringContaining("runner:1 cannot be pulled"),
+    });
     expect(waitingProblem("ContainerCreating", undefined, ctx)).toBeUndefined();
-    expect(eventProblem({ type: "Warning", reason: "FailedScheduling", message: "0/3 nodes are available: 3 Insufficient cpu." }, ctx))
-      .toMatchObject({ code: "unschedulable", message: "no node can run the profiling Job's pod: 0/3 nodes are available: 3 Insufficient cpu." });
+    expect(
+      eventProblem(
+        { type: "Warning", reason: "FailedScheduling", message: "0/3 nodes are available: 3 Insufficient cpu." },
+        ctx,
+      ),
+    ).toMatchObject({
+      code: "unschedulable",
+      message: "no node can run the profiling Job's pod: 0/3 nodes are available: 3 Insufficient cpu.",
+    });
     expect(eventProblem({ type: "Normal", reason: "Scheduled", message: "ok" }, ctx)).toBeUndefined();
   });
 
   it("recognises RBAC denial, a missing helper and a TaskManager that went away in the Job's log", () => {
-    const denied = logProblem(['Error from server (Forbidden): pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"'], 1, ctx);
+    const denied = logProblem(
+      [
+        'Error from server (Forbidden): pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"',
+      ],
+      1,
+      ctx,
+    );
     expect(denied?.code).toBe("rbac-denied");
     expect(denied?.hint).toContain("system:serviceaccount:flink:flink-profiler");
     // kubectl 1.30+ (WebSocket exec), as in the runner image: the refusal comes while upgrading the connection.
-    const upgrade = logProblem(['error: unable to upgrade connection: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"'], 1, ctx);
-    expect(upgrade).toMatchObject({ code: "rbac-denied", message: 'RBAC denied the profiling Job: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"' });
-    expect(logProblem(["bash: line 1: flink-profiler: command not found", "command terminated with exit code 127"], 1, ctx)?.code).toBe("helper-missing");
-    expect(logProblem(['OCI runtime exec failed: exec failed: unable to start container process: exec: "flink-profiler": executable file not found in $PATH: unknown'], 1, ctx)?.code).toBe("helper-missing");
-    expect(logProblem(['Error from server (NotFound): pods "orders-taskmanager-0" not found'], 1, ctx)?.code).toBe("taskmanager-gone");
+    const upgrade = logProblem(
+      [
+        'error: unable to upgrade connection: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"',
+      ],
+      1,
+      ctx,
+    );
+    expect(upgrade).toMatchObject({
+      code: "rbac-denied",
+      message:
+        'RBAC denied the profiling Job: pods "orders-taskmanager-0" is forbidden: User "system:serviceaccount:flink:flink-profiler" cannot create resource "pods/exec" in API group "" in the namespace "flink"',
+    });
+    expect(
+      logProblem(["bash: line 1: flink-profiler: command not found", "command terminated with exit code 127"], 1, ctx)
+        ?.code,
+    ).toBe("helper-missing");
+    expect(
+      logProblem(
+        [
+          'OCI runtime exec failed: exec failed: unable to start container process: exec: "flink-profiler": executable file not found in $PATH: unknown',
+        ],
+        1,
+        ctx,
+      )?.code,
+    ).toBe("helper-missing");
+    expect(logProblem(['Error from server (NotFound): pods "orders-taskmanager-0" not found'], 1, ctx)?.code).toBe(
+      "taskmanager-gone",
+    );
     expect(logProblem(["command terminated with exit code 137"], 137, ctx)?.message).toContain("went away");
     expect(logProblem(["just noise"], 3, ctx)).toBeUndefined();
   });
 
   it("words the helper's own target-gone errors as such", () => {
     expect(helperProblem("no-such-process", "pid 42: gone", "", ctx).code).toBe("taskmanager-gone");
-    expect(helperProblem("attach-failed", "could not attach", "check the user", ctx)).toEqual({ code: "helper-error", message: "could not attach", hint: "check the user" });
+    expect(helperProblem("attach-failed", "could not attach", "check the user", ctx)).toEqual({
+      code: "helper-error",
+      message: "could not attach",
+      hint: "check the user",
+    });
   });
 
   it("words a result too large for a Job's log in profile.mjs's terms, in MiB", () => {
-    const p = helperProblem("result-too-large", "the result of pid 1 takes 12582912 bytes as records, more than the 8388608 bytes allowed (--max-records-size); nothing was sent", "x", ctx);
+    const p = helperProblem(
+      "result-too-large",
+      "the result of pid 1 takes 12582912 bytes as records, more than the 8388608 bytes allowed (--max-records-size); nothing was sent",
+      "x",
+      ctx,
+    );
     expect(p.code).toBe("result-too-large");
     expect(p.message).toMatch(/ is 12\.0 MiB once encoded, more than the 8\.0 MiB .*\(--max-result-mib\)/);
     expect(p.message).not.toContain("--max-records-size");
@@ -48,9 +96,15 @@ describe("kubectl failures", () => {
     ["error: cannot locate context prod", /no context "prod"/],
     ["Error in configuration: context was not found for specified context: prod", /no context "prod"/],
     ['Error from server (NotFound): namespaces "flinc" not found', /namespace "flinc" does not exist/],
-    ['Error from server (Forbidden): jobs.batch is forbidden: User "alice" cannot create resource "jobs"', /RBAC denied: could not create Jobs: jobs.batch is forbidden/],
+    [
+      'Error from server (Forbidden): jobs.batch is forbidden: User "alice" cannot create resource "jobs"',
+      /RBAC denied: could not create Jobs: jobs.batch is forbidden/,
+    ],
     ["error: stat /nope/kc: no such file or directory", /kubeconfig file \/nope\/kc does not exist/],
-    ["E1124 memcache\nThe connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?", /cannot reach the Kubernetes API server: The connection/],
+    [
+      "E1124 memcache\nThe connection to the server 127.0.0.1:1 was refused - did you specify the right host or port?",
+      /cannot reach the Kubernetes API server: The connection/,
+    ],
     ["error: something odd", /kubectl could not create Jobs: something odd/],
   ])("%s", (stderr, message) => {
     const err = explainKubectlFailure(stderr, "create Jobs", kube);

@@ -32,7 +32,9 @@ describe("collapsed profiles", () => {
   });
 
   it("makes JVM names readable and leaves native names and thread roots alone", () => {
-    expect(readableFrame("com/example/orders/OrderJsonEncoder.encode_[j]")).toBe("com.example.orders.OrderJsonEncoder.encode");
+    expect(readableFrame("com/example/orders/OrderJsonEncoder.encode_[j]")).toBe(
+      "com.example.orders.OrderJsonEncoder.encode",
+    );
     expect(readableFrame("java/util/HashMap$Node.<init>_[0]")).toBe("java.util.HashMap$Node.<init>");
     expect(readableFrame("[Map -> Sink (1/2)#0 tid=42]")).toBe("[Map -> Sink (1/2)#0 tid=42]");
     expect(readableFrame("JavaThread::run")).toBe("JavaThread::run");
@@ -59,10 +61,23 @@ describe("waiting threads", () => {
   });
 
   it("are recognised by the frames JVMs and libc wait in", () => {
-    for (const f of ["__futex_abstimed_wait_common", "epoll_wait", "__GI___clock_nanosleep", "pthread_cond_timedwait", "jdk.internal.misc.Unsafe.park", "java.lang.Object.wait0", "java.lang.Thread.sleep"]) {
+    for (const f of [
+      "__futex_abstimed_wait_common",
+      "epoll_wait",
+      "__GI___clock_nanosleep",
+      "pthread_cond_timedwait",
+      "jdk.internal.misc.Unsafe.park",
+      "java.lang.Object.wait0",
+      "java.lang.Thread.sleep",
+    ]) {
       expect(isWaitingFrame(f), f).toBe(true);
     }
-    for (const f of ["java.lang.String.replace", "com.example.orders.OrderJsonEncoder.escape", "pread64", "__memmove_avx_unaligned"]) {
+    for (const f of [
+      "java.lang.String.replace",
+      "com.example.orders.OrderJsonEncoder.escape",
+      "pread64",
+      "__memmove_avx_unaligned",
+    ]) {
       expect(isWaitingFrame(f), f).toBe(false);
     }
   });

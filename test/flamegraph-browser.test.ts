@@ -30,7 +30,9 @@ let diff: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
-    throw new Error(`no chromium at ${CHROMIUM}: install Debian's package (sudo bash scripts/setup/tests/chromium.sh, as .ci/run does) or set CHROMIUM_PATH`);
+    throw new Error(
+      `no chromium at ${CHROMIUM}: install Debian's package (sudo bash scripts/setup/tests/chromium.sh, as .ci/run does) or set CHROMIUM_PATH`,
+    );
   }
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(path.join(dir, "before.collapsed"), profile(25, 60));
@@ -38,7 +40,14 @@ beforeAll(async () => {
   const merged = await runProfileCli(["merge", path.join(dir, "before.collapsed"), "-o", path.join(dir, "before")]);
   expect(merged.code, merged.stderr).toBe(0);
   flame = path.join(dir, "before.html");
-  const d = await runProfileCli(["diff", path.join(dir, "before.collapsed"), path.join(dir, "after.collapsed"), "-o", dir, "--json"]);
+  const d = await runProfileCli([
+    "diff",
+    path.join(dir, "before.collapsed"),
+    path.join(dir, "after.collapsed"),
+    "-o",
+    dir,
+    "--json",
+  ]);
   expect(d.code, d.stderr).toBe(0);
   diff = JSON.parse(d.stdout).html;
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"] });
@@ -88,7 +97,9 @@ describe("the flame graph of merge", () => {
     const frames = (await page.evaluate("levels.flat().map((f) => f.title)")) as string[];
     expect(frames).toContain("com/example/orders/OrderJsonEncoder.escape");
     const before = await canvasColours(page);
-    const drawn = Object.entries(before).filter(([c]) => c !== "255,255,255").reduce((n, [, k]) => n + k, 0);
+    const drawn = Object.entries(before)
+      .filter(([c]) => c !== "255,255,255")
+      .reduce((n, [, k]) => n + k, 0);
     expect(drawn).toBeGreaterThan(10_000);
     expect(before[MAGENTA] ?? 0).toBe(0);
 
@@ -108,7 +119,9 @@ describe("the differential flame graph of diff", () => {
     const page = await open(diff);
     const colours = await canvasColours(page);
     const tint = (test: (r: number, g: number, b: number) => boolean) =>
-      Object.entries(colours).filter(([c]) => test(...(c.split(",").map(Number) as [number, number, number]))).reduce((n, [, k]) => n + k, 0);
+      Object.entries(colours)
+        .filter(([c]) => test(...(c.split(",").map(Number) as [number, number, number])))
+        .reduce((n, [, k]) => n + k, 0);
     // async-profiler's diff colours: rgb(255,v,v) where NEW has more self samples, rgb(v,v,255) fewer.
     expect(tint((r, g, b) => r === 255 && g === b && g < 224)).toBeGreaterThan(1_000);
     expect(tint((r, g, b) => b === 255 && r === g && r < 224)).toBeGreaterThan(1_000);

@@ -3,7 +3,12 @@
 // stacks back, and refuse files whose positions do not add up. Real files of Flink's profiler are read in
 // test/via-rest.test.ts.
 import { describe, expect, it } from "vitest";
-import { FlameGraphFormatError, flameGraphV2Collapsed, isFlameGraphV2, parseFlameGraphV2 } from "../scripts/lib/analysis/flamegraph-v2.ts";
+import {
+  FlameGraphFormatError,
+  flameGraphV2Collapsed,
+  isFlameGraphV2,
+  parseFlameGraphV2,
+} from "../scripts/lib/analysis/flamegraph-v2.ts";
 
 type Stack = { frames: string[]; count: number };
 

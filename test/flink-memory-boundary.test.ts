@@ -25,11 +25,19 @@ const ARGS: FlinkClusterArgs = { namespace: "flink", runnerImage: "registry.exam
 
 /** The smallest whole MiB our validation accepts for `role`, found by asking it (and nothing else). */
 function smallestAccepted(role: Role, flinkConfig: FlinkClusterArgs["flinkConfig"]): number {
-  const accepts = (mib: number) => { try { resolveClusterSpec("demo", { ...ARGS, flinkConfig, [role]: { memoryMiB: mib } }); return true; } catch { return false; } };
+  const accepts = (mib: number) => {
+    try {
+      resolveClusterSpec("demo", { ...ARGS, flinkConfig, [role]: { memoryMiB: mib } });
+      return true;
+    } catch {
+      return false;
+    }
+  };
   let [low, high] = [1, 65_536];
   while (high - low > 1) {
     const mid = Math.floor((low + high) / 2);
-    if (accepts(mid)) high = mid; else low = mid;
+    if (accepts(mid)) high = mid;
+    else low = mid;
   }
   expect(accepts(high) && !accepts(high - 1)).toBe(true);
   return high;
@@ -48,7 +56,14 @@ async function flinkStarts(role: Role, config: string): Promise<{ ok: boolean; o
   writeFileSync(path.join(dir, "config.yaml"), config);
   const command = role === "taskManager" ? "GET_TM_RESOURCE_PARAMS" : "GET_JM_RESOURCE_PARAMS";
   try {
-    const { stdout } = await promisify(execFile)(java, ["-cp", classpath, "org.apache.flink.runtime.util.bash.BashJavaUtils", command, "--configDir", dir]);
+    const { stdout } = await promisify(execFile)(java, [
+      "-cp",
+      classpath,
+      "org.apache.flink.runtime.util.bash.BashJavaUtils",
+      command,
+      "--configDir",
+      dir,
+    ]);
     return { ok: /^BASH_JAVA_UTILS_EXEC_RESULT:-Xmx\d+/m.test(stdout), output: stdout };
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string };
@@ -62,7 +77,11 @@ const CASES: { name: string; role: Role; flinkConfig?: FlinkClusterArgs["flinkCo
   {
     name: "TaskManager, less managed memory and metaspace",
     role: "taskManager",
-    flinkConfig: { "taskmanager.memory.managed.fraction": 0.15, "taskmanager.memory.jvm-metaspace.size": "200m", "taskmanager.memory.network.min": "32mb" },
+    flinkConfig: {
+      "taskmanager.memory.managed.fraction": 0.15,
+      "taskmanager.memory.jvm-metaspace.size": "200m",
+      "taskmanager.memory.network.min": "32mb",
+    },
   },
   { name: "JobManager, more off-heap", role: "jobManager", flinkConfig: { "jobmanager.memory.off-heap.size": "300m" } },
 ];
@@ -73,13 +92,21 @@ describe(`memory sizes at Flink ${TESTED_FLINK_RELEASE}'s own boundary`, () => {
     expect(classpath).toContain(`flink-runtime/${TESTED_FLINK_RELEASE}/`);
   });
 
-  it.each(CASES)("$name: the smallest size we accept starts, one MiB less is refused by both", async ({ role, flinkConfig, expected }) => {
-    const least = smallestAccepted(role, flinkConfig);
-    if (expected !== undefined) expect(least).toBe(expected);
-    const [atLeast, below] = await Promise.all([flinkStarts(role, renderedConfig(role, least, flinkConfig)), flinkStarts(role, renderedConfig(role, least - 1, flinkConfig))]);
-    expect(atLeast.ok, atLeast.output).toBe(true);
-    expect(below.ok, below.output).toBe(false);
-    expect(below.output).toContain("IllegalConfigurationException");
-    expect(() => resolveClusterSpec("demo", { ...ARGS, flinkConfig, [role]: { memoryMiB: least - 1 } })).toThrow(`${role}.memoryMiB ${least - 1} is too small`);
-  });
+  it.each(CASES)(
+    "$name: the smallest size we accept starts, one MiB less is refused by both",
+    async ({ role, flinkConfig, expected }) => {
+      const least = smallestAccepted(role, flinkConfig);
+      if (expected !== undefined) expect(least).toBe(expected);
+      const [atLeast, below] = await Promise.all([
+        flinkStarts(role, renderedConfig(role, least, flinkConfig)),
+        flinkStarts(role, renderedConfig(role, least - 1, flinkConfig)),
+      ]);
+      expect(atLeast.ok, atLeast.output).toBe(true);
+      expect(below.ok, below.output).toBe(false);
+      expect(below.output).toContain("IllegalConfigurationException");
+      expect(() => resolveClusterSpec("demo", { ...ARGS, flinkConfig, [role]: { memoryMiB: least - 1 } })).toThrow(
+        `${role}.memoryMiB ${least - 1} is too small`,
+      );
+    },
+  );
 });

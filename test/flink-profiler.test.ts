@@ -4,7 +4,16 @@
 // it then sees that TaskManager alone, whatever other JVMs run on this shared machine.
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { gunzipSync } from "node:zlib";
 import { basename, join, resolve } from "node:path";
@@ -21,7 +30,13 @@ const AP_HOME = asyncProfilerHome();
 const ASPROF = join(AP_HOME, "bin/asprof");
 const PWNED = join(tmpdir(), `pwned-${process.pid}`);
 
-type Run = { code: number | null; signal: NodeJS.Signals | null; events: HelperEvent[]; stdout: string[]; stderr: string };
+type Run = {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  events: HelperEvent[];
+  stdout: string[];
+  stderr: string;
+};
 type Running = { child: ChildProcess; events: HelperEvent[]; done: Promise<Run> };
 
 function startHelper(args: string[], opts: { inNamespaceOf?: number; env?: NodeJS.ProcessEnv } = {}): Running {
@@ -46,7 +61,9 @@ function startHelper(args: string[], opts: { inNamespaceOf?: number; env?: NodeJ
     }
   });
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const done = new Promise<Run>((ok) => child.on("close", (code, signal) => ok({ code, signal, events, stdout, stderr })));
+  const done = new Promise<Run>((ok) =>
+    child.on("close", (code, signal) => ok({ code, signal, events, stdout, stderr })),
+  );
   return { child, events, done };
 }
 
@@ -150,7 +167,9 @@ describe("flink-profiler without a Flink cluster", () => {
   it("says where to get async-profiler when asprof is missing", async () => {
     const empty = mkdtempSync(join(tmpdir(), "no-asprof-"));
     try {
-      const run = await runHelper(["--pid", String(process.pid), "-d", "1", "-o", outDir], { env: { ASYNC_PROFILER_HOME: empty } });
+      const run = await runHelper(["--pid", String(process.pid), "-d", "1", "-o", outDir], {
+        env: { ASYNC_PROFILER_HOME: empty },
+      });
       expectOnlyEvents(run);
       expect(run.code).toBe(5);
       const error = errorOf(run);
@@ -176,16 +195,29 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("finds the TaskManager by main class and names the hot method in html and collapsed from one cpu run", async () => {
-    const run = await runHelper(["-d", "6", "-f", "html,collapsed", "-o", outDir, "--progress-every", "2"], { inNamespaceOf: tm });
+    const run = await runHelper(["-d", "6", "-f", "html,collapsed", "-o", outDir, "--progress-every", "2"], {
+      inNamespaceOf: tm,
+    });
     expectOnlyEvents(run);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.events[0]).toMatchObject({ type: "started", pid: 1, role: "taskmanager", event: "cpu", duration: 6, formats: ["html", "collapsed"] });
+    expect(run.events[0]).toMatchObject({
+      type: "started",
+      pid: 1,
+      role: "taskmanager",
+      event: "cpu",
+      duration: 6,
+      formats: ["html", "collapsed"],
+    });
     expect(run.events.filter((e) => e.type === "progress").length).toBeGreaterThanOrEqual(2);
     expect(run.events.at(-1)).toEqual({ type: "done", pid: 1, status: "ok" });
     const files = checkedFiles(run);
     expect(Object.keys(files).sort()).toEqual(["collapsed", "html"]);
     // Only the final names remain: no temporary files.
-    expect(readdirSync(outDir).sort()).toEqual(Object.values(files).map((f) => basename(f)).sort());
+    expect(readdirSync(outDir).sort()).toEqual(
+      Object.values(files)
+        .map((f) => basename(f))
+        .sort(),
+    );
 
     const collapsed = collapsedTotals(readFileSync(files.collapsed!, "utf8"));
     const html = flamegraphTotals(readFileSync(files.html!, "utf8"));
@@ -206,10 +238,13 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     mkdirSync(join(fakeJdk, "bin"), { recursive: true });
     writeFileSync(join(fakeJdk, "bin", "java"), `#!/bin/sh\necho "$@" >> "${started}"\nexit 1\n`, { mode: 0o755 });
     try {
-      const run = await runHelper(["-d", "3", "-e", "wall", "-f", "html,jfr", "-o", outDir, "--name", "wall", "--emit-records"], {
-        inNamespaceOf: tm,
-        env: { JAVA_HOME: fakeJdk, PATH: `${join(fakeJdk, "bin")}:${process.env.PATH}` },
-      });
+      const run = await runHelper(
+        ["-d", "3", "-e", "wall", "-f", "html,jfr", "-o", outDir, "--name", "wall", "--emit-records"],
+        {
+          inNamespaceOf: tm,
+          env: { JAVA_HOME: fakeJdk, PATH: `${join(fakeJdk, "bin")}:${process.env.PATH}` },
+        },
+      );
       expectOnlyEvents(run);
       expect(run.code, run.stderr).toBe(0);
       expect(existsSync(started)).toBe(false);
@@ -218,7 +253,11 @@ describe("flink-profiler on a local Flink TaskManager", () => {
       // The records, read back here from their JSON lines: one file, a JFR recording (magic FLR\0).
       const headers = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "file");
       expect(headers.map((h) => [h.format, h.name])).toEqual([["jfr", "wall.jfr"]]);
-      const data = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "chunk").map((r) => r.data).join("");
+      const data = run.stdout
+        .map((l) => JSON.parse(l))
+        .filter((r) => r.type === "chunk")
+        .map((r) => r.data)
+        .join("");
       const bytes = gunzipSync(Buffer.from(data, "base64"));
       expect(bytes.subarray(0, 4).toString("latin1")).toBe("FLR\0");
       expect(bytes.length).toBe(headers[0].size);
@@ -229,12 +268,18 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("in Job mode without jfr, sends collapsed stacks with frame kinds, from which html keeps its colours", async () => {
-    const run = await runHelper(["-d", "2", "-f", "html", "-o", outDir, "--name", "kinds", "--emit-records"], { inNamespaceOf: tm });
+    const run = await runHelper(["-d", "2", "-f", "html", "-o", outDir, "--name", "kinds", "--emit-records"], {
+      inNamespaceOf: tm,
+    });
     expectOnlyEvents(run);
     expect(run.code, run.stderr).toBe(0);
     const headers = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "file");
     expect(headers.map((h) => [h.format, h.name])).toEqual([["collapsed", "kinds.collapsed"]]);
-    const data = run.stdout.map((l) => JSON.parse(l)).filter((r) => r.type === "chunk").map((r) => r.data).join("");
+    const data = run.stdout
+      .map((l) => JSON.parse(l))
+      .filter((r) => r.type === "chunk")
+      .map((r) => r.data)
+      .join("");
     const text = gunzipSync(Buffer.from(data, "base64")).toString("utf8");
     // asprof's -a: Java frames carry their kind (_[j] compiled, _[i] inlined, _[0] interpreted, _[1] C1).
     expect(text).toMatch(/OrderJsonEncoder\.\w+_\[[ji01]\]/);
@@ -244,7 +289,11 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "jfr,html", "-o", outDir]);
     expectOnlyEvents(run);
     expect(run.code).toBe(2);
-    expect(errorOf(run)).toMatchObject({ code: "bad-input", message: expect.stringMatching(/jfr/), hint: expect.stringMatching(/profile\.mjs|jfrconv/) });
+    expect(errorOf(run)).toMatchObject({
+      code: "bad-input",
+      message: expect.stringMatching(/jfr/),
+      hint: expect.stringMatching(/profile\.mjs|jfrconv/),
+    });
     expect(readdirSync(outDir)).toEqual([]);
     expect(asprofStatus(tm)).toBe("Profiler is not active");
   });
@@ -253,11 +302,19 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     const inside = await runHelper(["list"], { inNamespaceOf: tm });
     expectOnlyEvents(inside);
     expect(inside.events).toEqual([
-      { type: "jvm", pid: 1, role: "taskmanager", mainClass: "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", uid: process.getuid!() },
+      {
+        type: "jvm",
+        pid: 1,
+        role: "taskmanager",
+        mainClass: "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        uid: process.getuid!(),
+      },
     ]);
     const host = await runHelper(["list"]);
     expect(host.events).toContainEqual(expect.objectContaining({ type: "jvm", pid: tm, role: "taskmanager" }));
-    expect(host.events).toContainEqual(expect.objectContaining({ type: "jvm", pid: flink.jobManager.pid, role: "jobmanager" }));
+    expect(host.events).toContainEqual(
+      expect.objectContaining({ type: "jvm", pid: flink.jobManager.pid, role: "jobmanager" }),
+    );
   });
 
   it("refuses a second profile of the same JVM, naming the running one, and leaves the first intact", async () => {
@@ -271,7 +328,9 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(error.code).toBe("already-running");
     expect(error.message).toMatch(new RegExp(`pid ${tm} .*running for [1-9]\\d* seconds`));
     const status = await runHelper(["status", "--pid", String(tm)]);
-    expect(status.events).toEqual([{ type: "status", pid: tm, role: "taskmanager", active: true, seconds: expect.any(Number) }]);
+    expect(status.events).toEqual([
+      { type: "status", pid: tm, role: "taskmanager", active: true, seconds: expect.any(Number) },
+    ]);
 
     const firstRun = await first.done;
     expect(firstRun.code, firstRun.stderr).toBe(0);
@@ -282,16 +341,44 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   // dump the profile the next person starts on the same JVM.
   describe("a helper whose profile someone else stopped", () => {
     async function stoppedThenReplaced(firstArgs: string[]) {
-      const first = startHelper(["--pid", String(tm), "-d", "30", "-o", outDir, "--name", "first", "--progress-every", "1", ...firstArgs]);
-      await waitFor("the first profile to start", () => {
-        if (first.events.some((e) => e.type === "error")) throw new Error(`the first profile failed: ${JSON.stringify(first.events)}`);
-        return first.events.find((e) => e.type === "started");
-      }, 30_000);
+      const first = startHelper([
+        "--pid",
+        String(tm),
+        "-d",
+        "30",
+        "-o",
+        outDir,
+        "--name",
+        "first",
+        "--progress-every",
+        "1",
+        ...firstArgs,
+      ]);
+      await waitFor(
+        "the first profile to start",
+        () => {
+          if (first.events.some((e) => e.type === "error"))
+            throw new Error(`the first profile failed: ${JSON.stringify(first.events)}`);
+          return first.events.find((e) => e.type === "started");
+        },
+        30_000,
+      );
       expect((await runHelper(["stop", "--pid", String(tm)])).code).toBe(0);
       // asprof counts a session's age in whole seconds: the helper tells its own session from one begun
       // two seconds or more after it.
       await sleep(2000);
-      const second = startHelper(["--pid", String(tm), "-d", "12", "-f", "collapsed", "-o", outDir, "--name", "second"]);
+      const second = startHelper([
+        "--pid",
+        String(tm),
+        "-d",
+        "12",
+        "-f",
+        "collapsed",
+        "-o",
+        outDir,
+        "--name",
+        "second",
+      ]);
       await waitFor("the second profile to start", () => second.events.find((e) => e.type === "started"), 30_000);
       return { first, second };
     }
@@ -310,7 +397,10 @@ describe("flink-profiler on a local Flink TaskManager", () => {
       expect(Date.now() - startedAt).toBeLessThan(15_000);
       expectOnlyEvents(firstRun);
       expect(firstRun.code).toBe(4);
-      expect(errorOf(firstRun)).toMatchObject({ code: "stopped-elsewhere", message: expect.stringMatching(/was stopped by someone else .*another profile now runs/) });
+      expect(errorOf(firstRun)).toMatchObject({
+        code: "stopped-elsewhere",
+        message: expect.stringMatching(/was stopped by someone else .*another profile now runs/),
+      });
       await expectSecondIntact(second);
       expect(readdirSync(outDir)).toEqual(["second.collapsed"]);
     });
@@ -348,14 +438,30 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     running.child.kill("SIGKILL");
     await running.done;
     expect(asprofStatus(tm)).toMatch(/^Profiling is running/);
-    await waitFor("the profile to end", () => (asprofStatus(tm) === "Profiler is not active" ? true : undefined), (duration + 3) * 1000);
+    await waitFor(
+      "the profile to end",
+      () => (asprofStatus(tm) === "Profiler is not active" ? true : undefined),
+      (duration + 3) * 1000,
+    );
     expect(Date.now() - killedAt).toBeLessThan((duration + 3) * 1000);
     // Nothing appears under a final name: a killed run can only leave its hidden temporary file.
     expect(readdirSync(outDir).filter((f) => !f.startsWith("."))).toEqual([]);
   });
 
   it("stops the profile and removes its files when its reader goes away (a dropped kubectl exec)", async () => {
-    const running = startHelper(["--pid", String(tm), "-d", "30", "-f", "collapsed", "-o", outDir, "--emit-records", "--progress-every", "1"]);
+    const running = startHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "30",
+      "-f",
+      "collapsed",
+      "-o",
+      outDir,
+      "--emit-records",
+      "--progress-every",
+      "1",
+    ]);
     await waitFor("a progress line", () => running.events.find((e) => e.type === "progress"), 30_000);
     running.child.stdout!.destroy();
     const run = await running.done;
@@ -432,7 +538,13 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("passes include/exclude patterns full of shell syntax to asprof as plain text", async () => {
-    const nasty = [`$(touch ${PWNED})`, `\`touch ${PWNED}\``, `x; touch ${PWNED}`, `'"; touch ${PWNED} #`, `*|| touch ${PWNED}*`];
+    const nasty = [
+      `$(touch ${PWNED})`,
+      `\`touch ${PWNED}\``,
+      `x; touch ${PWNED}`,
+      `'"; touch ${PWNED} #`,
+      `*|| touch ${PWNED}*`,
+    ];
     const args = ["--pid", String(tm), "-d", "2", "-f", "collapsed", "-o", outDir, "--name", "nasty"];
     for (const p of nasty) args.push("-X", p);
     // Matching only the hot method proves the patterns reached asprof as patterns.
@@ -450,7 +562,9 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   it("gzip failing after the profile (as on a full TMPDIR) is reported as such and leaves nothing", async () => {
     const bin = join(outDir, "..", `broken-gzip-${process.pid}`);
     mkdirSync(bin, { recursive: true });
-    writeFileSync(join(bin, "gzip"), "#!/bin/sh\necho 'gzip: write error: No space left on device' >&2\nexit 1\n", { mode: 0o755 });
+    writeFileSync(join(bin, "gzip"), "#!/bin/sh\necho 'gzip: write error: No space left on device' >&2\nexit 1\n", {
+      mode: 0o755,
+    });
     try {
       const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "html", "-o", outDir, "--emit-records"], {
         env: { PATH: `${bin}:${process.env.PATH}` },
@@ -466,7 +580,20 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("passes allowed asprof options through to every format of the run", async () => {
-    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--", "--title", "orders; $(id)", "-s"]);
+    const run = await runHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "1",
+      "-f",
+      "collapsed,html",
+      "-o",
+      outDir,
+      "--",
+      "--title",
+      "orders; $(id)",
+      "-s",
+    ]);
     expect(run.code, run.stderr).toBe(0);
     const files = checkedFiles(run);
     // The html is made by `dump` after a collapsed session: the options must reach it too.
@@ -476,7 +603,18 @@ describe("flink-profiler on a local Flink TaskManager", () => {
   });
 
   it("emits the result files as transport records after the results, kept only with --keep-files", async () => {
-    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--keep-files"]);
+    const run = await runHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "1",
+      "-f",
+      "collapsed,html",
+      "-o",
+      outDir,
+      "--emit-records",
+      "--keep-files",
+    ]);
     expectOnlyEvents(run);
     expect(run.code, run.stderr).toBe(0);
     const { decodeRecords } = await import("../scripts/lib/transport.ts");
@@ -490,7 +628,19 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(run.events.at(-1)?.type).toBe("done");
 
     // Without --keep-files the records are the only copy: nothing piles up in the TaskManager.
-    const sent = await runHelper(["--pid", String(tm), "-d", "1", "-f", "html", "-o", outDir, "--name", "sent", "--emit-records"]);
+    const sent = await runHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "1",
+      "-f",
+      "html",
+      "-o",
+      outDir,
+      "--name",
+      "sent",
+      "--emit-records",
+    ]);
     expect(sent.code, sent.stderr).toBe(0);
     const [file] = decodeRecords(sent.stdout).files;
     const [result] = results(sent);
@@ -503,7 +653,19 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     // Bytes: less than the records of any profile. A record set costs 256 bytes plus 48 per chunk plus the
     // base64 of the gzip, and a 1 s profile of a loaded machine compresses to well under 2000 bytes.
     const limit = 400;
-    const run = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--max-records-size", String(limit)]);
+    const run = await runHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "1",
+      "-f",
+      "collapsed,html",
+      "-o",
+      outDir,
+      "--emit-records",
+      "--max-records-size",
+      String(limit),
+    ]);
     expectOnlyEvents(run);
     expect(run.code).toBe(5);
     const error = errorOf(run);
@@ -517,9 +679,23 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     expect(asprofStatus(tm)).toBe("Profiler is not active");
 
     // With room for it, the same run delivers.
-    const fits = await runHelper(["--pid", String(tm), "-d", "1", "-f", "collapsed,html", "-o", outDir, "--emit-records", "--max-records-size", "10000000"]);
+    const fits = await runHelper([
+      "--pid",
+      String(tm),
+      "-d",
+      "1",
+      "-f",
+      "collapsed,html",
+      "-o",
+      outDir,
+      "--emit-records",
+      "--max-records-size",
+      "10000000",
+    ]);
     expect(fits.code, fits.stderr).toBe(0);
-    const recordBytes = fits.stdout.filter((l) => /"type":"(file|chunk|end)"/.test(l)).reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
+    const recordBytes = fits.stdout
+      .filter((l) => /"type":"(file|chunk|end)"/.test(l))
+      .reduce((n, l) => n + Buffer.byteLength(l) + 1, 0);
     expect(recordBytes).toBeGreaterThan(limit);
   });
 });

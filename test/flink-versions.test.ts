@@ -4,7 +4,12 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  DEFAULT_FLINK_VERSION, FLINK_VERSIONS_FILE, SUPPORTED_FLINK_VERSIONS, TESTED_FLINK_RELEASE, parseFlinkVersion, supportStatus,
+  DEFAULT_FLINK_VERSION,
+  FLINK_VERSIONS_FILE,
+  SUPPORTED_FLINK_VERSIONS,
+  TESTED_FLINK_RELEASE,
+  parseFlinkVersion,
+  supportStatus,
 } from "../components/flink-versions.ts";
 import { resolveClusterSpec } from "../components/flink-cluster.ts";
 import { imageBuildPlan } from "../components/profiling-image.ts";
@@ -27,7 +32,9 @@ describe("the table of supported Flink versions", () => {
   it("gives the components their default version", () => {
     expect(resolveClusterSpec("demo", { runnerImage: RUNNER }).version.id).toBe(DEFAULT_FLINK_VERSION);
     expect(resolveClusterSpec("demo", { runnerImage: RUNNER }).image).toBe(`flink:${DEFAULT_FLINK_VERSION}`);
-    expect(imageBuildPlan({ registry: "r.example.com" }).flinkImage.buildArgs.FLINK_IMAGE).toBe(`flink:${DEFAULT_FLINK_VERSION}`);
+    expect(imageBuildPlan({ registry: "r.example.com" }).flinkImage.buildArgs.FLINK_IMAGE).toBe(
+      `flink:${DEFAULT_FLINK_VERSION}`,
+    );
   });
 
   it("tells doctor which image versions are supported", () => {
@@ -43,8 +50,12 @@ describe("the table of supported Flink versions", () => {
 
   it("is what the files that cannot import it say", () => {
     expect(read("scripts/demo/sample-job/pom.xml")).toContain(`<flink.version>${TESTED_FLINK_RELEASE}</flink.version>`);
-    expect(read("cluster/build-images.sh")).toMatch(new RegExp(`^FLINK_VERSION=${TESTED_FLINK_RELEASE.replaceAll(".", "\\.")}$`, "m"));
-    expect(read("images/flink-profiling/Dockerfile")).toMatch(new RegExp(`^ARG FLINK_IMAGE=flink:${DEFAULT_FLINK_VERSION.replace(".", "\\.")}$`, "m"));
+    expect(read("cluster/build-images.sh")).toMatch(
+      new RegExp(`^FLINK_VERSION=${TESTED_FLINK_RELEASE.replaceAll(".", "\\.")}$`, "m"),
+    );
+    expect(read("images/flink-profiling/Dockerfile")).toMatch(
+      new RegExp(`^ARG FLINK_IMAGE=flink:${DEFAULT_FLINK_VERSION.replace(".", "\\.")}$`, "m"),
+    );
     // Pulumi.yaml leaves the default to the table: "" means "not set" in components/program.ts.
     expect(read("Pulumi.yaml")).toMatch(/flink-profiling:flinkVersion:\n\s+type: string\n\s+default: ""\n/);
   });

@@ -33,12 +33,21 @@ function profile(args: string[]) {
     env: { ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome() },
   });
   // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  const events = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const events = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const errors = events.filter((e) => e.type === "error");
   expect(errors, r.stdout + r.stderr).toHaveLength(1);
-  return { code: r.status, error: errors[0], started: events.some((e) => e.type === "started"), files: readdirSync(out) };
+  return {
+    code: r.status,
+    error: errors[0],
+    started: events.some((e) => e.type === "started"),
+    files: readdirSync(out),
+  };
 }
-const notActive = () => expect(execFileSync(ASPROF, ["status", String(jvm.pid)], { encoding: "utf8" })).toMatch(/not active/);
+const notActive = () =>
+  expect(execFileSync(ASPROF, ["status", String(jvm.pid)], { encoding: "utf8" })).toMatch(/not active/);
 
 describe("agent options the JVM refuses", () => {
   it("a --begin symbol the JVM does not have", () => {
@@ -71,6 +80,8 @@ describe("agent options the JVM refuses", () => {
 
   it("profile.mjs refuses --jfropts without jfr, and passes it with jfr", () => {
     expect(() => parseProfileCommand(["--local", "--format", "html", "--", "--jfropts", "mem"])).toThrow(UsageError);
-    expect(parseProfileCommand(["--local", "--format", "html,jfr", "--", "--jfropts", "mem"])).toMatchObject({ settings: { extraArgs: ["--jfropts", "mem"] } });
+    expect(parseProfileCommand(["--local", "--format", "html,jfr", "--", "--jfropts", "mem"])).toMatchObject({
+      settings: { extraArgs: ["--jfropts", "mem"] },
+    });
   });
 });

@@ -6,7 +6,12 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderBash, renderTypeScript, withoutComments, type HelperContract } from "../scripts/lib/contract/render-contract.ts";
+import {
+  renderBash,
+  renderTypeScript,
+  withoutComments,
+  type HelperContract,
+} from "../scripts/lib/contract/render-contract.ts";
 
 const helperDir = "images/flink-profiling";
 const contract = withoutComments(JSON.parse(readFileSync(join(helperDir, "contract.json"), "utf8")) as HelperContract);
@@ -23,7 +28,16 @@ describe("the rendered contract", () => {
   });
 
   it("reads in bash as the contract says", () => {
-    const out = execFileSync("bash", ["-c", 'set -eu; source "$1"; printf "%s\\n" "${EVENTS[*]}" "${FORMATS[*]}" "${PASSTHROUGH_WITH_VALUE[*]}" "$MAX_DURATION_SECONDS" "$EXIT_BAD_INPUT" "$EXIT_INTERRUPTED"', "_", join(helperDir, "lib/contract.sh")], { encoding: "utf8" });
+    const out = execFileSync(
+      "bash",
+      [
+        "-c",
+        'set -eu; source "$1"; printf "%s\\n" "${EVENTS[*]}" "${FORMATS[*]}" "${PASSTHROUGH_WITH_VALUE[*]}" "$MAX_DURATION_SECONDS" "$EXIT_BAD_INPUT" "$EXIT_INTERRUPTED"',
+        "_",
+        join(helperDir, "lib/contract.sh"),
+      ],
+      { encoding: "utf8" },
+    );
     expect(out.split("\n").slice(0, 6)).toEqual([
       contract.events.join(" "),
       contract.formats.join(" "),
@@ -36,7 +50,10 @@ describe("the rendered contract", () => {
 });
 
 describe("the helper keeps to it", () => {
-  const dies = [...libSource.matchAll(/die "\$EXIT_([A-Z_]+)" ([a-z-]+)/g)].map(([, exit, code]) => ({ exit: exit!, code: code! }));
+  const dies = [...libSource.matchAll(/die "\$EXIT_([A-Z_]+)" ([a-z-]+)/g)].map(([, exit, code]) => ({
+    exit: exit!,
+    code: code!,
+  }));
 
   it("writes each error code with the contract's exit status", () => {
     expect(dies.length).toBeGreaterThan(20);
@@ -56,7 +73,8 @@ describe("the helper keeps to it", () => {
   });
 
   it("has a function for each action", () => {
-    for (const action of contract.actions) expect(libSource, action).toMatch(new RegExp(`^cmd_${action}\\(\\) \\{`, "m"));
+    for (const action of contract.actions)
+      expect(libSource, action).toMatch(new RegExp(`^cmd_${action}\\(\\) \\{`, "m"));
   });
 
   it("README names each error code with its exit status", () => {
@@ -66,7 +84,9 @@ describe("the helper keeps to it", () => {
     for (const [, codes, status] of paragraph.matchAll(/((?:`[a-z-]+`,?\s*)+)\((\d+)\)/g)) {
       for (const [, code] of codes!.matchAll(/`([a-z-]+)`/g)) documented[code!] = Number(status);
     }
-    const expected = Object.fromEntries(Object.entries(contract.errorCodes).map(([code, exit]) => [code, contract.exitCodes[exit]]));
+    const expected = Object.fromEntries(
+      Object.entries(contract.errorCodes).map(([code, exit]) => [code, contract.exitCodes[exit]]),
+    );
     expect(documented).toEqual(expected);
   });
 });

@@ -15,9 +15,19 @@ let fullTmp: string;
 let jvm: BusyJvm;
 
 function helper(args: string[], env: NodeJS.ProcessEnv) {
-  const r = spawnSync(helperPath(), args, { encoding: "utf8", env: { ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome(), ...env } });
+  const r = spawnSync(helperPath(), args, {
+    encoding: "utf8",
+    env: { ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome(), ...env },
+  });
   // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  return { code: r.status, events: r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)), stderr: r.stderr };
+  return {
+    code: r.status,
+    events: r.stdout
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l)),
+    stderr: r.stderr,
+  };
 }
 
 beforeAll(async () => {
@@ -44,7 +54,22 @@ describe("records on a full TMPDIR", () => {
   ])("%s, and the error names TMPDIR", (_, keep) => {
     const out = join(base, keep ? "out-keep" : "out");
     mkdirSync(out, { mode: 0o755 });
-    const args = ["--pid", String(jvm.pid), "-e", "itimer", "-d", "1", "-f", "collapsed", "-o", out, "--name", "busy", "--emit-records", ...(keep ? ["--keep-files"] : [])];
+    const args = [
+      "--pid",
+      String(jvm.pid),
+      "-e",
+      "itimer",
+      "-d",
+      "1",
+      "-f",
+      "collapsed",
+      "-o",
+      out,
+      "--name",
+      "busy",
+      "--emit-records",
+      ...(keep ? ["--keep-files"] : []),
+    ];
     const run = helper(args, { TMPDIR: fullTmp });
     const errors = run.events.filter((e) => e.type === "error");
     expect(errors, JSON.stringify(run.events) + run.stderr).toHaveLength(1);
@@ -64,6 +89,8 @@ describe("records on a full TMPDIR", () => {
     }
     // Nothing of ours is left in the full TMPDIR either.
     expect(readdirSync(fullTmp)).toEqual(["filler"]);
-    expect(execFileSync(join(asyncProfilerHome(), "bin/asprof"), ["status", String(jvm.pid)], { encoding: "utf8" })).toMatch(/not active/);
+    expect(
+      execFileSync(join(asyncProfilerHome(), "bin/asprof"), ["status", String(jvm.pid)], { encoding: "utf8" }),
+    ).toMatch(/not active/);
   });
 });

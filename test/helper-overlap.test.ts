@@ -3,7 +3,16 @@
 // session begun in between replaces the agent's samples. The race is made certain, with real asprof on a
 // real JVM: an asprof wrapper starts that other session right before the helper's first `dump`.
 import { execFileSync, spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -46,12 +55,19 @@ afterAll(() => {
 it("refuses the formats made after its session when another session began in between, and leaves that one running", () => {
   const out = join(base, "out");
   mkdirSync(out);
-  const r = spawnSync(helperPath(), ["--pid", String(jvm.pid), "-e", "itimer", "-d", "2", "-f", "collapsed,html", "-o", out, "--name", "first"], {
-    encoding: "utf8",
-    env: { ...process.env, ASYNC_PROFILER_HOME: racingHome },
-  });
+  const r = spawnSync(
+    helperPath(),
+    ["--pid", String(jvm.pid), "-e", "itimer", "-d", "2", "-f", "collapsed,html", "-o", out, "--name", "first"],
+    {
+      encoding: "utf8",
+      env: { ...process.env, ASYNC_PROFILER_HOME: racingHome },
+    },
+  );
   // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  const events = r.stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const events = r.stdout
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   expect(existsSync(join(base, "other-session-started")), "the wrapper started the other session").toBe(true);
   const errors = events.filter((e) => e.type === "error");
   expect(errors, r.stdout + r.stderr).toHaveLength(1);

@@ -4,7 +4,20 @@
 // The test process is root: it creates the users, mounts small tmpfs volumes (unmounted in afterAll)
 // and starts the TaskManager as uid 9999, and then runs everything else as the users it is about.
 import { execFileSync, spawn, spawnSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
@@ -36,7 +49,13 @@ function toRun(code: number | null, stdout: string, stderr: string): Run {
 
 function runAs(uid: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Run> {
   return new Promise((ok, fail) => {
-    const child = spawn(command, args, { uid, gid: uid, cwd, env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(command, args, {
+      uid,
+      gid: uid,
+      cwd,
+      env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME, ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
@@ -46,7 +65,8 @@ function runAs(uid: number, command: string, args: string[], env: NodeJS.Process
   });
 }
 
-const helper = (args: string[], opts: { uid?: number; env?: NodeJS.ProcessEnv } = {}) => runAs(opts.uid ?? JVM_UID, helperPath(), args, opts.env);
+const helper = (args: string[], opts: { uid?: number; env?: NodeJS.ProcessEnv } = {}) =>
+  runAs(opts.uid ?? JVM_UID, helperPath(), args, opts.env);
 const errorOf = (run: Run) => {
   expect(run.records.filter((r) => r.type === "not JSON")).toEqual([]);
   const errors = run.records.filter((r) => r.type === "error");
@@ -58,7 +78,17 @@ const asprofStatus = (pid: number) => execFileSync(ASPROF, ["status", String(pid
 function ensureUser(uid: number, name: string): void {
   if (spawnSync("getent", ["passwd", String(uid)]).status === 0) return;
   const taken = spawnSync("getent", ["passwd", name]).status === 0;
-  execFileSync("useradd", ["--uid", String(uid), "--user-group", "--no-create-home", "--home-dir", "/nonexistent", "--shell", "/usr/sbin/nologin", taken ? `${name}${uid}` : name]);
+  execFileSync("useradd", [
+    "--uid",
+    String(uid),
+    "--user-group",
+    "--no-create-home",
+    "--home-dir",
+    "/nonexistent",
+    "--shell",
+    "/usr/sbin/nologin",
+    taken ? `${name}${uid}` : name,
+  ]);
 }
 
 /** A directory owned by `uid` with `mode`. */
@@ -88,9 +118,9 @@ function asJvmUser(): string {
     [
       "#!/usr/bin/env bash",
       "args=()",
-      "for a in \"$@\"; do",
+      'for a in "$@"; do',
       `  if [[ \${prev:-} == -cp ]]; then a=:$a; a=\${a//://:${links}/}; a=\${a#:}; fi`,
-      "  args+=(\"$a\") prev=$a",
+      '  args+=("$a") prev=$a',
       "done",
       `exec setpriv --reuid=${JVM_UID} --regid=${JVM_UID} --clear-groups "\${args[@]}"`,
       "",
@@ -157,7 +187,13 @@ describe("finding 4: a non-root helper with other users' JVMs on the machine", (
   it("lists its own JVMs and says which processes it could not inspect, instead of exiting silently", async () => {
     const run = await helper(["list"]);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.records).toContainEqual({ type: "jvm", pid: tm, role: "taskmanager", mainClass: "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", uid: JVM_UID });
+    expect(run.records).toContainEqual({
+      type: "jvm",
+      pid: tm,
+      role: "taskmanager",
+      mainClass: "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+      uid: JVM_UID,
+    });
     // The JobManager is root's: its memory map cannot be read, so it is not listed as a JVM, but named.
     expect(run.records.some((r) => r.type === "jvm" && r.pid === jm)).toBe(false);
     const notice = run.records.find((r) => r.type === "notice");
@@ -177,7 +213,13 @@ describe("finding 4: a non-root helper with other users' JVMs on the machine", (
 
   it("profile.mjs --local as a non-root user reports the helper's reason, not an empty failure", async () => {
     const out = outDir();
-    const r = await runAs(JVM_UID, process.execPath, [PROFILE, "--local", "--pid", String(jm), "-d", "1", "--format", "collapsed", "-o", out, "--json"], {}, out);
+    const r = await runAs(
+      JVM_UID,
+      process.execPath,
+      [PROFILE, "--local", "--pid", String(jm), "-d", "1", "--format", "collapsed", "-o", out, "--json"],
+      {},
+      out,
+    );
     expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).not.toMatch(/list failed: *$/m);
     const doc = JSON.parse(r.lines.join("\n"));
@@ -194,7 +236,9 @@ describe("finding 5: numbers are decimal, with the same rules in the helper and 
     scratch.push(home);
     mkdirSync(join(home, "bin"));
     const log = join(home, "args.log");
-    writeFileSync(join(home, "bin", "asprof"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${ASPROF}' "$@"\n`, { mode: 0o755 });
+    writeFileSync(join(home, "bin", "asprof"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${ASPROF}' "$@"\n`, {
+      mode: 0o755,
+    });
     symlinkSync(join(AP_HOME, "lib"), join(home, "lib"));
     return { home, log };
   }
@@ -204,9 +248,13 @@ describe("finding 5: numbers are decimal, with the same rules in the helper and 
     ["09ms", "9ms"],
   ])("-i %s reaches async-profiler as %s and profiles", async (given, meant) => {
     const { home, log } = loggingAsprofHome();
-    const run = await helper(["--pid", String(tm), "-d", "1", "-f", "collapsed", "-i", given, "-o", outDir()], { env: { ASYNC_PROFILER_HOME: home } });
+    const run = await helper(["--pid", String(tm), "-d", "1", "-f", "collapsed", "-i", given, "-o", outDir()], {
+      env: { ASYNC_PROFILER_HOME: home },
+    });
     expect(run.code, run.stderr).toBe(0);
-    const start = readFileSync(log, "utf8").split("\n").find((l) => l.startsWith("start "));
+    const start = readFileSync(log, "utf8")
+      .split("\n")
+      .find((l) => l.startsWith("start "));
     expect(start).toMatch(new RegExp(` -i ${meant} `));
   });
 
@@ -278,7 +326,22 @@ describe("finding 2: a file cut by a full volume is an error, never a result", (
   });
 
   it("profile.mjs --local exits 1 when the profile does not fit, and keeps no cut file", async () => {
-    const r = await runAs(0, process.execPath, [PROFILE, "--local", "--pid", String(tm), "-d", "2", "-e", "wall", "-t", "--format", "collapsed", "-o", small, "--json"]);
+    const r = await runAs(0, process.execPath, [
+      PROFILE,
+      "--local",
+      "--pid",
+      String(tm),
+      "-d",
+      "2",
+      "-e",
+      "wall",
+      "-t",
+      "--format",
+      "collapsed",
+      "-o",
+      small,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const [t] = JSON.parse(r.lines.join("\n")).targets;
     expect(t).toMatchObject({ pid: tm, status: "failed", files: [] });
@@ -288,7 +351,21 @@ describe("finding 2: a file cut by a full volume is an error, never a result", (
 
   it("profile.mjs --local exits 1 when the flame graph it draws does not fit, though the stacks did", async () => {
     // One method's stacks are a few hundred bytes; the flame graph around them is more than 12 KiB.
-    const r = await runAs(0, process.execPath, [PROFILE, "--local", "--pid", String(tm), "-d", "2", "-I", "*OrderJsonEncoder.encode*", "--format", "html", "-o", small, "--json"]);
+    const r = await runAs(0, process.execPath, [
+      PROFILE,
+      "--local",
+      "--pid",
+      String(tm),
+      "-d",
+      "2",
+      "-I",
+      "*OrderJsonEncoder.encode*",
+      "--format",
+      "html",
+      "-o",
+      small,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(1);
     const [t] = JSON.parse(r.lines.join("\n")).targets;
     expect(t).toMatchObject({ pid: tm, status: "failed", files: [] });
@@ -324,7 +401,11 @@ describe("finding 1: output directories other users can write to", () => {
     scratch.push(dir, victimDir);
     const victim = join(victimDir, "created-through-the-link");
     // The attacker plants the link before the run starts and keeps planting it while it runs.
-    const planter = spawn("bash", ["-c", `while :; do ln -s '${victim}' '${dir}/.planted.collapsed.part' 2>/dev/null; done`], { uid: OTHER_UID, gid: OTHER_UID, stdio: "ignore" });
+    const planter = spawn(
+      "bash",
+      ["-c", `while :; do ln -s '${victim}' '${dir}/.planted.collapsed.part' 2>/dev/null; done`],
+      { uid: OTHER_UID, gid: OTHER_UID, stdio: "ignore" },
+    );
     try {
       await new Promise((r) => setTimeout(r, 300));
       expect(lstatSync(join(dir, ".planted.collapsed.part")).isSymbolicLink()).toBe(true);
@@ -372,9 +453,16 @@ describe("finding 8: the helper's own unclear errors", () => {
   });
 
   it("exits 130 when its reader goes away (SIGPIPE), as documented", async () => {
-    const child = spawn(helperPath(), ["--pid", String(tm), "-d", "30", "-f", "collapsed", "-o", outDir(), "--emit-records", "--progress-every", "1"], {
-      uid: JVM_UID, gid: JVM_UID, env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME }, stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      helperPath(),
+      ["--pid", String(tm), "-d", "30", "-f", "collapsed", "-o", outDir(), "--emit-records", "--progress-every", "1"],
+      {
+        uid: JVM_UID,
+        gid: JVM_UID,
+        env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     const code = await new Promise<number | null>((ok) => {
       child.stdout.setEncoding("utf8").on("data", (d: string) => {
         if (d.includes('"progress"')) child.stdout.destroy();

@@ -16,16 +16,29 @@ let foreign: Server;
 let foreignUrl = "";
 
 function listen(server: Server): Promise<string> {
-  return new Promise((ok) => server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${(server.address() as { port: number }).port}`)));
+  return new Promise((ok) =>
+    server.listen(0, "127.0.0.1", () => ok(`http://127.0.0.1:${(server.address() as { port: number }).port}`)),
+  );
 }
 
 // Asynchronous: the proxy and the foreign server answer from this process's event loop.
 function helper(args: string[]): Promise<{ code: number | null; lines: any[]; stderr: string }> {
   return new Promise((ok) => {
     execFile(helperPath(), args, { encoding: "utf8", maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : null) : 0;
+      const code = err
+        ? typeof (err as { code?: unknown }).code === "number"
+          ? (err as { code: number }).code
+          : null
+        : 0;
       // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-      ok({ code, lines: stdout.split("\n").filter(Boolean).map((l) => JSON.parse(l)), stderr });
+      ok({
+        code,
+        lines: stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+        stderr,
+      });
     });
   });
 }
@@ -35,10 +48,13 @@ beforeAll(async () => {
   const target = new URL(flink.restUrl);
   proxy = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
-    const up = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (r) => {
-      res.writeHead(r.statusCode ?? 502, r.headers);
-      r.pipe(res);
-    });
+    const up = request(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (r) => {
+        res.writeHead(r.statusCode ?? 502, r.headers);
+        r.pipe(res);
+      },
+    );
     req.pipe(up);
   });
   proxyUrl = await listen(proxy);
@@ -59,12 +75,18 @@ describe("flink-profiler rest", () => {
     expect(run.lines.every((l) => l.type === "rest")).toBe(true);
 
     // What the job is, asked here with Node's own client.
-    const job = (await (await fetch(`${flink.restUrl}/jobs/${flink.jobId}`)).json()) as { vertices: { id: string; parallelism: number }[] };
+    const job = (await (await fetch(`${flink.restUrl}/jobs/${flink.jobId}`)).json()) as {
+      vertices: { id: string; parallelism: number }[];
+    };
     const metrics = "get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond";
     const expected = ["/jobs/overview", `/jobs/${flink.jobId}`];
     for (const v of job.vertices) {
-      expected.push(`/jobs/${flink.jobId}/vertices/${v.id}`, `/jobs/${flink.jobId}/vertices/${v.id}/subtasks/metrics?${metrics}&agg=max,avg`);
-      for (let i = 0; i < v.parallelism; i++) expected.push(`/jobs/${flink.jobId}/vertices/${v.id}/subtasks/${i}/metrics?${metrics}`);
+      expected.push(
+        `/jobs/${flink.jobId}/vertices/${v.id}`,
+        `/jobs/${flink.jobId}/vertices/${v.id}/subtasks/metrics?${metrics}&agg=max,avg`,
+      );
+      for (let i = 0; i < v.parallelism; i++)
+        expected.push(`/jobs/${flink.jobId}/vertices/${v.id}/subtasks/${i}/metrics?${metrics}`);
     }
     expect(run.lines.map((l) => l.path)).toEqual(expected);
     expect(run.lines.every((l) => l.status === 200)).toBe(true);
@@ -94,16 +116,28 @@ describe("flink-profiler rest", () => {
     const before = seen.length;
     const run = await helper(args);
     expect(run.code).toBe(2);
-    expect(run.lines).toEqual([expect.objectContaining({ type: "error", code: "bad-input", message: expect.stringMatching(message) })]);
+    expect(run.lines).toEqual([
+      expect.objectContaining({ type: "error", code: "bad-input", message: expect.stringMatching(message) }),
+    ]);
     expect(seen.length).toBe(before);
   });
 
   it("says when nothing answers, and when the endpoint is not Flink's", async () => {
     const closed = await helper(["rest", "--rest-url", "http://127.0.0.1:1"]);
     expect(closed.code).toBe(3);
-    expect(closed.lines).toEqual([expect.objectContaining({ type: "error", code: "rest-unreachable", message: "cannot connect to 127.0.0.1:1 (4 tries; the name resolves to 127.0.0.1)" })]);
+    expect(closed.lines).toEqual([
+      expect.objectContaining({
+        type: "error",
+        code: "rest-unreachable",
+        message: "cannot connect to 127.0.0.1:1 (4 tries; the name resolves to 127.0.0.1)",
+      }),
+    ]);
     const other = await helper(["rest", "--rest-url", foreignUrl]);
     expect(other.code).toBe(3);
-    expect(other.lines.at(-1)).toMatchObject({ type: "error", code: "rest-failed", message: expect.stringMatching(/GET \/jobs\/overview answered HTTP 404: not here/) });
+    expect(other.lines.at(-1)).toMatchObject({
+      type: "error",
+      code: "rest-failed",
+      message: expect.stringMatching(/GET \/jobs\/overview answered HTTP 404: not here/),
+    });
   });
 });

@@ -16,7 +16,9 @@ let kubeconfig: string;
 
 function kubectl(args: string[], opts: { input?: string; kubeconfig?: string } = {}): Promise<Result> {
   return new Promise((resolve, reject) => {
-    const child = spawn("kubectl", ["--kubeconfig", opts.kubeconfig ?? kubeconfig, ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("kubectl", ["--kubeconfig", opts.kubeconfig ?? kubeconfig, ...args], {
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
@@ -64,11 +66,24 @@ async function pidFromLog(pod: string): Promise<number> {
   throw new Error(`no pid in the log of ${pod}`);
 }
 
-function taskManagerPod(name: string, labels: Record<string, string>, env: Array<{ name: string; value: string }> = []) {
-  return { apiVersion: "v1", kind: "Pod", metadata: { name, labels }, spec: { containers: [{ name: "flink-main-container", image: "flink:1.20", env }] } };
+function taskManagerPod(
+  name: string,
+  labels: Record<string, string>,
+  env: Array<{ name: string; value: string }> = [],
+) {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, labels },
+    spec: { containers: [{ name: "flink-main-container", image: "flink:1.20", env }] },
+  };
 }
 
-function job(name: string, script: string, extra: { activeDeadlineSeconds?: number; serviceAccountName?: string; labels?: Record<string, string> } = {}) {
+function job(
+  name: string,
+  script: string,
+  extra: { activeDeadlineSeconds?: number; serviceAccountName?: string; labels?: Record<string, string> } = {},
+) {
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -110,11 +125,21 @@ describe("ConfigMaps", () => {
   it("create, get, list with label and field selectors, delete by selector", async () => {
     await ok(["create", "configmap", "cm-a", "--from-literal=k=a"]);
     await ok(["label", "configmap", "cm-a", "tier=x", "run=1"]);
-    await ok(["create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm-b", labels: { tier: "y" } }, data: { k: "b" } }) });
-    await ok(["create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm-c" }, data: {} }) });
+    await ok(["create", "-f", "-"], {
+      input: json({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: "cm-b", labels: { tier: "y" } },
+        data: { k: "b" },
+      }),
+    });
+    await ok(["create", "-f", "-"], {
+      input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "cm-c" }, data: {} }),
+    });
 
     expect(await ok(["get", "cm", "cm-a", "-o", "jsonpath={.data.k}"])).toBe("a");
-    const names = async (...sel: string[]) => (await ok(["get", "cm", ...sel, "-o", "name"])).trim().split("\n").filter(Boolean).sort();
+    const names = async (...sel: string[]) =>
+      (await ok(["get", "cm", ...sel, "-o", "name"])).trim().split("\n").filter(Boolean).sort();
     expect(await names("-l", "tier=x")).toEqual(["configmap/cm-a"]);
     expect(await names("-l", "tier!=x")).toEqual(["configmap/cm-b", "configmap/cm-c"]);
     expect(await names("-l", "tier in (x, y)")).toEqual(["configmap/cm-a", "configmap/cm-b"]);
@@ -128,7 +153,9 @@ describe("ConfigMaps", () => {
 
     const before = Number(await ok(["get", "cm", "cm-b", "-o", "jsonpath={.metadata.resourceVersion}"]));
     await ok(["label", "cm", "cm-b", "changed=yes"]);
-    expect(Number(await ok(["get", "cm", "cm-b", "-o", "jsonpath={.metadata.resourceVersion}"]))).toBeGreaterThan(before);
+    expect(Number(await ok(["get", "cm", "cm-b", "-o", "jsonpath={.metadata.resourceVersion}"]))).toBeGreaterThan(
+      before,
+    );
 
     const dup = await kubectl(["create", "configmap", "cm-a"]);
     expect(dup.code).toBe(1);
@@ -143,15 +170,23 @@ describe("ConfigMaps", () => {
   });
 
   it("deletecollection honours label selectors", async () => {
-    for (const [name, tier] of [["dc-1", "x"], ["dc-2", "x"], ["dc-3", "y"]])
-      await ok(["create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { dc: "yes", tier } } }) });
+    for (const [name, tier] of [
+      ["dc-1", "x"],
+      ["dc-2", "x"],
+      ["dc-3", "y"],
+    ])
+      await ok(["create", "-f", "-"], {
+        input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name, labels: { dc: "yes", tier } } }),
+      });
     await ok(["delete", "--raw", "/api/v1/namespaces/flink/configmaps?labelSelector=dc%3Dyes%2Ctier%20in%20(x)"]);
     expect((await ok(["get", "cm", "-l", "dc=yes", "-o", "name"])).trim()).toBe("configmap/dc-3");
     await ok(["delete", "cm", "dc-3"]);
   });
 
   it("creating in a namespace that does not exist is a 404 like the real server", async () => {
-    const r = await kubectl(["-n", "no-such-ns", "create", "-f", "-"], { input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }) });
+    const r = await kubectl(["-n", "no-such-ns", "create", "-f", "-"], {
+      input: json({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" } }),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('namespaces "no-such-ns" not found');
   });
@@ -159,9 +194,15 @@ describe("ConfigMaps", () => {
 
 describe("Pods", () => {
   it("create, list by selector, delete", async () => {
-    await ok(["create", "-f", "-"], { input: json(taskManagerPod("pod-a", { component: "taskmanager", cluster: "orders" })) });
-    await ok(["create", "-f", "-"], { input: json(taskManagerPod("pod-b", { component: "jobmanager", cluster: "orders" })) });
-    expect((await ok(["get", "pods", "-l", "cluster=orders,component=taskmanager", "-o", "name"])).trim()).toBe("pod/pod-a");
+    await ok(["create", "-f", "-"], {
+      input: json(taskManagerPod("pod-a", { component: "taskmanager", cluster: "orders" })),
+    });
+    await ok(["create", "-f", "-"], {
+      input: json(taskManagerPod("pod-b", { component: "jobmanager", cluster: "orders" })),
+    });
+    expect((await ok(["get", "pods", "-l", "cluster=orders,component=taskmanager", "-o", "name"])).trim()).toBe(
+      "pod/pod-a",
+    );
     expect(await ok(["get", "pod", "pod-a", "-o", "jsonpath={.status.phase}"])).toBe("Running");
     expect(await ok(["get", "pods", "-l", "cluster=orders"])).toMatch(/pod-a\s+1\/1\s+Running/);
     await ok(["delete", "pods", "-l", "cluster=orders"]);
@@ -169,10 +210,27 @@ describe("Pods", () => {
   });
 
   it("a pod whose image cannot be pulled stays Pending with a reason and events", async () => {
-    await ok(["create", "-f", "-"], { input: json({ ...taskManagerPod("pull-fail", {}), spec: { containers: [{ name: "c", image: "registry.invalid/x:1" }] } }) });
-    await until("ImagePullBackOff", () => k8s.get("v1", "Pod", "flink", "pull-fail")?.status?.containerStatuses?.[0]?.state?.waiting?.reason === "ImagePullBackOff");
+    await ok(["create", "-f", "-"], {
+      input: json({
+        ...taskManagerPod("pull-fail", {}),
+        spec: { containers: [{ name: "c", image: "registry.invalid/x:1" }] },
+      }),
+    });
+    await until(
+      "ImagePullBackOff",
+      () =>
+        k8s.get("v1", "Pod", "flink", "pull-fail")?.status?.containerStatuses?.[0]?.state?.waiting?.reason ===
+        "ImagePullBackOff",
+    );
     expect(await ok(["get", "pod", "pull-fail"])).toMatch(/pull-fail\s+0\/1\s+ImagePullBackOff/);
-    const events = await ok(["get", "events", "--field-selector", "involvedObject.name=pull-fail,involvedObject.kind=Pod", "-o", "jsonpath={range .items[*]}{.reason}{'\\n'}{end}"]);
+    const events = await ok([
+      "get",
+      "events",
+      "--field-selector",
+      "involvedObject.name=pull-fail,involvedObject.kind=Pod",
+      "-o",
+      "jsonpath={range .items[*]}{.reason}{'\\n'}{end}",
+    ]);
     expect(events.split("\n")).toContain("BackOff");
     const logs = await kubectl(["logs", "pull-fail"]);
     expect(logs.code).toBe(1);
@@ -184,7 +242,12 @@ describe("Pods", () => {
 describe("exec", () => {
   beforeAll(async () => {
     await ok(["create", "-f", "-"], {
-      input: json(taskManagerPod("tm-exec", { component: "taskmanager" }, [{ name: "FLINK_PROFILER_PID", value: "4242" }, { name: "DERIVED", value: "pid=$(FLINK_PROFILER_PID)" }])),
+      input: json(
+        taskManagerPod("tm-exec", { component: "taskmanager" }, [
+          { name: "FLINK_PROFILER_PID", value: "4242" },
+          { name: "DERIVED", value: "pid=$(FLINK_PROFILER_PID)" },
+        ]),
+      ),
     });
   });
 
@@ -194,11 +257,15 @@ describe("exec", () => {
   });
 
   it("runs with the container env from the pod spec", async () => {
-    expect(await ok(["exec", "tm-exec", "--", "sh", "-c", 'printf "%s|%s" "$FLINK_PROFILER_PID" "$DERIVED"'])).toBe("4242|pid=4242");
+    expect(await ok(["exec", "tm-exec", "--", "sh", "-c", 'printf "%s|%s" "$FLINK_PROFILER_PID" "$DERIVED"'])).toBe(
+      "4242|pid=4242",
+    );
   });
 
   it("pipes stdin and propagates the exit code", async () => {
-    const r = await kubectl(["exec", "-i", "tm-exec", "--", "sh", "-c", "cat; echo err >&2; exit 3"], { input: "hello\nworld\n" });
+    const r = await kubectl(["exec", "-i", "tm-exec", "--", "sh", "-c", "cat; echo err >&2; exit 3"], {
+      input: "hello\nworld\n",
+    });
     expect(r.stdout).toBe("hello\nworld\n");
     expect(r.stderr).toContain("err\n");
     expect(r.stderr).toContain("command terminated with exit code 3");
@@ -213,7 +280,16 @@ describe("exec", () => {
 
   it("a process keeps running when the client disconnects", async () => {
     const marker = join(dir, "exec-survived");
-    const child = spawn("kubectl", ["--kubeconfig", kubeconfig, "exec", "tm-exec", "--", "sh", "-c", `echo started; sleep 1; touch ${marker}`]);
+    const child = spawn("kubectl", [
+      "--kubeconfig",
+      kubeconfig,
+      "exec",
+      "tm-exec",
+      "--",
+      "sh",
+      "-c",
+      `echo started; sleep 1; touch ${marker}`,
+    ]);
     await new Promise<void>((resolve) => child.stdout.once("data", () => resolve()));
     child.kill("SIGKILL");
     await until("the exec'd process to finish on its own", () => existsSync(marker), 10_000);
@@ -232,8 +308,16 @@ describe("exec", () => {
 describe("Jobs", () => {
   it("runs the container locally with a kubeconfig of its own; logs stream with -f", async () => {
     k8s.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "profiler", namespace: "flink" } });
-    await ok(["create", "-f", "-"], { input: json(taskManagerPod("tm-job", { component: "taskmanager", cluster: "jobs-test" })) });
-    await ok(["create", "-f", "-"], { input: json(job("hello", "echo hi; sleep 0.5; kubectl get pods -l cluster=jobs-test -o name; echo done", { serviceAccountName: "profiler" })) });
+    await ok(["create", "-f", "-"], {
+      input: json(taskManagerPod("tm-job", { component: "taskmanager", cluster: "jobs-test" })),
+    });
+    await ok(["create", "-f", "-"], {
+      input: json(
+        job("hello", "echo hi; sleep 0.5; kubectl get pods -l cluster=jobs-test -o name; echo done", {
+          serviceAccountName: "profiler",
+        }),
+      ),
+    });
     const logs = await ok(["logs", "-f", "job/hello", "--pod-running-timeout=20s"]);
     expect(logs).toBe("hi\npod/tm-job\ndone\n");
     await ok(["wait", "--for=condition=complete", "job/hello", "--timeout=20s"]);
@@ -248,9 +332,18 @@ describe("Jobs", () => {
     expect(pods[0].status.phase).toBe("Succeeded");
     expect(pods[0].status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 0, reason: "Completed" });
     // The Job's own kubectl acted as its service account.
-    expect(k8s.requests.some((r) => r.user === "system:serviceaccount:flink:profiler" && r.path === "/api/v1/namespaces/flink/pods" && r.verb === "list")).toBe(true);
+    expect(
+      k8s.requests.some(
+        (r) =>
+          r.user === "system:serviceaccount:flink:profiler" &&
+          r.path === "/api/v1/namespaces/flink/pods" &&
+          r.verb === "list",
+      ),
+    ).toBe(true);
     await ok(["delete", "job", "hello"]);
-    await until("job pods gone", () => k8s.list("v1", "Pod", "flink").every((p) => p.metadata.labels?.["job-name"] !== "hello"));
+    await until("job pods gone", () =>
+      k8s.list("v1", "Pod", "flink").every((p) => p.metadata.labels?.["job-name"] !== "hello"),
+    );
   });
 
   it("a failing container fails the Job with its exit code", async () => {
@@ -260,14 +353,18 @@ describe("Jobs", () => {
     expect(pod.status.phase).toBe("Failed");
     expect(pod.status.containerStatuses[0].state.terminated).toMatchObject({ exitCode: 7, reason: "Error" });
     expect(await ok(["logs", pod.metadata.name])).toBe("oops\n");
-    expect(await ok(["get", "job", "boom", "-o", "jsonpath={.status.conditions[?(@.type=='Failed')].reason}"])).toBe("BackoffLimitExceeded");
+    expect(await ok(["get", "job", "boom", "-o", "jsonpath={.status.conditions[?(@.type=='Failed')].reason}"])).toBe(
+      "BackoffLimitExceeded",
+    );
     await ok(["delete", "job", "boom"]);
   });
 
   it("deleting a Job kills its process", async () => {
     // The kubelet turns "$$" in a command into "$" (it is the escape for "$(VAR)"), so "$$$$" is the shell's "$$".
     await ok(["create", "-f", "-"], { input: json(job("sleeper", "echo pid $$$$; exec sleep 300")) });
-    const pod = await until("sleeper pod", () => k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "sleeper"));
+    const pod = await until("sleeper pod", () =>
+      k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "sleeper"),
+    );
     const pid = await pidFromLog(pod.metadata.name);
     expect(alive(pid)).toBe(true);
     await ok(["delete", "job", "sleeper"]);
@@ -278,7 +375,9 @@ describe("Jobs", () => {
 
   it("foreground deletion removes the pods (and kills them) before the Job", async () => {
     await ok(["create", "-f", "-"], { input: json(job("fg", "echo pid $$$$; exec sleep 300")) });
-    const pod = await until("fg pod", () => k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "fg"));
+    const pod = await until("fg pod", () =>
+      k8s.list("v1", "Pod", "flink").find((p) => p.metadata.labels?.["job-name"] === "fg"),
+    );
     const pid = await pidFromLog(pod.metadata.name);
     await ok(["delete", "job", "fg", "--cascade=foreground"]);
     expect(k8s.get("v1", "Pod", "flink", pod.metadata.name)).toBeUndefined();
@@ -287,8 +386,17 @@ describe("Jobs", () => {
 
   it("logs -f streams while the container runs, and --tail works", async () => {
     const gate = join(dir, "logs-gate");
-    await ok(["create", "-f", "-"], { input: json(job("streamer", `echo first; while [ ! -e ${gate} ]; do sleep 0.1; done; echo second; echo third`)) });
-    const child = spawn("kubectl", ["--kubeconfig", kubeconfig, "logs", "-f", "job/streamer", "--pod-running-timeout=20s"]);
+    await ok(["create", "-f", "-"], {
+      input: json(job("streamer", `echo first; while [ ! -e ${gate} ]; do sleep 0.1; done; echo second; echo third`)),
+    });
+    const child = spawn("kubectl", [
+      "--kubeconfig",
+      kubeconfig,
+      "logs",
+      "-f",
+      "job/streamer",
+      "--pod-running-timeout=20s",
+    ]);
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -301,7 +409,9 @@ describe("Jobs", () => {
   });
 
   it("a Job can exec into a TaskManager with its service account's rights, arguments intact", async () => {
-    await ok(["create", "-f", "-"], { input: json(taskManagerPod("tm-target", { cluster: "exec-from-job" }, [{ name: "GREETING", value: "from-tm" }])) });
+    await ok(["create", "-f", "-"], {
+      input: json(taskManagerPod("tm-target", { cluster: "exec-from-job" }, [{ name: "GREETING", value: "from-tm" }])),
+    });
     k8s.create({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "runner", namespace: "flink" } });
     const sa = "system:serviceaccount:flink:runner";
     const undo = k8s.allowOnly(sa, [
@@ -316,9 +426,13 @@ describe("Jobs", () => {
       // "$(HOME)" is not expanded by the kubelet: HOME is not in the container's own env.
       expect(await ok(["logs", "job/execer"])).toBe(`from-tm|${arg}`);
 
-      await ok(["create", "-f", "-"], { input: json(job("lister", "kubectl get configmaps", { serviceAccountName: "runner" })) });
+      await ok(["create", "-f", "-"], {
+        input: json(job("lister", "kubectl get configmaps", { serviceAccountName: "runner" })),
+      });
       await ok(["wait", "--for=condition=failed", "job/lister", "--timeout=20s"]);
-      expect(await ok(["logs", "job/lister"])).toContain(`configmaps is forbidden: User "${sa}" cannot list resource "configmaps" in API group "" in the namespace "flink"`);
+      expect(await ok(["logs", "job/lister"])).toContain(
+        `configmaps is forbidden: User "${sa}" cannot list resource "configmaps" in API group "" in the namespace "flink"`,
+      );
     } finally {
       undo();
       await ok(["delete", "job", "execer", "lister"]);
@@ -328,13 +442,19 @@ describe("Jobs", () => {
   it("activeDeadlineSeconds fails the Job with DeadlineExceeded and kills the process", async () => {
     // The pid goes to a file: once the deadline hits, the pod (and its log) are gone.
     const pidFile = join(dir, "late.pid");
-    await ok(["create", "-f", "-"], { input: json(job("late", `echo $$$$ > ${pidFile}; exec sleep 300`, { activeDeadlineSeconds: 2 })) });
+    await ok(["create", "-f", "-"], {
+      input: json(job("late", `echo $$$$ > ${pidFile}; exec sleep 300`, { activeDeadlineSeconds: 2 })),
+    });
     const pid = Number(await until("late pid file", () => existsSync(pidFile) && readFileSync(pidFile, "utf8").trim()));
     expect(alive(pid)).toBe(true);
     await ok(["wait", "--for=condition=failed", "job/late", "--timeout=20s"]);
     await until("the late job's process to die", () => !alive(pid));
-    expect(await ok(["get", "job", "late", "-o", "jsonpath={.status.conditions[?(@.type=='Failed')].reason}"])).toBe("DeadlineExceeded");
-    await until("the late job's pods to be gone", () => k8s.list("v1", "Pod", "flink").every((p) => p.metadata.labels?.["job-name"] !== "late"));
+    expect(await ok(["get", "job", "late", "-o", "jsonpath={.status.conditions[?(@.type=='Failed')].reason}"])).toBe(
+      "DeadlineExceeded",
+    );
+    await until("the late job's pods to be gone", () =>
+      k8s.list("v1", "Pod", "flink").every((p) => p.metadata.labels?.["job-name"] !== "late"),
+    );
     await ok(["delete", "job", "late"]);
   });
 });
@@ -345,10 +465,14 @@ describe("RBAC and identity", () => {
     try {
       const r = await kubectl(["create", "-f", "-"], { input: json(job("denied", "true")) });
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('jobs.batch is forbidden: User "alice" cannot create resource "jobs" in API group "batch" in the namespace "flink"');
+      expect(r.stderr).toContain(
+        'jobs.batch is forbidden: User "alice" cannot create resource "jobs" in API group "batch" in the namespace "flink"',
+      );
       expect(k8s.get("batch/v1", "Job", "flink", "denied")).toBeUndefined();
       // bob (another context of the same kubeconfig) is not affected.
-      await ok(["--context", "as-bob", "create", "-f", "-", "--dry-run=server"], { input: json(job("denied", "true")) });
+      await ok(["--context", "as-bob", "create", "-f", "-", "--dry-run=server"], {
+        input: json(job("denied", "true")),
+      });
     } finally {
       undo();
     }
@@ -356,21 +480,36 @@ describe("RBAC and identity", () => {
 
   it("auth can-i answers from the same rules, for subresources and --as too", async () => {
     const undo1 = k8s.deny({ user: "alice", verb: "create", resource: "pods/exec" });
-    const undo2 = k8s.deny({ user: "system:serviceaccount:flink:profiler", verb: "get", resource: "pods", subresource: "log" });
+    const undo2 = k8s.deny({
+      user: "system:serviceaccount:flink:profiler",
+      verb: "get",
+      resource: "pods",
+      subresource: "log",
+    });
     try {
       const can = (...args: string[]) => kubectl(["auth", "can-i", ...args]);
       expect(await can("create", "pods", "--subresource=exec")).toMatchObject({ code: 1, stdout: "no\n" });
       // kubectl reads "pods/exec" as the pod named "exec", so this asks about creating pods.
       expect(await can("create", "pods/exec")).toMatchObject({ code: 0, stdout: "yes\n" });
       expect(await can("create", "pods")).toMatchObject({ code: 0, stdout: "yes\n" });
-      expect(await can("create", "pods", "--subresource=exec", "--as", "bob")).toMatchObject({ code: 0, stdout: "yes\n" });
-      expect(await can("get", "pods", "--subresource=log", "--as", "system:serviceaccount:flink:profiler")).toMatchObject({ code: 1, stdout: "no\n" });
-      expect(await can("get", "pods", "--as", "system:serviceaccount:flink:profiler")).toMatchObject({ code: 0, stdout: "yes\n" });
+      expect(await can("create", "pods", "--subresource=exec", "--as", "bob")).toMatchObject({
+        code: 0,
+        stdout: "yes\n",
+      });
+      expect(
+        await can("get", "pods", "--subresource=log", "--as", "system:serviceaccount:flink:profiler"),
+      ).toMatchObject({ code: 1, stdout: "no\n" });
+      expect(await can("get", "pods", "--as", "system:serviceaccount:flink:profiler")).toMatchObject({
+        code: 0,
+        stdout: "yes\n",
+      });
 
       await ok(["create", "-f", "-"], { input: json(taskManagerPod("tm-rbac", {})) });
       const r = await kubectl(["exec", "tm-rbac", "--", "true"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain('pods "tm-rbac" is forbidden: User "alice" cannot create resource "pods/exec" in API group "" in the namespace "flink"');
+      expect(r.stderr).toContain(
+        'pods "tm-rbac" is forbidden: User "alice" cannot create resource "pods/exec" in API group "" in the namespace "flink"',
+      );
     } finally {
       undo1();
       undo2();
@@ -380,7 +519,7 @@ describe("RBAC and identity", () => {
   it("an unknown context is a kubectl error", async () => {
     const r = await kubectl(["--context", "no-such-context", "get", "pods"]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('context was not found for specified context: no-such-context');
+    expect(r.stderr).toContain("context was not found for specified context: no-such-context");
   });
 });
 
@@ -401,14 +540,16 @@ describe("watches", () => {
     child.stdout.on("data", (d) => (out += d));
     try {
       await sleep(500);
-      k8s.create({ ...taskManagerPod("w1", { watch: "me" }), metadata: { name: "w1", namespace: "flink", labels: { watch: "me" } } });
+      k8s.create({
+        ...taskManagerPod("w1", { watch: "me" }),
+        metadata: { name: "w1", namespace: "flink", labels: { watch: "me" } },
+      });
       await until("w1 in the watch output", () => out.includes("pod/w1"));
     } finally {
       child.kill();
     }
   });
 });
-
 
 describe("close()", () => {
   it("kills every process it started, including background children of exec'd commands", async () => {

@@ -19,7 +19,9 @@ describe("--local -o", () => {
   });
 
   it("accepts a comma in a cluster run's -o (the files are written here, not by the agent)", () => {
-    expect(parseProfileCommand(["-n", "flink", "--cluster", "orders", "-o", join(dir, "x,y")])).toMatchObject({ kind: "cluster" });
+    expect(parseProfileCommand(["-n", "flink", "--cluster", "orders", "-o", join(dir, "x,y")])).toMatchObject({
+      kind: "cluster",
+    });
   });
 
   it("says a file is in the way, for the file itself and for a path under it", async () => {
@@ -28,7 +30,9 @@ describe("--local -o", () => {
     for (const o of [file, join(file, "sub")]) {
       const err = await ensureOutputDir(o).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(HintedError);
-      expect((err as HintedError).message).toBe(`-o ${o}: a file of that name is in the way (the output must be a directory)`);
+      expect((err as HintedError).message).toBe(
+        `-o ${o}: a file of that name is in the way (the output must be a directory)`,
+      );
     }
     expect(statSync(file).isFile()).toBe(true);
   });

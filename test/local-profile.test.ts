@@ -14,8 +14,6 @@ import { profileMjs } from "./support/profile-mjs.ts";
 const HOT = "com.example.orders.OrderJsonEncoder";
 const ASPROF = join(asyncProfilerHome(), "bin/asprof");
 
-
-
 const asprofStatus = (pid: number) => execFileSync(ASPROF, ["status", String(pid)], { encoding: "utf8" }).trim();
 
 let flink: LocalFlink;
@@ -47,7 +45,10 @@ describe("profile.mjs --local", () => {
       expect(t.files.map((f: string) => f.split(".").pop()).sort()).toEqual(["collapsed", "html"]);
       for (const f of t.files) expect(f.startsWith(out) && existsSync(f)).toBe(true);
       for (const f of t.top) expect(Object.keys(f).sort()).toEqual(["frame", "self", "total"]);
-      expect(t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(t.top)).toBe(true);
+      expect(
+        t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)),
+        JSON.stringify(t.top),
+      ).toBe(true);
       const html = t.files.find((f: string) => f.endsWith(".html"));
       expect(share(flamegraphTotals(readFileSync(html, "utf8")), `${HOT}.encode`)).toBeGreaterThan(0.3);
     }
@@ -64,8 +65,14 @@ describe("profile.mjs --local", () => {
     const frames = r.stdout.split("\n").filter((l) => /^\s+\d+\.\d%\s+\d+\.\d%\s+/.test(l));
     // The encoder's own code is inlined into it by the JIT, so the JDK string methods it calls may top the
     // self list; the listed frames of running threads must still name it (parked and polling ones do not).
-    expect(frames.some((l) => l.includes(HOT)), r.stdout).toBe(true);
-    expect(frames.some((l) => /Unsafe\.park|epollWait|Object\.wait|Thread\.sleep/.test(l)), r.stdout).toBe(false);
+    expect(
+      frames.some((l) => l.includes(HOT)),
+      r.stdout,
+    ).toBe(true);
+    expect(
+      frames.some((l) => /Unsafe\.park|epollWait|Object\.wait|Thread\.sleep/.test(l)),
+      r.stdout,
+    ).toBe(false);
     // Only what was asked for stays: the collapsed file used for the top frames is gone.
     expect(readdirSync(out).map((f) => f.split(".").pop())).toEqual(["html"]);
   });
@@ -103,7 +110,12 @@ describe("profile.mjs --local", () => {
 
   it("refuses bad arguments before touching anything", async () => {
     const missing = join(out, "not-created");
-    for (const args of [["-d", "0"], ["-e", "cycles"], ["--format", "svg"], ["--pid", "abc"]]) {
+    for (const args of [
+      ["-d", "0"],
+      ["-e", "cycles"],
+      ["--format", "svg"],
+      ["--pid", "abc"],
+    ]) {
       const r = await profileMjs(["--local", ...args, "-o", missing]);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr).toMatch(/^error: .+\nhint: .+/m);
@@ -116,7 +128,11 @@ describe("profile.mjs --local", () => {
     const pids = flink.taskManagers.flatMap((tm) => ["--pid", String(tm.pid)]);
     const r = await profileMjs(["--local", ...pids, "-d", "5", "-t", "--format", "html,collapsed,jfr", "-o", out]);
     expect(r.code, r.stderr).toBe(0);
-    const ours = (ext: string) => readdirSync(out).filter((f) => f.endsWith(ext)).sort().map((f) => join(out, f));
+    const ours = (ext: string) =>
+      readdirSync(out)
+        .filter((f) => f.endsWith(ext))
+        .sort()
+        .map((f) => join(out, f));
     const [collapsed, other] = ours(".collapsed");
     const report = async (...args: string[]) => {
       const run = await profileMjs(["report", ...args, "--json"]);
@@ -125,16 +141,23 @@ describe("profile.mjs --local", () => {
     };
 
     // The grep share, counted here from the file's lines: stacks with a frame of the encoder, thread frames aside.
-    const lines = readFileSync(collapsed!, "utf8").trim().split("\n").map((l) => [l.slice(0, l.lastIndexOf(" ")).split(";"), Number(l.slice(l.lastIndexOf(" ") + 1))] as const);
+    const lines = readFileSync(collapsed!, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => [l.slice(0, l.lastIndexOf(" ")).split(";"), Number(l.slice(l.lastIndexOf(" ") + 1))] as const);
     const all = lines.reduce((n, [, c]) => n + c, 0);
-    const hits = lines.filter(([frames]) => frames.some((f) => !f.startsWith("[") && f.includes("OrderJsonEncoder"))).reduce((n, [, c]) => n + c, 0);
+    const hits = lines
+      .filter(([frames]) => frames.some((f) => !f.startsWith("[") && f.includes("OrderJsonEncoder")))
+      .reduce((n, [, c]) => n + c, 0);
     const fromCollapsed = await report(collapsed!, "--grep", "OrderJsonEncoder", "--threads");
     expect(fromCollapsed.samples).toBe(all);
     expect(fromCollapsed.grep.share).toBe(Math.round((hits / all) * 1000) / 10);
     expect(fromCollapsed.grep.share).toBeGreaterThan(30);
     // The same top frames as the report of a fresh profile (collapsed.ts), a separate implementation.
     expect(fromCollapsed.top).toEqual(summarizeCollapsed(readFileSync(collapsed!, "utf8")).top);
-    expect(fromCollapsed.operators.map((o: { name: string }) => o.name)).toContain("Source: Orders -> Encode JSON -> Discard: Writer");
+    expect(fromCollapsed.operators.map((o: { name: string }) => o.name)).toContain(
+      "Source: Orders -> Encode JSON -> Discard: Writer",
+    );
 
     // The html and the JFR of the same run, read through async-profiler's converter, say the same.
     const fromHtml = await report(ours(".html")[0]!, "--grep", "OrderJsonEncoder\\.encode");
@@ -157,13 +180,34 @@ describe("profile.mjs --local", () => {
     expect(merged.code, merged.stderr).toBe(0);
     const m = JSON.parse(merged.stdout);
     expect(m.samples).toBe(all + (await report(other!)).samples);
-    expect(m.skew.map((x: { target: string }) => x.target).sort()).toEqual(ours(".collapsed").map((f) => f.split("/").pop()!.replace(".collapsed", "")).sort());
+    expect(m.skew.map((x: { target: string }) => x.target).sort()).toEqual(
+      ours(".collapsed")
+        .map((f) => f.split("/").pop()!.replace(".collapsed", ""))
+        .sort(),
+    );
   });
 
   it("documents every flag in --help", async () => {
     const r = await profileMjs(["--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--local", "--pid", "--duration", "--event", "--interval", "--threads", "--include", "--exclude", "--format", "--output", "--json", "report", "diff", "merge", "--top", "--grep"]) {
+    for (const flag of [
+      "--local",
+      "--pid",
+      "--duration",
+      "--event",
+      "--interval",
+      "--threads",
+      "--include",
+      "--exclude",
+      "--format",
+      "--output",
+      "--json",
+      "report",
+      "diff",
+      "merge",
+      "--top",
+      "--grep",
+    ]) {
       expect(r.stdout).toContain(flag);
     }
     expect(r.stdout).toMatch(/Examples:/);

@@ -6,8 +6,20 @@ import { inspectJvm, listeningPorts, matchTaskManagers, resourceIdOf } from "../
 
 describe("resourceIdOf", () => {
   it("reads -Dtaskmanager.resource-id from a NUL-separated command line, the last one winning", () => {
-    expect(resourceIdOf(["java", "-Xmx1g", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner", "-Dtaskmanager.resource-id=tm-1", ""].join("\0"))).toBe("tm-1");
-    expect(resourceIdOf(["java", "-Dtaskmanager.resource-id=a", "Main", "-Dtaskmanager.resource-id=b"].join("\0"))).toBe("b");
+    expect(
+      resourceIdOf(
+        [
+          "java",
+          "-Xmx1g",
+          "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+          "-Dtaskmanager.resource-id=tm-1",
+          "",
+        ].join("\0"),
+      ),
+    ).toBe("tm-1");
+    expect(
+      resourceIdOf(["java", "-Dtaskmanager.resource-id=a", "Main", "-Dtaskmanager.resource-id=b"].join("\0")),
+    ).toBe("b");
     expect(resourceIdOf(["java", "Main"].join("\0"))).toBeUndefined();
   });
 });
@@ -43,23 +55,41 @@ describe("matchTaskManagers", () => {
     { id: "9f3c1a", dataPort: 40003 },
   ];
   it("a resource id decides; ports identify a JVM without one; a MiniCluster JVM runs several", () => {
-    const m = matchTaskManagers([
-      { pid: 10, resourceId: "tm-1", listening: [40001] },
-      { pid: 20, listening: [40002, 41002] },
-      { pid: 30, listening: [40003] },
-    ], tms);
-    expect([...m]).toEqual([["tm-1", 10], ["tm-2", 20], ["9f3c1a", 30]]);
+    const m = matchTaskManagers(
+      [
+        { pid: 10, resourceId: "tm-1", listening: [40001] },
+        { pid: 20, listening: [40002, 41002] },
+        { pid: 30, listening: [40003] },
+      ],
+      tms,
+    );
+    expect([...m]).toEqual([
+      ["tm-1", 10],
+      ["tm-2", 20],
+      ["9f3c1a", 30],
+    ]);
     const mini = matchTaskManagers([{ pid: 7, listening: [40001, 41001, 40002, 41002, 40003] }], tms);
     expect([...mini.values()]).toEqual([7, 7, 7]);
   });
   it("two local clusters both have a tm-1: the one listening on this Flink's data port is it", () => {
-    const two = [{ pid: 11, resourceId: "tm-1", listening: [50001, 51001] }, { pid: 12, resourceId: "tm-1", listening: [40001, 41001] }];
+    const two = [
+      { pid: 11, resourceId: "tm-1", listening: [50001, 51001] },
+      { pid: 12, resourceId: "tm-1", listening: [40001, 41001] },
+    ];
     expect(matchTaskManagers(two, tms).get("tm-1")).toBe(12);
     // The only tm-1 here, but it listens elsewhere: another cluster's.
     expect(matchTaskManagers([two[0]!], tms).has("tm-1")).toBe(false);
     // The only tm-1, its sockets unreadable (another user's): taken on its word.
     expect(matchTaskManagers([{ pid: 13, resourceId: "tm-1", listening: [] }], tms).get("tm-1")).toBe(13);
-    expect(matchTaskManagers([{ pid: 11, resourceId: "tm-1", listening: [] }, { pid: 13, resourceId: "tm-1", listening: [] }], tms).has("tm-1")).toBe(false);
+    expect(
+      matchTaskManagers(
+        [
+          { pid: 11, resourceId: "tm-1", listening: [] },
+          { pid: 13, resourceId: "tm-1", listening: [] },
+        ],
+        tms,
+      ).has("tm-1"),
+    ).toBe(false);
   });
 
   it("the data port alone is not enough when Flink names an RPC port the JVM does not listen on", () => {

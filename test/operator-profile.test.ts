@@ -33,13 +33,17 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Collapsed lines as [thread name, frames, count], read here with plain string operations. */
 function lines(file: string): { thread: string; frames: string[]; count: number }[] {
-  return readFileSync(file, "utf8").split("\n").filter(Boolean).map((l) => {
-    const sp = l.lastIndexOf(" ");
-    const frames = l.slice(0, sp).split(";");
-    return { thread: frames[0]!.replace(/^\[(.*) tid=\d+\]$/, "$1"), frames, count: Number(l.slice(sp + 1)) };
-  });
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const sp = l.lastIndexOf(" ");
+      const frames = l.slice(0, sp).split(";");
+      return { thread: frames[0]!.replace(/^\[(.*) tid=\d+\]$/, "$1"), frames, count: Number(l.slice(sp + 1)) };
+    });
 }
-const hasFrame = (ls: ReturnType<typeof lines>, prefix: string) => ls.some((l) => l.frames.some((f) => f.startsWith(prefix)));
+const hasFrame = (ls: ReturnType<typeof lines>, prefix: string) =>
+  ls.some((l) => l.frames.some((f) => f.startsWith(prefix)));
 
 /** The vertex id of `name` in a job, straight from Flink. */
 async function vertexId(restUrl: string, jobId: string, name: string): Promise<string> {
@@ -50,13 +54,16 @@ async function vertexId(restUrl: string, jobId: string, name: string): Promise<s
 /** busyTimeMsPerSecond reads 1000 everywhere for the first seconds of a job: wait until Score stands out. */
 async function settled(restUrl: string, jobId: string, hot: string, cool: string): Promise<void> {
   const busy = async (name: string) => {
-    const rows = await getJson(`${restUrl}/jobs/${jobId}/vertices/${await vertexId(restUrl, jobId, name)}/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond&agg=max`);
+    const rows = await getJson(
+      `${restUrl}/jobs/${jobId}/vertices/${await vertexId(restUrl, jobId, name)}/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond&agg=max`,
+    );
     return Object.fromEntries(rows.map((r: { id: string; max: number }) => [r.id, Number(r.max)]));
   };
   const deadline = Date.now() + 90_000;
   for (;;) {
     const [h, c] = [await busy(hot), await busy(cool)];
-    if (h.busyTimeMsPerSecond > 500 && h.backPressuredTimeMsPerSecond <= 100 && c.backPressuredTimeMsPerSecond > 100) return;
+    if (h.busyTimeMsPerSecond > 500 && h.backPressuredTimeMsPerSecond <= 100 && c.backPressuredTimeMsPerSecond > 100)
+      return;
     if (Date.now() > deadline) throw new Error(`metrics did not settle: ${JSON.stringify({ h, c })}`);
     await sleep(1000);
   }
@@ -96,7 +103,9 @@ describe("profile.mjs operators", () => {
     const score = job.vertices.find((v: { id: string }) => v.id === scoreId);
     expect(score.busy.max).toBeGreaterThan(0.5);
     const raw = await getJson(`${flink.restUrl}/jobs/${flink.jobId}/vertices/${scoreId}`);
-    expect(score.taskManagers).toEqual([...new Set(raw.subtasks.map((s: { "taskmanager-id": string }) => s["taskmanager-id"]))].sort());
+    expect(score.taskManagers).toEqual(
+      [...new Set(raw.subtasks.map((s: { "taskmanager-id": string }) => s["taskmanager-id"]))].sort(),
+    );
     expect(score.taskManagers).toEqual(["tm-1", "tm-2"]);
 
     const text = await profileMjs(["operators", "--flink-rest", flink.restUrl, "--job", flink.jobId]);
@@ -126,7 +135,20 @@ describe("profile.mjs operators", () => {
 
 describe("profile.mjs --local --operator", () => {
   it("busiest: profiles Score's busiest subtask on each TaskManager; its flame graph holds scoreRisk and none of Parse", async () => {
-    const r = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--operator", "busiest", "-d", "6", "--format", "html,collapsed", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--local",
+      "--flink-rest",
+      flink.restUrl,
+      "--operator",
+      "busiest",
+      "-d",
+      "6",
+      "--format",
+      "html,collapsed",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const targets = JSON.parse(r.stdout).targets;
     expect(targets.map((t: { pid: number }) => t.pid).sort()).toEqual(flink.taskManagers.map((t) => t.pid).sort());
@@ -141,7 +163,10 @@ describe("profile.mjs --local --operator", () => {
       const whole = t.jvmFiles.find((f: string) => f.endsWith(".collapsed"));
       expect(existsSync(sliced) && existsSync(whole)).toBe(true);
       const cut = lines(sliced);
-      expect(cut.every((l) => /^Score \(\d\/2\)#\d+$/.test(l.thread)), [...new Set(cut.map((l) => l.thread))].join()).toBe(true);
+      expect(
+        cut.every((l) => /^Score \(\d\/2\)#\d+$/.test(l.thread)),
+        [...new Set(cut.map((l) => l.thread))].join(),
+      ).toBe(true);
       expect(hasFrame(cut, SCORE_HOT)).toBe(true);
       expect(hasFrame(cut, "com/example/pipeline/ParseStage")).toBe(false);
       // The neighbour was in the JVM, and ran: the cut removed it.
@@ -150,7 +175,12 @@ describe("profile.mjs --local --operator", () => {
       expect(cut.reduce((n, l) => n + l.count, 0)).toBe(t.operator.samples);
       expect(all.reduce((n, l) => n + l.count, 0)).toBe(t.operator.jvmSamples);
       // The flame graph drawn from the cut: read with the tests' own parser of async-profiler's html.
-      const html = flamegraphTotals(readFileSync(t.files.find((f: string) => f.endsWith(".score.html")), "utf8"));
+      const html = flamegraphTotals(
+        readFileSync(
+          t.files.find((f: string) => f.endsWith(".score.html")),
+          "utf8",
+        ),
+      );
       expect(share(html, SCORE_HOT.replaceAll("/", "."))).toBeGreaterThan(0.3);
       expect([...html.totals.keys()].some((f) => f.includes("ParseStage"))).toBe(false);
       expect(t.top[0].frame).toMatch(/ScoreStage\.scoreRisk|java\.lang\./);
@@ -160,7 +190,21 @@ describe("profile.mjs --local --operator", () => {
 
   it("the text report names the operator, its busy ratio and the subtasks profiled; --pid keeps to that JVM", async () => {
     const tm = flink.taskManagers[1]!;
-    const r = await profileMjs(["--local", "--pid", String(tm.pid), "--flink-rest", flink.restUrl, "--operator", "Parse", "-d", "4", "--format", "collapsed", "-o", out]);
+    const r = await profileMjs([
+      "--local",
+      "--pid",
+      String(tm.pid),
+      "--flink-rest",
+      flink.restUrl,
+      "--operator",
+      "Parse",
+      "-d",
+      "4",
+      "--format",
+      "collapsed",
+      "-o",
+      out,
+    ]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     expect(r.stdout).toMatch(/^operator Parse of job [0-9a-f]{32}: named, busy \d+% max/m);
     expect(r.stdout).toMatch(new RegExp(`runs ${tm.resourceId}\\n`));
@@ -173,9 +217,23 @@ describe("profile.mjs --local --operator", () => {
   });
 
   it("several jobs and no --job: refused with the jobs listed; a chained operator is profiled as its chain", async () => {
-    const chained = await flink.submitJob({ mainClass: PIPELINE_JOB, parallelism: 2, args: ["--chained", "--legacy-source"] });
+    const chained = await flink.submitJob({
+      mainClass: PIPELINE_JOB,
+      parallelism: 2,
+      args: ["--chained", "--legacy-source"],
+    });
     try {
-      const both = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--operator", "busiest", "-d", "2", "-o", out]);
+      const both = await profileMjs([
+        "--local",
+        "--flink-rest",
+        flink.restUrl,
+        "--operator",
+        "busiest",
+        "-d",
+        "2",
+        "-o",
+        out,
+      ]);
       expect(both.code).toBe(2);
       expect(both.stderr).toMatch(/2 jobs are running: /);
       expect(both.stderr).toContain(flink.jobId);
@@ -191,7 +249,22 @@ describe("profile.mjs --local --operator", () => {
       expect(legacy).toMatch(/\sn\/a\s/);
       expect(ops.stdout.split("\n").find((l) => l.includes("<- bottleneck"))).toMatch(/^\s+Parse -> Score\s/);
 
-      const r = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--job", chained, "--operator", "Score", "-d", "5", "--format", "collapsed", "-o", out, "--json"]);
+      const r = await profileMjs([
+        "--local",
+        "--flink-rest",
+        flink.restUrl,
+        "--job",
+        chained,
+        "--operator",
+        "Score",
+        "-d",
+        "5",
+        "--format",
+        "collapsed",
+        "-o",
+        out,
+        "--json",
+      ]);
       expect(r.code, r.stderr + r.stdout).toBe(0);
       for (const t of JSON.parse(r.stdout).targets) {
         expect(t.operator).toMatchObject({ name: "Score", chain: "Parse -> Score" });
@@ -201,13 +274,35 @@ describe("profile.mjs --local --operator", () => {
         expect(hasFrame(cut, SCORE_HOT)).toBe(true);
         expect(hasFrame(cut, "com/example/pipeline/LegacyEventSource")).toBe(false);
       }
-      const text = await profileMjs(["--local", "--flink-rest", flink.restUrl, "--job", chained, "--operator", "Legacy Events", "--tms", "1", "-d", "3", "--format", "collapsed", "-o", out]);
+      const text = await profileMjs([
+        "--local",
+        "--flink-rest",
+        flink.restUrl,
+        "--job",
+        chained,
+        "--operator",
+        "Legacy Events",
+        "--tms",
+        "1",
+        "-d",
+        "3",
+        "--format",
+        "collapsed",
+        "-o",
+        out,
+      ]);
       expect(text.code, text.stderr).toBe(0);
       expect(text.stdout).toMatch(/busy n\/a max/);
       const file = /wrote (\S+\.source-legacy-events\.collapsed)/.exec(text.stdout)?.[1];
       const cut = lines(file!);
       // A legacy source's loop runs in its own thread, named after the task thread.
-      expect(cut.some((l) => /^Legacy Source Thread - Source: Legacy Events \(\d\/2\)#\d+$/.test(l.thread) && l.frames.some((f) => f.startsWith("com/example/pipeline/LegacyEventSource.run")))).toBe(true);
+      expect(
+        cut.some(
+          (l) =>
+            /^Legacy Source Thread - Source: Legacy Events \(\d\/2\)#\d+$/.test(l.thread) &&
+            l.frames.some((f) => f.startsWith("com/example/pipeline/LegacyEventSource.run")),
+        ),
+      ).toBe(true);
       expect(hasFrame(cut, "com/example/pipeline/ScoreStage")).toBe(false);
     } finally {
       await fetch(`${flink.restUrl}/jobs/${chained}?mode=cancel`, { method: "PATCH" });
@@ -234,12 +329,32 @@ describe("--pid on a MiniCluster (every TaskManager in one JVM)", () => {
     const cache = resolve(".cache/flink");
     const cp = `${join(cache, "orders-job.jar")}:${readFileSync(join(cache, "classpath.txt"), "utf8").trim()}`;
     const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, "bin/java") : "java";
-    mini = spawn(java, ["-Xmx512m", "-XX:+UnlockDiagnosticVMOptions", "-XX:+DebugNonSafepoints", ...JAVA_17_OPENS, "-cp", cp, PIPELINE_JOB, "--mini-cluster", "2", "--parallelism", "2", "--rest-port", String(port)], { stdio: "ignore" });
+    mini = spawn(
+      java,
+      [
+        "-Xmx512m",
+        "-XX:+UnlockDiagnosticVMOptions",
+        "-XX:+DebugNonSafepoints",
+        ...JAVA_17_OPENS,
+        "-cp",
+        cp,
+        PIPELINE_JOB,
+        "--mini-cluster",
+        "2",
+        "--parallelism",
+        "2",
+        "--rest-port",
+        String(port),
+      ],
+      { stdio: "ignore" },
+    );
     const rest = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 120_000;
     let jobId: string | undefined;
     while (!jobId) {
-      jobId = await getJson(`${rest}/jobs/overview`).then((d) => d.jobs.find((j: { state: string }) => j.state === "RUNNING")?.jid).catch(() => undefined);
+      jobId = await getJson(`${rest}/jobs/overview`)
+        .then((d) => d.jobs.find((j: { state: string }) => j.state === "RUNNING")?.jid)
+        .catch(() => undefined);
       if (!jobId && Date.now() > deadline) throw new Error("the MiniCluster's job did not start");
       if (!jobId) await sleep(500);
     }
@@ -247,7 +362,22 @@ describe("--pid on a MiniCluster (every TaskManager in one JVM)", () => {
     const tmIds = (await getJson(`${rest}/taskmanagers`)).taskmanagers.map((t: { id: string }) => t.id);
     expect(tmIds).toHaveLength(2);
 
-    const r = await profileMjs(["--local", "--pid", String(mini.pid), "--flink-rest", rest, "--operator", "busiest", "-d", "5", "--format", "collapsed", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--local",
+      "--pid",
+      String(mini.pid),
+      "--flink-rest",
+      rest,
+      "--operator",
+      "busiest",
+      "-d",
+      "5",
+      "--format",
+      "collapsed",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr + r.stdout).toBe(0);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t.pid).toBe(mini.pid);

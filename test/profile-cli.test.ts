@@ -20,28 +20,84 @@ describe("profile.mjs command line", () => {
       pids: [],
       outputDir: "profiles",
       json: false,
-      settings: { duration: 60, event: "cpu", formats: ["html"], interval: undefined, threads: false, include: [], exclude: [], extraArgs: [] },
+      settings: {
+        duration: 60,
+        event: "cpu",
+        formats: ["html"],
+        interval: undefined,
+        threads: false,
+        include: [],
+        exclude: [],
+        extraArgs: [],
+      },
     });
   });
 
   it("reads every flag, repeated ones and asprof's after --", () => {
     const cmd = parseProfileCommand([
-      "--local", "--pid", "12", "--pid", "34", "-d", "15", "-e", "WALL", "-i", "5ms", "-t",
-      "-I", "com/acme/*", "-X", "*Idle*", "--format", "html,collapsed,html", "-o", "/tmp/x", "--json",
-      "--", "--cstack", "vm",
+      "--local",
+      "--pid",
+      "12",
+      "--pid",
+      "34",
+      "-d",
+      "15",
+      "-e",
+      "WALL",
+      "-i",
+      "5ms",
+      "-t",
+      "-I",
+      "com/acme/*",
+      "-X",
+      "*Idle*",
+      "--format",
+      "html,collapsed,html",
+      "-o",
+      "/tmp/x",
+      "--json",
+      "--",
+      "--cstack",
+      "vm",
     ]);
     if (cmd.kind !== "local") throw new Error("expected local");
     expect(cmd.pids).toEqual([12, 34]);
-    expect(cmd.settings).toMatchObject({ duration: 15, event: "wall", interval: "5ms", threads: true, formats: ["html", "collapsed"] });
+    expect(cmd.settings).toMatchObject({
+      duration: 15,
+      event: "wall",
+      interval: "5ms",
+      threads: true,
+      formats: ["html", "collapsed"],
+    });
     expect(cmd.settings.extraArgs).toEqual(["--cstack", "vm"]);
     // The helper records the one file both formats are made from here: collapsed with asprof's frame kinds (-a).
     expect(helperArgs(cmd.settings)).toEqual([
-      "--duration", "15", "--event", "wall", "--format", "collapsed", "--progress-every", "1", "--interval", "5ms", "--threads",
-      "--include", "com/acme/*", "--exclude", "*Idle*", "--", "--cstack", "vm", "-a",
+      "--duration",
+      "15",
+      "--event",
+      "wall",
+      "--format",
+      "collapsed",
+      "--progress-every",
+      "1",
+      "--interval",
+      "5ms",
+      "--threads",
+      "--include",
+      "com/acme/*",
+      "--exclude",
+      "*Idle*",
+      "--",
+      "--cstack",
+      "vm",
+      "-a",
     ]);
     // A Job's limit on its records is the helper's own option, so it goes before the asprof arguments.
     const job = helperArgs(cmd.settings, { maxRecordsBytes: 8 << 20 });
-    expect(job.slice(job.indexOf("--max-records-size"), job.indexOf("--max-records-size") + 2)).toEqual(["--max-records-size", "8388608"]);
+    expect(job.slice(job.indexOf("--max-records-size"), job.indexOf("--max-records-size") + 2)).toEqual([
+      "--max-records-size",
+      "8388608",
+    ]);
     expect(job.indexOf("--max-records-size")).toBeLessThan(job.indexOf("--"));
   });
 
@@ -91,28 +147,81 @@ describe("profile.mjs command line", () => {
 
   it("reads the cluster mode with kubectl's own flags", () => {
     const cmd = parseProfileCommand([
-      "-n", "flink", "--cluster", "orders", "--context", "prod", "--kubeconfig", "/k/c", "-d", "30",
-      "--keep", "--dry-run", "--via", "exec", "--concurrency", "8", "--json", "-o", "out",
+      "-n",
+      "flink",
+      "--cluster",
+      "orders",
+      "--context",
+      "prod",
+      "--kubeconfig",
+      "/k/c",
+      "-d",
+      "30",
+      "--keep",
+      "--dry-run",
+      "--via",
+      "exec",
+      "--concurrency",
+      "8",
+      "--json",
+      "-o",
+      "out",
     ]);
     expect(cmd).toEqual({
       kind: "cluster",
       kube: { namespace: "flink", context: "prod", kubeconfig: "/k/c" },
       choice: { by: "cluster", cluster: "orders" },
-      settings: { duration: 30, event: "cpu", formats: ["html"], interval: undefined, threads: false, include: [], exclude: [], extraArgs: [] },
-      outputDir: "out", json: true, keep: true, dryRun: true, via: "exec", concurrency: 8, startTimeout: 120, maxResultMiB: 8,
+      settings: {
+        duration: 30,
+        event: "cpu",
+        formats: ["html"],
+        interval: undefined,
+        threads: false,
+        include: [],
+        exclude: [],
+        extraArgs: [],
+      },
+      outputDir: "out",
+      json: true,
+      keep: true,
+      dryRun: true,
+      via: "exec",
+      concurrency: 8,
+      startTimeout: 120,
+      maxResultMiB: 8,
     });
     const pods = parseProfileCommand(["--pod", "tm-0", "--pod", "tm-1", "--pod", "tm-0"]);
-    expect(pods).toMatchObject({ kind: "cluster", kube: {}, choice: { by: "pods", pods: ["tm-0", "tm-1"] }, via: "job", concurrency: 32, keep: false });
-    expect(parseProfileCommand(["-l", "app=orders,component in (taskmanager)"])).toMatchObject({ choice: { by: "selector", selector: "app=orders,component in (taskmanager)" } });
+    expect(pods).toMatchObject({
+      kind: "cluster",
+      kube: {},
+      choice: { by: "pods", pods: ["tm-0", "tm-1"] },
+      via: "job",
+      concurrency: 32,
+      keep: false,
+    });
+    expect(parseProfileCommand(["-l", "app=orders,component in (taskmanager)"])).toMatchObject({
+      choice: { by: "selector", selector: "app=orders,component in (taskmanager)" },
+    });
   });
 
   it("reads the doctor and cleanup subcommands", () => {
     expect(parseProfileCommand(["doctor", "-n", "flink", "--cluster", "orders"])).toEqual({
-      kind: "doctor", kube: { namespace: "flink" }, choice: { by: "cluster", cluster: "orders" }, via: "job",
+      kind: "doctor",
+      kube: { namespace: "flink" },
+      choice: { by: "cluster", cluster: "orders" },
+      via: "job",
     });
-    expect(parseProfileCommand(["doctor", "--context", "dev"])).toEqual({ kind: "doctor", kube: { context: "dev" }, choice: undefined, via: "job" });
+    expect(parseProfileCommand(["doctor", "--context", "dev"])).toEqual({
+      kind: "doctor",
+      kube: { context: "dev" },
+      choice: undefined,
+      via: "job",
+    });
     expect(parseProfileCommand(["cleanup", "-n", "flink", "--run", "20261124-060509-3fa9"])).toEqual({
-      kind: "cleanup", kube: { namespace: "flink" }, runId: "20261124-060509-3fa9", dryRun: false,
+      kind: "cleanup",
+      kube: { namespace: "flink" },
+      runId: "20261124-060509-3fa9",
+      dryRun: false,
     });
   });
 
@@ -137,13 +246,50 @@ describe("asprof options after --", () => {
 describe("operators and --operator", () => {
   const jid = "c696184b331cc8d53fc1e0062332fa9d";
   it("reads the operators command and --operator on a local run (which turns on per-thread stacks)", () => {
-    expect(parseProfileCommand(["operators", "--flink-rest", "http://127.0.0.1:8081/", "--job", jid.toUpperCase(), "--json"]))
-      .toEqual({ kind: "operators", restUrl: "http://127.0.0.1:8081", jobId: jid, json: true });
-    expect(parseProfileCommand(["operators", "--flink-rest", "http://h:1"])).toEqual({ kind: "operators", restUrl: "http://h:1", json: false });
-    const cmd = parseProfileCommand(["--local", "--flink-rest", "http://127.0.0.1:8081", "--operator", "Parse -> Score", "--tms", "2", "-d", "5"]);
-    expect(cmd).toMatchObject({ kind: "local", operator: { restUrl: "http://127.0.0.1:8081", spec: "Parse -> Score", tms: 2 }, settings: { threads: true, duration: 5 } });
-    expect(parseProfileCommand(["--local", "--pid", "42", "--flink-rest", "http://h:1", "--operator", "busiest", "--job", jid]))
-      .toMatchObject({ pids: [42], operator: { spec: "busiest", jobId: jid, tms: 3 } });
+    expect(
+      parseProfileCommand([
+        "operators",
+        "--flink-rest",
+        "http://127.0.0.1:8081/",
+        "--job",
+        jid.toUpperCase(),
+        "--json",
+      ]),
+    ).toEqual({ kind: "operators", restUrl: "http://127.0.0.1:8081", jobId: jid, json: true });
+    expect(parseProfileCommand(["operators", "--flink-rest", "http://h:1"])).toEqual({
+      kind: "operators",
+      restUrl: "http://h:1",
+      json: false,
+    });
+    const cmd = parseProfileCommand([
+      "--local",
+      "--flink-rest",
+      "http://127.0.0.1:8081",
+      "--operator",
+      "Parse -> Score",
+      "--tms",
+      "2",
+      "-d",
+      "5",
+    ]);
+    expect(cmd).toMatchObject({
+      kind: "local",
+      operator: { restUrl: "http://127.0.0.1:8081", spec: "Parse -> Score", tms: 2 },
+      settings: { threads: true, duration: 5 },
+    });
+    expect(
+      parseProfileCommand([
+        "--local",
+        "--pid",
+        "42",
+        "--flink-rest",
+        "http://h:1",
+        "--operator",
+        "busiest",
+        "--job",
+        jid,
+      ]),
+    ).toMatchObject({ pids: [42], operator: { spec: "busiest", jobId: jid, tms: 3 } });
     expect((parseProfileCommand(["--local"]) as { operator?: unknown }).operator).toBeUndefined();
   });
 

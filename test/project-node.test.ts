@@ -18,7 +18,9 @@ function oldNode(): string {
       // not there
     }
   }
-  throw new Error("this test needs a Node older than 22 at /usr/bin/node (the machine's Node 20; apt-get install nodejs)");
+  throw new Error(
+    "this test needs a Node older than 22 at /usr/bin/node (the machine's Node 20; apt-get install nodejs)",
+  );
 }
 
 describe("profile.mjs on an older Node", () => {

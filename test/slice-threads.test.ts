@@ -35,7 +35,9 @@ describe("sliceByThread", () => {
 
   it("a chain is one task named after all its operators; legacy sources and fetchers are their task's", () => {
     expect(sliceByThread(profile, operatorThreadFilter({ task: "Parse -> Score", parallelism: 2 })).samples).toBe(7);
-    expect(sliceByThread(profile, operatorThreadFilter({ task: "Source: Legacy Events", parallelism: 2 })).threads).toEqual(["Legacy Source Thread - Source: Legacy Events (1/2)#0"]);
+    expect(
+      sliceByThread(profile, operatorThreadFilter({ task: "Source: Legacy Events", parallelism: 2 })).threads,
+    ).toEqual(["Legacy Source Thread - Source: Legacy Events (1/2)#0"]);
     expect(sliceByThread(profile, operatorThreadFilter({ task: "Source: Events", parallelism: 2 })).samples).toBe(4);
   });
 

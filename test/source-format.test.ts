@@ -2,10 +2,24 @@
 // expected values are written out by hand from async-profiler's and jfrconv's documented options.
 import { describe, expect, it } from "vitest";
 import type { ProfileSettings } from "../scripts/lib/profile-options.ts";
-import { converterOptions, globToRegex, needsConverter, sourceExtraArgs, sourceFormat, stripFrameKinds } from "../scripts/lib/source-format.ts";
+import {
+  converterOptions,
+  globToRegex,
+  needsConverter,
+  sourceExtraArgs,
+  sourceFormat,
+  stripFrameKinds,
+} from "../scripts/lib/source-format.ts";
 
 const settings = (over: Partial<ProfileSettings> = {}): ProfileSettings => ({
-  duration: 10, event: "cpu", formats: ["html"], threads: false, include: [], exclude: [], extraArgs: [], ...over,
+  duration: 10,
+  event: "cpu",
+  formats: ["html"],
+  threads: false,
+  include: [],
+  exclude: [],
+  extraArgs: [],
+  ...over,
 });
 
 describe("the one file that travels", () => {
@@ -40,11 +54,13 @@ describe("frame kinds", () => {
       "[tm thread];com/x/Y.z_[1];do_syscall_64_[k] 3",
       "weird_[j]_name;a/B.c_[j] 1",
     ].join("\n");
-    expect(stripFrameKinds(annotated)).toBe([
-      "java/lang/Thread.run;com/example/orders/OrderJsonEncoder.encode;java/lang/StringBuilder.append 12",
-      "[tm thread];com/x/Y.z;do_syscall_64_[k] 3",
-      "weird_[j]_name;a/B.c 1",
-    ].join("\n"));
+    expect(stripFrameKinds(annotated)).toBe(
+      [
+        "java/lang/Thread.run;com/example/orders/OrderJsonEncoder.encode;java/lang/StringBuilder.append 12",
+        "[tm thread];com/x/Y.z;do_syscall_64_[k] 3",
+        "weird_[j]_name;a/B.c 1",
+      ].join("\n"),
+    );
   });
 });
 
@@ -55,18 +71,53 @@ describe("converter options", () => {
   });
 
   it("reads a recording for the event really profiled, with threads, filters and naming", () => {
-    const s = settings({ formats: ["html", "jfr"], threads: true, include: ["*encode*"], exclude: ["*Idle*"], extraArgs: ["-s", "--title", "orders", "--simple"] });
+    const s = settings({
+      formats: ["html", "jfr"],
+      threads: true,
+      include: ["*encode*"],
+      exclude: ["*Idle*"],
+      extraArgs: ["-s", "--title", "orders", "--simple"],
+    });
     expect(converterOptions("collapsed", "jfr", s, "ctimer")).toEqual([
-      "-o", "collapsed", "--cpu", "--threads", "--include", "^.*encode.*$", "--exclude", "^.*Idle.*$", "--simple",
+      "-o",
+      "collapsed",
+      "--cpu",
+      "--threads",
+      "--include",
+      "^.*encode.*$",
+      "--exclude",
+      "^.*Idle.*$",
+      "--simple",
     ]);
     expect(converterOptions("html", "jfr", settings({ event: "wall" }), "wall")).toEqual(["-o", "html", "--wall"]);
     expect(converterOptions("html", "jfr", s, "cpu")).toEqual([
-      "-o", "html", "--cpu", "--threads", "--include", "^.*encode.*$", "--exclude", "^.*Idle.*$", "--simple", "--title", "orders",
+      "-o",
+      "html",
+      "--cpu",
+      "--threads",
+      "--include",
+      "^.*encode.*$",
+      "--exclude",
+      "^.*Idle.*$",
+      "--simple",
+      "--title",
+      "orders",
     ]);
   });
 
   it("draws collapsed stacks as asprof drew them: its threads and filters are already in them", () => {
-    const s = settings({ threads: true, include: ["*x*"], extraArgs: ["--minwidth", "0.5", "--title", "a", "--title", "b"] });
-    expect(converterOptions("html", "collapsed", s, "cpu")).toEqual(["-o", "html", "--title", "b", "--minwidth", "0.5"]);
+    const s = settings({
+      threads: true,
+      include: ["*x*"],
+      extraArgs: ["--minwidth", "0.5", "--title", "a", "--title", "b"],
+    });
+    expect(converterOptions("html", "collapsed", s, "cpu")).toEqual([
+      "-o",
+      "html",
+      "--title",
+      "b",
+      "--minwidth",
+      "0.5",
+    ]);
   });
 });

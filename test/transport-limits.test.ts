@@ -9,12 +9,28 @@ import { decodeRecords } from "../scripts/lib/transport.ts";
 const MIB = 1024 * 1024;
 
 /** Records of one file: its file record, base64 chunks of `chunkLength`, its end record. */
-function records(id: string, name: string, size: number, sha256: string, gz: Buffer, chunkLength = 64 * 1024): string[] {
+function records(
+  id: string,
+  name: string,
+  size: number,
+  sha256: string,
+  gz: Buffer,
+  chunkLength = 64 * 1024,
+): string[] {
   const data = gz.toString("base64");
   const chunks: string[] = [];
   for (let i = 0; i < data.length; i += chunkLength) chunks.push(data.slice(i, i + chunkLength));
   return [
-    JSON.stringify({ type: "file", id, name, format: "collapsed", encoding: "gzip+base64", size, sha256, chunks: chunks.length }),
+    JSON.stringify({
+      type: "file",
+      id,
+      name,
+      format: "collapsed",
+      encoding: "gzip+base64",
+      size,
+      sha256,
+      chunks: chunks.length,
+    }),
     ...chunks.map((c, seq) => JSON.stringify({ type: "chunk", id, seq, data: c })),
     JSON.stringify({ type: "end", id, chunks: chunks.length }),
   ];
@@ -44,19 +60,29 @@ describe("transport limits", () => {
     const small = Buffer.from("main;encode 7\n");
     const lines = [
       ...records("f1", "bomb.collapsed", 300 * MIB, bomb.sha256, bomb.gz),
-      ...records("f2", "small.collapsed", small.length, createHash("sha256").update(small).digest("hex"), gzipSync(small)),
+      ...records(
+        "f2",
+        "small.collapsed",
+        small.length,
+        createHash("sha256").update(small).digest("hex"),
+        gzipSync(small),
+      ),
     ];
     const before = process.memoryUsage().rss;
     const { files, errors } = decodeRecords(lines);
     const grown = process.memoryUsage().rss - before;
     expect(errors.map((e) => [e.id, e.kind])).toEqual([["f1", "too-large"]]);
-    expect(errors[0]!.message).toMatch(/bomb\.collapsed \(f1\): its record says 314572800 bytes, more than the 268435456/);
+    expect(errors[0]!.message).toMatch(
+      /bomb\.collapsed \(f1\): its record says 314572800 bytes, more than the 268435456/,
+    );
     expect(files.map((f) => [f.name, f.bytes.toString()])).toEqual([["small.collapsed", "main;encode 7\n"]]);
     expect(grown).toBeLessThan(100 * MIB);
   });
 
   it("honours a lower limit, also for data that adds up to more than its record declares", () => {
-    const payload = Buffer.from(Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(""));
+    const payload = Buffer.from(
+      Array.from({ length: 200_000 }, (_, i) => String.fromCharCode(33 + ((i * 7919) % 90))).join(""),
+    );
     const sha = createHash("sha256").update(payload).digest("hex");
     const honest = records("f1", "p.collapsed", payload.length, sha, gzipSync(payload, { level: 0 }), 4096);
     expect(decodeRecords(honest, { maxFileBytes: 100_000 }).errors.map((e) => e.kind)).toEqual(["too-large"]);

@@ -65,7 +65,12 @@ describe("transport records: bash encoder → TypeScript decoder", () => {
   });
 
   it("ignores lines that are not records, such as log noise around them", () => {
-    const noisy = ["Defaulted container \"flink\"", "", "{not json", '{"type":"progress","pid":1,"elapsed":1,"remaining":2}']
+    const noisy = [
+      'Defaulted container "flink"',
+      "",
+      "{not json",
+      '{"type":"progress","pid":1,"elapsed":1,"remaining":2}',
+    ]
       .flatMap((n, i) => [n, ...lines.slice(i * 5, i * 5 + 5)])
       .concat(lines.slice(20));
     const { files, errors } = decodeRecordsFromText(noisy.join("\r\n"));
@@ -148,8 +153,15 @@ describe("transport records: bash encoder → TypeScript decoder", () => {
 describe("parseHelperLine", () => {
   it("accepts the contract's events and rejects lines that only look like them", () => {
     expect(parseHelperLine('{"type":"done","pid":1,"status":"ok"}')).toEqual({ type: "done", pid: 1, status: "ok" });
-    expect(parseHelperLine('{"type":"error","code":"x","message":"m"}')).toEqual({ type: "error", code: "x", message: "m", hint: "" });
-    expect(parseHelperLine('{"type":"status","pid":3,"role":"jvm","active":false,"seconds":null}')?.type).toBe("status");
+    expect(parseHelperLine('{"type":"error","code":"x","message":"m"}')).toEqual({
+      type: "error",
+      code: "x",
+      message: "m",
+      hint: "",
+    });
+    expect(parseHelperLine('{"type":"status","pid":3,"role":"jvm","active":false,"seconds":null}')?.type).toBe(
+      "status",
+    );
     expect(parseHelperLine('{"type":"done","pid":"1","status":"ok"}')).toBeUndefined();
     expect(parseHelperLine('{"type":"whatever"}')).toBeUndefined();
     expect(parseHelperLine("[1,2]")).toBeUndefined();

@@ -33,10 +33,15 @@ describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
       });
     });
     restUrl = `http://127.0.0.1:${port}`;
-    jvm = spawn("java", ["-Xmx768m", "-cp", `${dir}:${classpath}`, "MiniClusterOrders", String(port), "2"], { stdio: "ignore" });
+    jvm = spawn("java", ["-Xmx768m", "-cp", `${dir}:${classpath}`, "MiniClusterOrders", String(port), "2"], {
+      stdio: "ignore",
+    });
     for (let i = 0; i < 240; i++) {
       // Until it is up, the REST API refuses to connect, or answers {"errors": […]} while its leader is elected.
-      const tms = await fetch(`${restUrl}/taskmanagers`).then((r) => r.json() as Promise<{ taskmanagers?: { id: string }[] }>, () => undefined);
+      const tms = await fetch(`${restUrl}/taskmanagers`).then(
+        (r) => r.json() as Promise<{ taskmanagers?: { id: string }[] }>,
+        () => undefined,
+      );
       if (tms?.taskmanagers?.length === 2) {
         ids = tms!.taskmanagers.map((t) => t.id).sort();
         break;
@@ -44,9 +49,23 @@ describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
       await sleep(500);
     }
     expect(ids).toHaveLength(2);
-    execFileSync("java", ["-cp", `${join(flinkCache, "orders-job.jar")}:${classpath}`, "com.example.orders.SubmitOrdersJob", "--rest-port", String(port), "--parallelism", "2"], { stdio: "ignore" });
+    execFileSync(
+      "java",
+      [
+        "-cp",
+        `${join(flinkCache, "orders-job.jar")}:${classpath}`,
+        "com.example.orders.SubmitOrdersJob",
+        "--rest-port",
+        String(port),
+        "--parallelism",
+        "2",
+      ],
+      { stdio: "ignore" },
+    );
     for (let i = 0; i < 240; i++) {
-      const jobs = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as { jobs?: { state: string; tasks: { running: number; total: number } }[] };
+      const jobs = (await (await fetch(`${restUrl}/jobs/overview`)).json()) as {
+        jobs?: { state: string; tasks: { running: number; total: number } }[];
+      };
       if (jobs.jobs?.some((j) => j.state === "RUNNING" && j.tasks.running === j.tasks.total)) break;
       await sleep(500);
     }
@@ -64,18 +83,37 @@ describe("--via rest on a MiniCluster (two TaskManagers, one JVM)", () => {
   });
 
   it("profiles the JVM once, and says the profile covers the other TaskManager", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", restUrl, "-d", "4", "-e", "itimer", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      restUrl,
+      "-d",
+      "4",
+      "-e",
+      "itimer",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const { targets } = JSON.parse(r.stdout);
     expect(targets.map((t: { target: string }) => t.target)).toEqual([ids[0]]);
-    expect(targets[0].notices).toEqual([`${ids[1]} runs in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers it too`]);
+    expect(targets[0].notices).toEqual([
+      `${ids[1]} runs in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers it too`,
+    ]);
     const html = positionalShares(readFileSync(targets[0].files[0], "utf8"));
     expect(html.total(`${HOT}.encode`) / html.samples, JSON.stringify(targets[0].top)).toBeGreaterThan(0.3);
     expect(readdirSync(out)).toHaveLength(1);
   });
 
   it("(why: Flink refuses a second TaskManager of a JVM while the first is profiled)", async () => {
-    const post = (id: string) => fetch(`${restUrl}/taskmanagers/${id}/profiler`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"mode":"ITIMER","duration":2}' });
+    const post = (id: string) =>
+      fetch(`${restUrl}/taskmanagers/${id}/profiler`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"mode":"ITIMER","duration":2}',
+      });
     expect((await post(ids[0]!)).status).toBe(200);
     const second = await post(ids[1]!);
     expect(second.status).toBe(500);

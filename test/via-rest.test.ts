@@ -14,7 +14,6 @@ import { HOT, SLOW_MACHINE, pct, positionalShares, profileMjs, profiles, quiet }
 
 const NO_PERF = resolve(".cache/bin/no-perf");
 
-
 let out: string;
 beforeEach(() => {
   out = mkdtempSync(join(tmpdir(), "via-rest-"));
@@ -24,14 +23,29 @@ beforeEach(() => {
 describe("--via rest, profiling enabled", () => {
   let flink: LocalFlink;
   beforeAll(async () => {
-    flink = await startLocalFlink({ taskManagers: 2, flinkConfig: { ...SLOW_MACHINE, "rest.profiling.enabled": true, "rest.profiling.duration-max": "12 s" } });
+    flink = await startLocalFlink({
+      taskManagers: 2,
+      flinkConfig: { ...SLOW_MACHINE, "rest.profiling.enabled": true, "rest.profiling.duration-max": "12 s" },
+    });
   });
   afterAll(async () => {
     await flink?.stop();
   });
 
   it("profiles every TaskManager at once and prints the documented JSON, the top frames read from Flink's html", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "-d", "5", "-e", "itimer", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      flink.restUrl,
+      "-d",
+      "5",
+      "-e",
+      "itimer",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.targets.map((t: { target: string }) => t.target)).toEqual(["tm-1", "tm-2"]);
@@ -44,7 +58,9 @@ describe("--via rest, profiling enabled", () => {
       // The file is Flink's, byte for byte, and Flink lists our profile as FINISHED.
       const [ours] = await profiles(flink, t.target);
       expect(ours).toMatchObject({ status: "FINISHED", mode: "ITIMER", duration: 5 });
-      const flinks = Buffer.from(await (await fetch(`${flink.restUrl}/taskmanagers/${t.target}/profiler/${ours!.outputFile}`)).arrayBuffer());
+      const flinks = Buffer.from(
+        await (await fetch(`${flink.restUrl}/taskmanagers/${t.target}/profiler/${ours!.outputFile}`)).arrayBuffer(),
+      );
       const html = readFileSync(t.files[0]);
       expect(html.equals(flinks)).toBe(true);
 
@@ -56,7 +72,10 @@ describe("--via rest, profiling enabled", () => {
         expect(f.self, f.frame).toBe(pct(oracle.self.get(f.frame) ?? 0, oracle.samples));
         expect(f.total, f.frame).toBe(pct(oracle.total(f.frame), oracle.samples));
       }
-      expect(t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(t.top)).toBe(true);
+      expect(
+        t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)),
+        JSON.stringify(t.top),
+      ).toBe(true);
       // The sample job spends most of its CPU encoding JSON (the --local tests ask the same of asprof's own html).
       expect(oracle.total(`${HOT}.encode`) / oracle.samples).toBeGreaterThan(0.3);
     }
@@ -83,13 +102,31 @@ describe("--via rest, profiling enabled", () => {
 
   it("Flink's html is the 2.x format that async-profiler's own converter cannot read", async () => {
     await quiet(flink, "tm-1");
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "-d", "2", "-e", "wall", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      flink.restUrl,
+      "--tm",
+      "tm-1",
+      "-d",
+      "2",
+      "-e",
+      "wall",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t.event).toBe("wall");
     let failed: { status?: number; stderr?: Buffer } = {};
     try {
-      execFileSync(join(asyncProfilerHome(), "bin/jfrconv"), ["-o", "collapsed", t.files[0], join(out, "x.collapsed")], { stdio: "pipe" });
+      execFileSync(
+        join(asyncProfilerHome(), "bin/jfrconv"),
+        ["-o", "collapsed", t.files[0], join(out, "x.collapsed")],
+        { stdio: "pipe" },
+      );
     } catch (err) {
       failed = err as typeof failed;
     }
@@ -100,27 +137,62 @@ describe("--via rest, profiling enabled", () => {
   it("refuses a second profile while one runs, saying when that one ends", async () => {
     await quiet(flink, "tm-1");
     // Someone else's profile, started straight through Flink's REST API.
-    const res = await fetch(`${flink.restUrl}/taskmanagers/tm-1/profiler`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mode: "ITIMER", duration: 8 }) });
+    const res = await fetch(`${flink.restUrl}/taskmanagers/tm-1/profiler`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ mode: "ITIMER", duration: 8 }),
+    });
     expect(res.status).toBe(200);
     const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "-d", "3", "-o", out]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/tm-1: failed\n {2}error: TaskManager tm-1 is already profiling \(Flink said: "tm-1 is still under profiling\."\); that profile \(ITIMER, 8 s\) ends in about \d s\n {2}hint: {2}Flink runs one profile at a time per TaskManager JVM/);
+    expect(r.stdout).toMatch(
+      /tm-1: failed\n {2}error: TaskManager tm-1 is already profiling \(Flink said: "tm-1 is still under profiling\."\); that profile \(ITIMER, 8 s\) ends in about \d s\n {2}hint: {2}Flink runs one profile at a time per TaskManager JVM/,
+    );
     expect(readdirSync(out)).toEqual([]);
     await quiet(flink, "tm-1");
   });
 
   it("refuses a duration above rest.profiling.duration-max with Flink's limit", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-2", "-d", "13", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      flink.restUrl,
+      "--tm",
+      "tm-2",
+      "-d",
+      "13",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code).toBe(1);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t.status).toBe("failed");
-    expect(t.error).toMatch(/-d 13 is longer than this cluster allows \(Flink said: "`duration` must be set between \(0s, 12s\]\."\) \(use -d 12 or less/);
+    expect(t.error).toMatch(
+      /-d 13 is longer than this cluster allows \(Flink said: "`duration` must be set between \(0s, 12s\]\."\) \(use -d 12 or less/,
+    );
   });
 
   it("refuses a TaskManager Flink does not know, naming those it knows, before profiling any", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "--tm", "tm-9", "-d", "2", "-o", out]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      flink.restUrl,
+      "--tm",
+      "tm-1",
+      "--tm",
+      "tm-9",
+      "-d",
+      "2",
+      "-o",
+      out,
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^error: Flink at http:\/\/127\.0\.0\.1:\d+ knows no TaskManager tm-9\nhint: {2}its TaskManagers: tm-1, tm-2/m);
+    expect(r.stderr).toMatch(
+      /^error: Flink at http:\/\/127\.0\.0\.1:\d+ knows no TaskManager tm-9\nhint: {2}its TaskManagers: tm-1, tm-2/m,
+    );
     expect((await profiles(flink, "tm-1")).filter((p) => p.status === "RUNNING")).toEqual([]);
   });
 
@@ -137,16 +209,23 @@ describe("--via rest, profiling enabled", () => {
   it("on Ctrl-C leaves at once, says the profile runs on in Flink, and keeps no file", async () => {
     await quiet(flink, "tm-1");
     let sent = false;
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "-d", "10", "-o", out], (stderr, kill) => {
-      if (!sent && /\d+s left/.test(stderr)) {
-        sent = true;
-        kill("SIGINT");
-      }
-    });
+    const r = await profileMjs(
+      ["--via", "rest", "--flink-rest", flink.restUrl, "--tm", "tm-1", "-d", "10", "-o", out],
+      (stderr, kill) => {
+        if (!sent && /\d+s left/.test(stderr)) {
+          sent = true;
+          kill("SIGINT");
+        }
+      },
+    );
     expect(sent).toBe(true);
     expect(r.code).toBe(130);
-    expect(r.stderr).toMatch(/SIGINT: leaving; the profile keeps running in Flink until its duration ends .*10 s after it started/);
-    expect(r.stdout).toMatch(/tm-1: interrupted\n {2}error: the profile keeps running in Flink until its duration ends/);
+    expect(r.stderr).toMatch(
+      /SIGINT: leaving; the profile keeps running in Flink until its duration ends .*10 s after it started/,
+    );
+    expect(r.stdout).toMatch(
+      /tm-1: interrupted\n {2}error: the profile keeps running in Flink until its duration ends/,
+    );
     // What it said is so: Flink still runs it, and nothing was written here.
     expect((await profiles(flink, "tm-1"))[0]).toMatchObject({ status: "RUNNING", duration: 10 });
     expect(readdirSync(out)).toEqual([]);
@@ -173,7 +252,11 @@ describe("--via rest, profiling disabled", () => {
     );
     expect(existsSync(dir)).toBe(false);
     // What Flink itself answers, which the message above was made from.
-    const res = await fetch(`${flink.restUrl}/taskmanagers/tm-1/profiler`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"mode":"ITIMER","duration":5}' });
+    const res = await fetch(`${flink.restUrl}/taskmanagers/tm-1/profiler`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"mode":"ITIMER","duration":5}',
+    });
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ errors: ["Not found: /taskmanagers/tm-1/profiler"] });
   });
@@ -190,23 +273,43 @@ describe("--via rest, profiling disabled", () => {
 describe("--via rest where perf events are blocked", () => {
   let flink: LocalFlink;
   beforeAll(async () => {
-    flink = await startLocalFlink({ taskManagers: 1, taskManagerLauncher: [NO_PERF], flinkConfig: { ...SLOW_MACHINE, "rest.profiling.enabled": true } });
+    flink = await startLocalFlink({
+      taskManagers: 1,
+      taskManagerLauncher: [NO_PERF],
+      flinkConfig: { ...SLOW_MACHINE, "rest.profiling.enabled": true },
+    });
   });
   afterAll(async () => {
     await flink?.stop();
   });
 
   it("cpu fails to start in Flink, so it profiles with itimer and says so", async () => {
-    const r = await profileMjs(["--via", "rest", "--flink-rest", flink.restUrl, "-e", "cpu", "-d", "4", "-o", out, "--json"]);
+    const r = await profileMjs([
+      "--via",
+      "rest",
+      "--flink-rest",
+      flink.restUrl,
+      "-e",
+      "cpu",
+      "-d",
+      "4",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const [t] = JSON.parse(r.stdout).targets;
     expect(t).toMatchObject({ target: "tm-1", status: "ok", event: "itimer" });
-    expect(t.notices[0]).toMatch(/perf events are blocked in this TaskManager, so it was profiled with itimer \(Flink said: "Start profiler failed\. .*No access to perf events/);
-    expect(t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)), JSON.stringify(t.top)).toBe(true);
+    expect(t.notices[0]).toMatch(
+      /perf events are blocked in this TaskManager, so it was profiled with itimer \(Flink said: "Start profiler failed\. .*No access to perf events/,
+    );
+    expect(
+      t.top.slice(0, 5).some((f: { frame: string }) => f.frame.startsWith(HOT)),
+      JSON.stringify(t.top),
+    ).toBe(true);
     // Flink's own record: the CPU attempt FAILED, the ITIMER one FINISHED.
     const [itimer, cpu] = await profiles(flink, "tm-1");
     expect(cpu).toMatchObject({ status: "FAILED", mode: "CPU" });
     expect(itimer).toMatchObject({ status: "FINISHED", mode: "ITIMER" });
   });
 });
-

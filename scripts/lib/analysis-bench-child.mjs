@@ -18,4 +18,6 @@ if (mode === "old") {
   if (code !== 0) process.exit(code);
 }
 const usage = process.resourceUsage();
-process.stderr.write(`${JSON.stringify({ maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 })}\n`);
+process.stderr.write(
+  `${JSON.stringify({ maxRssMb: usage.maxRSS / 1024, cpuSeconds: (usage.userCPUTime + usage.systemCPUTime) / 1e6 })}\n`,
+);

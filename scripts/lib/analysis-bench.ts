@@ -30,7 +30,10 @@ function timed(command: string, args: string[]): Promise<Run> {
     child.on("error", reject);
     child.on("close", (code) => {
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0) return reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(" ")} exited ${code}: ${stderr.slice(-500)}`));
+      if (code !== 0)
+        return reject(
+          new Error(`${path.basename(command)} ${args.slice(0, 2).join(" ")} exited ${code}: ${stderr.slice(-500)}`),
+        );
       const last = stderr.trim().split("\n").pop() ?? "";
       resolve({ seconds, ...(last.startsWith("{") ? (JSON.parse(last) as Omit<Run, "seconds">) : {}) });
     });
@@ -71,16 +74,29 @@ export async function runAnalysisBench({ rounds }: { rounds: number }): Promise<
       diff.push(await timed(node, [CHILD, "cli", "diff", a, b, "-o", work, "--json"]));
       jfrconv.push(await timed(jfrconvPath(), ["--diff", "-o", "html", a, b, path.join(work, "jfrconv-alone.html")]));
     }
-    const [o, n, d, j] = [median(old, "seconds"), median(report, "seconds"), median(diff, "seconds"), median(jfrconv, "seconds")];
+    const [o, n, d, j] = [
+      median(old, "seconds"),
+      median(report, "seconds"),
+      median(diff, "seconds"),
+      median(jfrconv, "seconds"),
+    ];
     const [oRss, nRss, dRss] = [median(old, "maxRssMb"), median(report, "maxRssMb"), median(diff, "maxRssMb")];
     const [oCpu, nCpu, dCpu] = [median(old, "cpuSeconds"), median(report, "cpuSeconds"), median(diff, "cpuSeconds")];
     const f = (x: number, digits = 2) => x.toFixed(digits);
-    say(`# profile analysis benchmark (${os.cpus().length} cores, ${rounds} rounds, medians; each case a process of its own)`);
-    say(`input                                  ${f(size / 1024 / 1024, 1)} MB collapsed, ${spec.stacks} distinct stacks (and a second one for diff)`);
+    say(
+      `# profile analysis benchmark (${os.cpus().length} cores, ${rounds} rounds, medians; each case a process of its own)`,
+    );
+    say(
+      `input                                  ${f(size / 1024 / 1024, 1)} MB collapsed, ${spec.stacks} distinct stacks (and a second one for diff)`,
+    );
     say(`old: readFile + summarizeCollapsed     ${f(o)} s  (CPU ${f(oCpu)} s)  ${f(oRss, 0)} MB RSS`);
     say(`new: profile.mjs report --json         ${f(n)} s  (CPU ${f(nCpu)} s)  ${f(nRss, 0)} MB RSS`);
-    say(`report vs old                          ${f(o / n, 1)}× faster (CPU ${f(oCpu / nCpu, 1)}×; goal ≥ 4.5×), ${f(oRss / nRss, 1)}× less memory; RSS goal ≤ 150 MB`);
-    say(`profile.mjs diff (two files)           ${f(d)} s  (own CPU ${f(dCpu)} s)  ${f(dRss, 0)} MB RSS (ours; jfrconv runs in its own JVM)`);
+    say(
+      `report vs old                          ${f(o / n, 1)}× faster (CPU ${f(oCpu / nCpu, 1)}×; goal ≥ 4.5×), ${f(oRss / nRss, 1)}× less memory; RSS goal ≤ 150 MB`,
+    );
+    say(
+      `profile.mjs diff (two files)           ${f(d)} s  (own CPU ${f(dCpu)} s)  ${f(dRss, 0)} MB RSS (ours; jfrconv runs in its own JVM)`,
+    );
     say(`jfrconv --diff alone                   ${f(j)} s`);
     say(`diff beyond jfrconv's own time         ${f(d - j)} s (goal < 1 s)`);
     const ok = o / n >= 4.5 && nRss <= 150 && d - j < 1;

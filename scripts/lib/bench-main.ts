@@ -49,10 +49,19 @@ export async function runBench({ duration, rounds }: { duration: number; rounds:
     const ours: number[] = [];
     for (let r = 0; r < rounds; r++) {
       process.stderr.write(`bench: wall-time round ${r + 1}/${rounds} (2 × ${duration} s)\n`);
-      plain.push(await timed(asprof, ["-d", String(duration), "-f", path.join(work, `plain-${r}.html`), String(tm.pid)]));
+      plain.push(
+        await timed(asprof, ["-d", String(duration), "-f", path.join(work, `plain-${r}.html`), String(tm.pid)]),
+      );
       ours.push(
         await timed(process.execPath, [
-          path.join(scripts, "profile.mjs"), "--local", "--pid", String(tm.pid), "-d", String(duration), "-o", path.join(work, `ours-${r}`),
+          path.join(scripts, "profile.mjs"),
+          "--local",
+          "--pid",
+          String(tm.pid),
+          "-d",
+          String(duration),
+          "-o",
+          path.join(work, `ours-${r}`),
         ]),
       );
     }
@@ -64,7 +73,13 @@ export async function runBench({ duration, rounds }: { duration: number; rounds:
       process.stderr.write(`bench: throughput round ${r + 1}/${rounds} (2 × ${window} s)\n`);
       idle.push(await flink.throughput(window));
       // A default cpu profile that outlasts the window, started just before it.
-      const profile = timed(asprof, ["-d", String(window + 2), "-f", path.join(work, `cost-${r}.html`), String(tm.pid)]);
+      const profile = timed(asprof, [
+        "-d",
+        String(window + 2),
+        "-f",
+        path.join(work, `cost-${r}.html`),
+        String(tm.pid),
+      ]);
       await new Promise((res) => setTimeout(res, 1000));
       profiled.push(await flink.throughput(window));
       await profile;
@@ -80,7 +95,9 @@ export async function runBench({ duration, rounds }: { duration: number; rounds:
     say(`profile.mjs --local -d ${duration}           ${f(o)} s  (${f(o - duration)} s beyond the duration)`);
     say(`our overhead vs plain asprof         ${f(o - p)} s  (ratio ${f(o / p, 3)})`);
     say(`sample job throughput, not profiled  ${f(i, 0)} records/s  (rounds: ${idle.map((x) => f(x, 0)).join(", ")})`);
-    say(`sample job throughput, cpu profile   ${f(q, 0)} records/s  (rounds: ${profiled.map((x) => f(x, 0)).join(", ")})`);
+    say(
+      `sample job throughput, cpu profile   ${f(q, 0)} records/s  (rounds: ${profiled.map((x) => f(x, 0)).join(", ")})`,
+    );
     say(`profiling cost                       ${f(((i - q) / i) * 100, 1)} % of throughput`);
     return 0;
   } finally {

@@ -19,7 +19,10 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
  */
 function sampleRecords(dir: string): string {
   const frames = Array.from({ length: 400 }, (_, i) => `com/example/orders/Stage${i % 40}.method${i}_[j]`);
-  const collapsed = Array.from({ length: 3000 }, (_, i) => `${frames.slice(0, 5 + (i % 30)).join(";")};leaf${i % 97} ${1 + (i % 13)}`).join("\n");
+  const collapsed = Array.from(
+    { length: 3000 },
+    (_, i) => `${frames.slice(0, 5 + (i % 30)).join(";")};leaf${i % 97} ${1 + (i % 13)}`,
+  ).join("\n");
   writeFileSync(path.join(dir, "sample.collapsed"), collapsed);
   const out = execFileSync(helperPath(), ["encode", path.join(dir, "sample.collapsed")], { maxBuffer: 64 << 20 });
   const file = path.join(dir, "records.jsonl");
@@ -28,25 +31,49 @@ function sampleRecords(dir: string): string {
 }
 
 async function startStandin(n: number, records: string) {
-  const child = spawn(process.execPath, [path.join(repoRoot, "test/support/bench-standin.ts"), String(n), records], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, [path.join(repoRoot, "test/support/bench-standin.ts"), String(n), records], {
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));
   });
   const { kubeconfig } = JSON.parse(first) as { kubeconfig: string };
-  return { kubeconfig, stop: () => new Promise<void>((resolve) => { child.once("exit", () => resolve()); child.kill("SIGTERM"); }) };
+  return {
+    kubeconfig,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+      }),
+  };
 }
 
 export async function runClusterBench(sizes: number[], duration: number): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-cluster-"));
   try {
     const records = sampleRecords(dir);
-    console.log(`cluster profiler, ${duration} s profiles, simulated helper; Jobs through the API stand-in and the real kubectl`);
+    console.log(
+      `cluster profiler, ${duration} s profiles, simulated helper; Jobs through the API stand-in and the real kubectl`,
+    );
     console.log("TaskManagers  wall s  script CPU s  CPU ms per TM  ok");
     for (const n of sizes) {
       const standin = await startStandin(n, records);
       try {
-        const cmd = parseProfileCommand(["--kubeconfig", standin.kubeconfig, "-n", "flink", "--cluster", "orders", "-d", String(duration), "--concurrency", String(Math.max(n, 1)), "-o", path.join(dir, "out")]);
+        const cmd = parseProfileCommand([
+          "--kubeconfig",
+          standin.kubeconfig,
+          "-n",
+          "flink",
+          "--cluster",
+          "orders",
+          "-d",
+          String(duration),
+          "--concurrency",
+          String(Math.max(n, 1)),
+          "-o",
+          path.join(dir, "out"),
+        ]);
         if (cmd.kind !== "cluster") throw new Error("expected a cluster command");
         const cpu0 = process.cpuUsage();
         const t0 = performance.now();
@@ -55,7 +82,9 @@ export async function runClusterBench(sizes: number[], duration: number): Promis
         const cpu = process.cpuUsage(cpu0);
         const cpuS = (cpu.user + cpu.system) / 1e6;
         const ok = run.targets.filter((t) => t.status === "ok").length;
-        console.log(`${String(n).padStart(12)}  ${wall.toFixed(1).padStart(6)}  ${cpuS.toFixed(2).padStart(12)}  ${((cpuS * 1000) / n).toFixed(0).padStart(13)}  ${ok}/${n}`);
+        console.log(
+          `${String(n).padStart(12)}  ${wall.toFixed(1).padStart(6)}  ${cpuS.toFixed(2).padStart(12)}  ${((cpuS * 1000) / n).toFixed(0).padStart(13)}  ${ok}/${n}`,
+        );
       } finally {
         await standin.stop();
       }

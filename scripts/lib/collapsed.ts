@@ -41,7 +41,8 @@ export function readableFrame(frame: string): string {
 
 // Where a thread sits when it has nothing to do. In a wall-clock profile of a TaskManager these leaves hold
 // >90% of the samples (dozens of idle pool threads), which would bury the one busy task thread.
-const WAITING_NATIVE = /^(futex|epoll_p?wait|poll|ppoll|select|pselect|accept|nanosleep|clock_nanosleep|sigtimedwait|sigwaitinfo|pthread_cond_(timed|clock)?wait)/;
+const WAITING_NATIVE =
+  /^(futex|epoll_p?wait|poll|ppoll|select|pselect|accept|nanosleep|clock_nanosleep|sigtimedwait|sigwaitinfo|pthread_cond_(timed|clock)?wait)/;
 const WAITING_JAVA = /(Unsafe\.park|Object\.wait0?|Thread\.sleep0?|Thread\.yield0?)$/;
 
 export function isWaitingFrame(frame: string): boolean {

@@ -23,11 +23,23 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
     flink = await startLocalFlink({ taskManagers: 1 });
     const tm = flink.taskManagers[0];
     if (!tm) throw new Error("the local Flink cluster has no TaskManager");
-    say(`Flink is up in ${((Date.now() - started) / 1000).toFixed(1)} s: REST ${flink.restUrl}, job ${flink.jobId}, TaskManager pid ${tm.pid}`);
+    say(
+      `Flink is up in ${((Date.now() - started) / 1000).toFixed(1)} s: REST ${flink.restUrl}, job ${flink.jobId}, TaskManager pid ${tm.pid}`,
+    );
     if (interrupted) return 130;
 
     const outputDir = path.join("profiles", "demo");
-    const args = ["--local", "--pid", String(tm.pid), "-d", String(duration), "--format", "html,collapsed", "-o", outputDir];
+    const args = [
+      "--local",
+      "--pid",
+      String(tm.pid),
+      "-d",
+      String(duration),
+      "--format",
+      "html,collapsed",
+      "-o",
+      outputDir,
+    ];
     say(`running: zx scripts/profile.mjs ${args.join(" ")}`);
     const profiledAt = Date.now();
     const code = await new Promise<number>((resolve, reject) => {
@@ -37,7 +49,8 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
       child.on("close", (exit, signal) => resolve(exit ?? (signal ? 130 : 1)));
     });
     if (code === 0) {
-      for (const flame of await newFiles(outputDir, ".html", profiledAt)) say(`open the flame graph in a browser: ${flame}`);
+      for (const flame of await newFiles(outputDir, ".html", profiledAt))
+        say(`open the flame graph in a browser: ${flame}`);
     }
     return code;
   } catch (err) {

@@ -8,14 +8,16 @@ export async function runDoctor(cmd: DoctorCommand, write: (line: string) => voi
   const failed: string[] = [];
   if (cmd.kubernetes !== false) {
     const { doctor } = await import("./cluster/doctor.ts");
-    (await doctor(cmd, write) ? passed : failed).push(`--via ${cmd.via}`);
+    ((await doctor(cmd, write)) ? passed : failed).push(`--via ${cmd.via}`);
   }
   if (cmd.restUrl !== undefined) {
     const { restDoctor } = await import("./flink-rest/rest-doctor.ts");
-    (await restDoctor(cmd.restUrl, (c) => write(checkLine(c))) ? passed : failed).push("--via rest");
+    ((await restDoctor(cmd.restUrl, (c) => write(checkLine(c)))) ? passed : failed).push("--via rest");
   }
   if (cmd.restUrl !== undefined) {
-    write(`drivers: ${passed.length > 0 ? `${passed.join(", ")} can profile this cluster` : "none of those checked can profile this cluster"}${failed.length > 0 ? `; ${failed.join(", ")} cannot (see above)` : ""}`);
+    write(
+      `drivers: ${passed.length > 0 ? `${passed.join(", ")} can profile this cluster` : "none of those checked can profile this cluster"}${failed.length > 0 ? `; ${failed.join(", ")} cannot (see above)` : ""}`,
+    );
   }
   return failed.length === 0;
 }

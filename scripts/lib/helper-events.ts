@@ -20,7 +20,14 @@ export type StartedEvent = {
 };
 export type NoticeEvent = { type: "notice"; code: string; message: string; hint: string };
 export type ProgressEvent = { type: "progress"; pid: number; elapsed: number; remaining: number };
-export type ResultEvent = { type: "result"; pid: number; format: HelperFormat; path: string; size: number; sha256: string };
+export type ResultEvent = {
+  type: "result";
+  pid: number;
+  format: HelperFormat;
+  path: string;
+  size: number;
+  sha256: string;
+};
 export type DoneEvent = { type: "done"; pid: number; status: "ok" };
 export type ErrorEvent = { type: "error"; code: string; message: string; hint: string };
 export type StatusEvent = { type: "status"; pid: number; role: HelperRole; active: boolean; seconds: number | null };
@@ -121,5 +128,9 @@ export function asyncProfilerArch(arch: string = process.arch): "x64" | "arm64" 
 export function asyncProfilerHome(env: NodeJS.ProcessEnv = process.env, arch: string = process.arch): string {
   const fromEnv = env.ASYNC_PROFILER_HOME;
   if (fromEnv) return fromEnv;
-  return join(repoRoot, ".cache/async-profiler", `async-profiler-${asyncProfilerVersion()}-linux-${asyncProfilerArch(arch)}`);
+  return join(
+    repoRoot,
+    ".cache/async-profiler",
+    `async-profiler-${asyncProfilerVersion()}-linux-${asyncProfilerArch(arch)}`,
+  );
 }

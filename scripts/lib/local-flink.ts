@@ -73,16 +73,32 @@ const cacheDir = join(repoRoot, ".cache/flink");
 
 // The JVM module flags Flink needs on Java 17 (flink-dist sets the same kind through env.java.opts).
 export const JAVA_17_OPENS = [
-  "java.base/java.lang", "java.base/java.lang.reflect", "java.base/java.io", "java.base/java.net",
-  "java.base/java.nio", "java.base/sun.nio.ch", "java.base/java.util", "java.base/java.util.concurrent",
-  "java.base/java.util.concurrent.atomic", "java.base/java.time", "java.base/java.text",
-].map((p) => `--add-opens=${p}=ALL-UNNAMED`).concat("--add-exports=java.base/sun.net.util=ALL-UNNAMED");
+  "java.base/java.lang",
+  "java.base/java.lang.reflect",
+  "java.base/java.io",
+  "java.base/java.net",
+  "java.base/java.nio",
+  "java.base/sun.nio.ch",
+  "java.base/java.util",
+  "java.base/java.util.concurrent",
+  "java.base/java.util.concurrent.atomic",
+  "java.base/java.time",
+  "java.base/java.text",
+]
+  .map((p) => `--add-opens=${p}=ALL-UNNAMED`)
+  .concat("--add-exports=java.base/sun.net.util=ALL-UNNAMED");
 
 // TaskManager memory in MiB; -Xmx and MaxDirectMemorySize below are derived from it the way
 // Flink's BashJavaUtils would, so the JVM limits agree with what the TaskManager reports.
 const TM_MEMORY = {
-  frameworkHeap: 128, taskHeap: 256, frameworkOffHeap: 64, taskOffHeap: 0, managed: 32, network: 64,
-  metaspace: 160, overhead: 128,
+  frameworkHeap: 128,
+  taskHeap: 256,
+  frameworkOffHeap: 64,
+  taskOffHeap: 0,
+  managed: 32,
+  network: 64,
+  metaspace: 160,
+  overhead: 128,
 };
 
 class Fatal {
@@ -148,7 +164,10 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function tail(file: string, lines = 30): string {
   try {
     const all = readFileSync(file, "utf8").trimEnd().split("\n");
-    return all.filter((l) => !/^\s+at |^\s+\.\.\. \d+ more$/.test(l)).slice(-lines).join("\n");
+    return all
+      .filter((l) => !/^\s+at |^\s+\.\.\. \d+ more$/.test(l))
+      .slice(-lines)
+      .join("\n");
   } catch {
     return "(no log)";
   }
@@ -190,7 +209,8 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   const started = Date.now();
 
   // Near-instant when up to date; keeps `npx vitest run` working without `npm test`'s pre-hook.
-  if (!opts.distribution) execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+  if (!opts.distribution)
+    execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
   const classpath = readFileSync(opts.distribution?.classpathFile ?? join(cacheDir, "classpath.txt"), "utf8").trim();
   const jobJar = opts.distribution?.jobJar ?? join(cacheDir, "orders-job.jar");
 
@@ -232,7 +252,12 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     "metrics.fetcher.update-interval": 1000,
     ...opts.flinkConfig,
   };
-  writeFileSync(join(confDir, "config.yaml"), Object.entries(config).map(([k, v]) => `${k}: ${yamlValue(v)}\n`).join(""));
+  writeFileSync(
+    join(confDir, "config.yaml"),
+    Object.entries(config)
+      .map(([k, v]) => `${k}: ${yamlValue(v)}\n`)
+      .join(""),
+  );
   writeFileSync(
     join(confDir, "log4j.properties"),
     [
@@ -297,7 +322,9 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   };
 
   const fail = async (what: string, p?: Proc): Promise<never> => {
-    const logs = (p ? [p] : procs).map((q) => `--- ${q.name}.log (tail)\n${tail(q.logFile)}\n--- ${q.name}.out (tail)\n${tail(q.outFile, 10)}`);
+    const logs = (p ? [p] : procs).map(
+      (q) => `--- ${q.name}.log (tail)\n${tail(q.logFile)}\n--- ${q.name}.out (tail)\n${tail(q.outFile, 10)}`,
+    );
     const message = `local-flink: ${what}\n${logs.join("\n")}`;
     if (ownWorkDir) await stop();
     else await stop().catch(() => {});
@@ -324,10 +351,17 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     [],
     // C1 only: the JobManager is never profiled, and C2 would take CPU from TaskManagers starting beside it.
     ["-Xmx448m", "-XX:MaxMetaspaceSize=192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
-    ["org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint", "--configDir", confDir, `-Dio.tmp.dirs=${jmTmp}`],
+    [
+      "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
+      "--configDir",
+      confDir,
+      `-Dio.tmp.dirs=${jmTmp}`,
+    ],
   );
   jm.jvmPid = jm.child.pid;
-  log(`local-flink: Flink ${opts.distribution ? `from ${opts.distribution.classpathFile}` : FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`);
+  log(
+    `local-flink: Flink ${opts.distribution ? `from ${opts.distribution.classpathFile}` : FLINK_VERSION} jobmanager pid ${jm.child.pid}, REST ${restUrl}, work dir ${workDir}`,
+  );
 
   const tms: Proc[] = [];
   const heap = TM_MEMORY.frameworkHeap + TM_MEMORY.taskHeap;
@@ -377,13 +411,21 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
       submissions === 1 ? "submit" : `submit-${submissions}`,
       [],
       ["-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"],
-      [job.mainClass, "--rest-port", String(restPort), "--parallelism", String(job.parallelism ?? tmCount * slots), ...(job.args ?? [])],
+      [
+        job.mainClass,
+        "--rest-port",
+        String(restPort),
+        "--parallelism",
+        String(job.parallelism ?? tmCount * slots),
+        ...(job.args ?? []),
+      ],
       // The cluster gets the same jar as the job's user jar; the client only needs to load it.
       `${jobJar}:${classpath}`,
     );
     await waitFor("the job client to exit", async () => (submit.exited ? true : undefined));
     const jobId = /JobID ([0-9a-f]{32})/.exec(tail(submit.outFile, 50))?.[1];
-    if (!jobId || submit.child.exitCode !== 0) return fail(`the job client exited with ${submit.child.exitCode}`, submit);
+    if (!jobId || submit.child.exitCode !== 0)
+      return fail(`the job client exited with ${submit.child.exitCode}`, submit);
     log(`local-flink: submitted job ${jobId}`);
 
     await waitFor(`job ${jobId} and all its vertices to be RUNNING`, async () => {
@@ -392,7 +434,9 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
         const exceptions = await getJson(`${restUrl}/jobs/${jobId}/exceptions`).catch(() => ({}));
         return new Fatal(`job ${state.state}: ${exceptions["root-exception"] ?? "(no exception reported)"}`);
       }
-      return state.state === "RUNNING" && state.vertices.every((v: { status: string }) => v.status === "RUNNING") ? true : undefined;
+      return state.state === "RUNNING" && state.vertices.every((v: { status: string }) => v.status === "RUNNING")
+        ? true
+        : undefined;
     });
     log(`local-flink: job running after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return jobId;

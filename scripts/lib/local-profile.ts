@@ -32,7 +32,10 @@ export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[] &
     const err = run.events.find((e) => e.type === "error");
     if (err?.type === "error") throw new HintedError(err.message, err.hint);
     const said = run.stderrTail.length > 0 ? `: ${run.stderrTail.slice(-3).join(" | ")}` : ", and said nothing";
-    throw new HintedError(`flink-profiler list exited with ${run.exitCode ?? run.signal}${said}`, `run ${helper} list yourself to see what it does`);
+    throw new HintedError(
+      `flink-profiler list exited with ${run.exitCode ?? run.signal}${said}`,
+      `run ${helper} list yourself to see what it does`,
+    );
   }
   return jvms;
 }
@@ -89,9 +92,15 @@ export async function ensureOutputDir(dir: string): Promise<string> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === "EEXIST" || code === "ENOTDIR") {
-      throw new HintedError(`-o ${dir}: a file of that name is in the way (the output must be a directory)`, "choose another -o, or move that file");
+      throw new HintedError(
+        `-o ${dir}: a file of that name is in the way (the output must be a directory)`,
+        "choose another -o, or move that file",
+      );
     }
-    throw new HintedError(`-o ${dir}: cannot create the output directory (${code ?? (err as Error).message})`, "choose a directory you can write to with -o DIR");
+    throw new HintedError(
+      `-o ${dir}: cannot create the output directory (${code ?? (err as Error).message})`,
+      "choose a directory you can write to with -o DIR",
+    );
   }
 }
 
@@ -104,7 +113,16 @@ async function profileOne(
 ): Promise<TargetReport> {
   // The helper records one file (source-format.ts); the asked formats and the top frames are made from it here.
   const source = sourceFormat(cmd.settings.formats);
-  const report: TargetReport = { target: jvm.target, pid: jvm.pid, status: "ok", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [] };
+  const report: TargetReport = {
+    target: jvm.target,
+    pid: jvm.pid,
+    status: "ok",
+    event: cmd.settings.event,
+    files: [],
+    top: [],
+    waiting: 0,
+    notices: [],
+  };
   const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
   opts.onProgress?.({ ...progress });
   let delivered: string | undefined;
@@ -146,7 +164,14 @@ async function profileOne(
     const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source${ext}`);
     try {
       await rename(delivered, sourceFile);
-      const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings: cmd.settings, event: report.event, base, keepSource: opts.keepCollapsed });
+      const out = await deliverFormats({
+        source: sourceFile,
+        sourceFormat: source,
+        settings: cmd.settings,
+        event: report.event,
+        base,
+        keepSource: opts.keepCollapsed,
+      });
       report.files.push(...out.files);
       const collapsed = out.collapsed.toString("utf8");
       Object.assign(report, summarizeCollapsed(collapsed));

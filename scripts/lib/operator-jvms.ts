@@ -39,13 +39,21 @@ export async function inspectJvm(pid: number): Promise<JvmFacts> {
   const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
   const inodes = new Set<string>();
   const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
-  await Promise.all(fds.map(async (fd) => {
-    const m = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""));
-    if (m) inodes.add(m[1]!);
-  }));
-  const tables = await Promise.all(["tcp", "tcp6"].map((t) => readFile(`/proc/${pid}/net/${t}`, "utf8").catch(() => "")));
+  await Promise.all(
+    fds.map(async (fd) => {
+      const m = /^socket:\[(\d+)\]$/.exec(await readlink(`/proc/${pid}/fd/${fd}`).catch(() => ""));
+      if (m) inodes.add(m[1]!);
+    }),
+  );
+  const tables = await Promise.all(
+    ["tcp", "tcp6"].map((t) => readFile(`/proc/${pid}/net/${t}`, "utf8").catch(() => "")),
+  );
   const resourceId = resourceIdOf(cmdline);
-  return { pid, ...(resourceId !== undefined ? { resourceId } : {}), listening: [...new Set(tables.flatMap((t) => listeningPorts(t, inodes)))].sort((a, b) => a - b) };
+  return {
+    pid,
+    ...(resourceId !== undefined ? { resourceId } : {}),
+    listening: [...new Set(tables.flatMap((t) => listeningPorts(t, inodes)))].sort((a, b) => a - b),
+  };
 }
 
 /**
@@ -70,7 +78,8 @@ export function matchTaskManagers(jvms: readonly JvmFacts[], tms: readonly TaskM
       continue;
     }
     if (byId.length > 0 || tm.dataPort === undefined) continue;
-    const byPorts = jvms.filter((j) => !j.resourceId)
+    const byPorts = jvms
+      .filter((j) => !j.resourceId)
       .filter((j) => listensOn(j, tm.dataPort) && (tm.rpcPort === undefined || j.listening.includes(tm.rpcPort)));
     if (byPorts.length === 1) found.set(tm.id, byPorts[0]!.pid);
   }

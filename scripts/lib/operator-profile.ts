@@ -11,7 +11,13 @@ import { chooseOperator, pickSubtasks, type OperatorChoice, type SubtaskPick } f
 import { fetchJobViews, fetchSubtaskBusy } from "./flink-rest/operators-fetch.ts";
 import type { OperatorTarget } from "./flink-rest/operators-cli.ts";
 import { parseTaskManagers } from "./flink-rest/rest-shapes.ts";
-import { chooseTargets, findLocalJvms, profileLocal, type LocalJvm, type ProfileLocalOptions } from "./local-profile.ts";
+import {
+  chooseTargets,
+  findLocalJvms,
+  profileLocal,
+  type LocalJvm,
+  type ProfileLocalOptions,
+} from "./local-profile.ts";
 import { inspectJvm, matchTaskManagers } from "./operator-jvms.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { HintedError } from "./profile-options.ts";
@@ -35,29 +41,48 @@ export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper
   const choice = chooseOperator(job!, op.spec);
   const v = choice.vertex;
   const [busy, tms] = await Promise.all([
-    fetchSubtaskBusy(rest, job!.id, v.id, v.subtasks.map((s) => s.subtask)),
+    fetchSubtaskBusy(
+      rest,
+      job!.id,
+      v.id,
+      v.subtasks.map((s) => s.subtask),
+    ),
     rest.getJson("/taskmanagers").then(parseTaskManagers),
   ]);
   const notices: string[] = [];
-  const candidates = cmd.pids.length > 0 ? await chooseTargets(cmd, helper) : (await findLocalJvms(helper)).filter((j) => j.role === "taskmanager");
+  const candidates =
+    cmd.pids.length > 0
+      ? await chooseTargets(cmd, helper)
+      : (await findLocalJvms(helper)).filter((j) => j.role === "taskmanager");
   const where = matchTaskManagers(await Promise.all(candidates.map((j) => inspectJvm(j.pid))), tms);
   const pidOf = (tm: string) => where.get(tm);
 
   if (cmd.pids.length > 0) {
     // --pid: exactly those JVMs; the operator's subtasks on the TaskManagers each one runs (all of a MiniCluster's).
-    const jvms = candidates.map((jvm) => ({ jvm, taskManagers: tms.map((t) => t.id).filter((id) => pidOf(id) === jvm.pid) }));
+    const jvms = candidates.map((jvm) => ({
+      jvm,
+      taskManagers: tms.map((t) => t.id).filter((id) => pidOf(id) === jvm.pid),
+    }));
     for (const j of jvms.filter((x) => x.taskManagers.length === 0)) {
-      notices.push(`pid ${j.jvm.pid} shows no TaskManager of this Flink (no resource id on its command line, none of their ports): its profile is cut to every thread of ${v.name}`);
+      notices.push(
+        `pid ${j.jvm.pid} shows no TaskManager of this Flink (no resource id on its command line, none of their ports): its profile is cut to every thread of ${v.name}`,
+      );
     }
     const mine = new Set(jvms.flatMap((j) => j.taskManagers));
-    const picks = pickSubtasks(v.subtasks.filter((s) => mine.has(s.taskManagerId)), busy, Number.MAX_SAFE_INTEGER);
+    const picks = pickSubtasks(
+      v.subtasks.filter((s) => mine.has(s.taskManagerId)),
+      busy,
+      Number.MAX_SAFE_INTEGER,
+    );
     return { choice, jobId: job!.id, jvms, picks, busy, notices };
   }
 
   const picks = pickSubtasks(v.subtasks, busy, op.tms);
   const found = picks.filter((p) => pidOf(p.taskManagerId) !== undefined);
   for (const p of picks.filter((x) => pidOf(x.taskManagerId) === undefined)) {
-    notices.push(`TaskManager ${p.taskManagerId} (${p.endpoint || "no address"}) runs subtask ${p.subtask + 1}/${v.parallelism} of ${v.name} but is not a JVM on this machine: not profiled`);
+    notices.push(
+      `TaskManager ${p.taskManagerId} (${p.endpoint || "no address"}) runs subtask ${p.subtask + 1}/${v.parallelism} of ${v.name} but is not a JVM on this machine: not profiled`,
+    );
   }
   if (found.length === 0) {
     throw new HintedError(
@@ -77,11 +102,19 @@ export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper
 
 /** A file name part for the operator: "Parse -> Score" → "parse-score". */
 export function operatorSlug(name: string, vertexId: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "").slice(0, 60);
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
   return slug === "" ? vertexId.slice(0, 8) : slug;
 }
 
-export async function profileOperator(cmd: LocalCommand, op: OperatorTarget, opts: ProfileLocalOptions = {}): Promise<{ plan: OperatorPlan; targets: TargetReport[] }> {
+export async function profileOperator(
+  cmd: LocalCommand,
+  op: OperatorTarget,
+  opts: ProfileLocalOptions = {},
+): Promise<{ plan: OperatorPlan; targets: TargetReport[] }> {
   const plan = await planOperator(cmd, op, opts.helper);
   const reports = await profileLocal(cmd, { ...opts, targets: plan.jvms.map((j) => j.jvm), keepCollapsed: true });
   const targets = await Promise.all(reports.map((r) => sliceReport(r, plan, cmd)));
@@ -120,7 +153,10 @@ async function sliceReport(report: TargetReport, plan: OperatorPlan, cmd: LocalC
 
   // A --pid JVM that shows no TaskManager: every thread of the operator in it.
   const only = hosted.length > 0 ? new Set(subtasks.map((s) => s.subtask)) : undefined;
-  const slice = sliceByThread(collapsed, operatorThreadFilter({ task: v.name, parallelism: v.parallelism, subtasks: only }));
+  const slice = sliceByThread(
+    collapsed,
+    operatorThreadFilter({ task: v.name, parallelism: v.parallelism, subtasks: only }),
+  );
   Object.assign(operator, { threads: slice.threads, samples: slice.samples, jvmSamples: slice.total });
   report.jvmFiles = report.files;
   report.files = [];
@@ -134,17 +170,28 @@ async function sliceReport(report: TargetReport, plan: OperatorPlan, cmd: LocalC
     return report;
   }
   Object.assign(report, summarizeCollapsed(slice.text));
-  const jvmBase = (report.jvmFiles[0] ?? path.join(path.resolve(cmd.outputDir), report.target)).replace(/\.(html|collapsed|jfr)$/, "");
+  const jvmBase = (report.jvmFiles[0] ?? path.join(path.resolve(cmd.outputDir), report.target)).replace(
+    /\.(html|collapsed|jfr)$/,
+    "",
+  );
   const base = `${jvmBase}.${operatorSlug(name, v.id)}`;
   const wanted = cmd.settings.formats.filter((f) => f !== "jfr");
   const formats = wanted.length > 0 ? wanted : (["collapsed"] as const);
   const source = path.join(path.dirname(base), `.${path.basename(base)}.slice-${process.pid}.collapsed`);
-  const extra = cmd.settings.extraArgs.includes("--title") ? cmd.settings.extraArgs : [...cmd.settings.extraArgs, "--title", `${name} on ${report.target}`];
+  const extra = cmd.settings.extraArgs.includes("--title")
+    ? cmd.settings.extraArgs
+    : [...cmd.settings.extraArgs, "--title", `${name} on ${report.target}`];
   try {
     await writeFile(source, slice.text);
     const outputs = Object.fromEntries(formats.map((f) => [f, `${base}.${f}`]));
     // The project's converter path: collapsed stays as cut, html is drawn by async-profiler's jfrconv.
-    await renderFormats({ source, sourceFormat: "collapsed", settings: { ...cmd.settings, extraArgs: extra }, event: report.event, outputs });
+    await renderFormats({
+      source,
+      sourceFormat: "collapsed",
+      settings: { ...cmd.settings, extraArgs: extra },
+      event: report.event,
+      outputs,
+    });
     report.files = formats.map((f) => `${base}.${f}`);
   } catch (err) {
     report.status = "failed";
@@ -160,11 +207,23 @@ export function renderPlan(plan: OperatorPlan): string {
   const v = plan.choice.vertex;
   const pct = (r: number | null) => (r === null ? "n/a" : `${Math.round(r * 100)}%`);
   const name = plan.choice.operator ?? v.name;
-  const why = { bottleneck: "the bottleneck (busy, not back-pressured, upstream back-pressured)", busiest: "the busiest vertex (no bottleneck marked)", name: "named", "vertex id": "by vertex id" }[plan.choice.reason];
-  const lines = [`operator ${name} of job ${plan.jobId}: ${why}, busy ${pct(v.busyMax)} max, back-pressured ${pct(v.backPressureMax)} max`];
-  if (plan.choice.chain) lines.push(`  chained: its threads are the chain's, "${plan.choice.chain}" (the whole chain's work is in them)`);
-  for (const { jvm, taskManagers } of plan.jvms) lines.push(`  ${jvm.target} (pid ${jvm.pid}) runs ${taskManagers.length ? taskManagers.join(", ") : "no TaskManager it shows"}`);
-  for (const p of plan.picks) lines.push(`  busiest subtask on ${p.taskManagerId}: ${p.subtask + 1}/${v.parallelism}, busy ${pct(p.busy)}`);
+  const why = {
+    bottleneck: "the bottleneck (busy, not back-pressured, upstream back-pressured)",
+    busiest: "the busiest vertex (no bottleneck marked)",
+    name: "named",
+    "vertex id": "by vertex id",
+  }[plan.choice.reason];
+  const lines = [
+    `operator ${name} of job ${plan.jobId}: ${why}, busy ${pct(v.busyMax)} max, back-pressured ${pct(v.backPressureMax)} max`,
+  ];
+  if (plan.choice.chain)
+    lines.push(`  chained: its threads are the chain's, "${plan.choice.chain}" (the whole chain's work is in them)`);
+  for (const { jvm, taskManagers } of plan.jvms)
+    lines.push(
+      `  ${jvm.target} (pid ${jvm.pid}) runs ${taskManagers.length ? taskManagers.join(", ") : "no TaskManager it shows"}`,
+    );
+  for (const p of plan.picks)
+    lines.push(`  busiest subtask on ${p.taskManagerId}: ${p.subtask + 1}/${v.parallelism}, busy ${pct(p.busy)}`);
   for (const n of plan.notices) lines.push(`  note: ${n}`);
   return `${lines.join("\n")}\n\n`;
 }

@@ -40,7 +40,9 @@ const f = (n: number) => n.toFixed(2);
 export async function runOperatorsBench({ duration, rounds }: { duration: number; rounds: number }): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
   const work = await mkdtemp(path.join(os.tmpdir(), "flink-profiling-bench-operators-"));
-  process.stderr.write("bench: starting Flink (JobManager + 1 TaskManager) with the pipeline job and 46 pass-through maps\n");
+  process.stderr.write(
+    "bench: starting Flink (JobManager + 1 TaskManager) with the pipeline job and 46 pass-through maps\n",
+  );
   const flink = await startLocalFlink({
     taskManagers: 1,
     job: { mainClass: PIPELINE_JOB, parallelism: 1, args: ["--pass-maps", "46"] },
@@ -51,7 +53,9 @@ export async function runOperatorsBench({ duration, rounds }: { duration: number
   try {
     const rest = flinkRest(flink.restUrl);
     const [first] = await fetchJobViews(rest, flink.jobId, true);
-    say(`job ${flink.jobId}: ${first!.vertices.length} vertices, parallelism 1, on ${flink.taskManagers[0]!.resourceId} (pid ${flink.taskManagers[0]!.pid})`);
+    say(
+      `job ${flink.jobId}: ${first!.vertices.length} vertices, parallelism 1, on ${flink.taskManagers[0]!.resourceId} (pid ${flink.taskManagers[0]!.pid})`,
+    );
     // Let busy times settle (they read 1000 ms/s for every vertex in a job's first seconds).
     await new Promise((r) => setTimeout(r, 15_000));
 
@@ -66,9 +70,17 @@ export async function runOperatorsBench({ duration, rounds }: { duration: number
       // What starting profile.mjs costs by itself (Node, the compile cache, the CLI's modules).
       node.push(await timed(["--help"]));
     }
-    say(`operators, 50 vertices: REST reading + table ${f(median(inProcess))} s (median of ${inProcess.length}; min ${f(Math.min(...inProcess))}, max ${f(Math.max(...inProcess))})`);
-    say(`operators, 50 vertices: the whole profile.mjs process ${f(median(whole))} s (median of ${whole.length}; min ${f(Math.min(...whole))}, max ${f(Math.max(...whole))}); goal < 1 s`);
-    say(`  of which starting profile.mjs (profile.mjs --help): ${f(median(node))} s; load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
+    say(
+      `operators, 50 vertices: REST reading + table ${f(median(inProcess))} s (median of ${inProcess.length}; min ${f(Math.min(...inProcess))}, max ${f(Math.max(...inProcess))})`,
+    );
+    say(
+      `operators, 50 vertices: the whole profile.mjs process ${f(median(whole))} s (median of ${whole.length}; min ${f(Math.min(...whole))}, max ${f(Math.max(...whole))}); goal < 1 s`,
+    );
+    say(
+      `  of which starting profile.mjs (profile.mjs --help): ${f(median(node))} s; load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(" ")} on ${os.cpus().length} cores`,
+    );
 
     const pid = String(flink.taskManagers[0]!.pid);
     const plain: number[] = [];
@@ -76,7 +88,19 @@ export async function runOperatorsBench({ duration, rounds }: { duration: number
     for (let i = 0; i < rounds; i++) {
       const out = path.join(work, `round-${i}`);
       plain.push(await timed(["--local", "--pid", pid, "-d", String(duration), "-o", out]));
-      operator.push(await timed(["--local", "--flink-rest", flink.restUrl, "--operator", "busiest", "-d", String(duration), "-o", out]));
+      operator.push(
+        await timed([
+          "--local",
+          "--flink-rest",
+          flink.restUrl,
+          "--operator",
+          "busiest",
+          "-d",
+          String(duration),
+          "-o",
+          out,
+        ]),
+      );
     }
     const [p, o] = [median(plain), median(operator)];
     say(`plain --local --pid -d ${duration}: ${f(p)} s (median of ${rounds}: ${plain.map(f).join(", ")})`);

@@ -52,7 +52,15 @@ export interface LocalCommand {
   operator?: OperatorTarget;
 }
 
-export type ProfileCommand = { kind: "help" } | LocalCommand | ClusterCommand | CleanupCommand | DoctorCommand | AnalysisCommand | OperatorsCommand | RestCommand;
+export type ProfileCommand =
+  | { kind: "help" }
+  | LocalCommand
+  | ClusterCommand
+  | CleanupCommand
+  | DoctorCommand
+  | AnalysisCommand
+  | OperatorsCommand
+  | RestCommand;
 
 const SUBCOMMANDS = ["cleanup", "doctor", "operators"] as const;
 
@@ -253,7 +261,9 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   }
   const sub = SUBCOMMANDS.find((s) => s === argv[0]);
   argv = joinNegativeNumbers(sub ? argv.slice(1) : argv);
-  const parsed = asUsageError("run with --help to see every option", () => parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS }));
+  const parsed = asUsageError("run with --help to see every option", () =>
+    parseArgs({ args: [...argv], allowPositionals: true, strict: true, tokens: true, options: OPTIONS }),
+  );
   const { values, positionals, tokens } = parsed;
   if (values.help) return { kind: "help" };
 
@@ -262,59 +272,131 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   const extraArgs = terminator ? argv.slice(terminator.index + 1) : [];
   const stray = positionals.slice(0, positionals.length - extraArgs.length);
   if (stray.length > 0) {
-    throw new UsageError(`unexpected argument "${stray[0]}"`, "put async-profiler options after --, e.g. -- --alloc 1m");
+    throw new UsageError(
+      `unexpected argument "${stray[0]}"`,
+      "put async-profiler options after --, e.g. -- --alloc 1m",
+    );
   }
   const cluster: ClusterValues = {
-    namespace: values.namespace, cluster: values.cluster, selector: values.selector, pod: values.pod,
-    context: values.context, kubeconfig: values.kubeconfig, keep: values.keep, "dry-run": values["dry-run"],
-    via: values.via, concurrency: values.concurrency, "start-timeout": values["start-timeout"],
-    "max-result-mib": values["max-result-mib"], run: values.run,
+    namespace: values.namespace,
+    cluster: values.cluster,
+    selector: values.selector,
+    pod: values.pod,
+    context: values.context,
+    kubeconfig: values.kubeconfig,
+    keep: values.keep,
+    "dry-run": values["dry-run"],
+    via: values.via,
+    concurrency: values.concurrency,
+    "start-timeout": values["start-timeout"],
+    "max-result-mib": values["max-result-mib"],
+    run: values.run,
   };
-  const operator: OperatorValues = { "flink-rest": values["flink-rest"], job: values.job, operator: values.operator, tms: values.tms, "rest-service": values["rest-service"] };
+  const operator: OperatorValues = {
+    "flink-rest": values["flink-rest"],
+    job: values.job,
+    operator: values.operator,
+    tms: values.tms,
+    "rest-service": values["rest-service"],
+  };
   if (sub === "operators") {
-    const allowed = ["flink-rest", "job", "json", "operator", "tms", "rest-service", "namespace", "cluster", "context", "kubeconfig"];
+    const allowed = [
+      "flink-rest",
+      "job",
+      "json",
+      "operator",
+      "tms",
+      "rest-service",
+      "namespace",
+      "cluster",
+      "context",
+      "kubeconfig",
+    ];
     const other = Object.keys(values).find((k) => !allowed.includes(k));
     if (other !== undefined || extraArgs.length > 0) {
-      throw new UsageError(`operators reads Flink's REST API only; --${other ?? "-"} does not apply`, "profile.mjs operators --flink-rest URL | -n NS --cluster NAME [--job ID] [--json]");
+      throw new UsageError(
+        `operators reads Flink's REST API only; --${other ?? "-"} does not apply`,
+        "profile.mjs operators --flink-rest URL | -n NS --cluster NAME [--job ID] [--json]",
+      );
     }
     // In a cluster the answers come through a TaskManager of it (no right to the REST API needed).
-    const inCluster = hasClusterFlags(cluster) ? { kube: parseKubeTarget(cluster), choice: parseChoice(cluster, true)! } : undefined;
+    const inCluster = hasClusterFlags(cluster)
+      ? { kube: parseKubeTarget(cluster), choice: parseChoice(cluster, true)! }
+      : undefined;
     return parseOperatorsCommand(operator, values.json ?? false, inCluster);
   }
   // doctor --flink-rest checks the REST driver; the other operator flags belong to no subcommand here.
-  if (sub !== undefined && hasOperatorFlags({ ...operator, ...(sub === "doctor" ? { "flink-rest": undefined } : {}) })) {
-    throw new UsageError(`${sub} does not take --job, --operator, --tms or --rest-service${sub === "doctor" ? "" : " or --flink-rest"}`, "drop them");
+  if (
+    sub !== undefined &&
+    hasOperatorFlags({ ...operator, ...(sub === "doctor" ? { "flink-rest": undefined } : {}) })
+  ) {
+    throw new UsageError(
+      `${sub} does not take --job, --operator, --tms or --rest-service${sub === "doctor" ? "" : " or --flink-rest"}`,
+      "drop them",
+    );
   }
   if (sub === "cleanup") {
-    return { kind: "cleanup", kube: parseKubeTarget(cluster), runId: parseRunId(cluster.run), dryRun: cluster["dry-run"] ?? false };
+    return {
+      kind: "cleanup",
+      kube: parseKubeTarget(cluster),
+      runId: parseRunId(cluster.run),
+      dryRun: cluster["dry-run"] ?? false,
+    };
   }
   if (sub === "doctor") {
-    const doctor: DoctorCommand = { kind: "doctor", kube: parseKubeTarget(cluster), choice: parseChoice(cluster, false), via: parseVia(cluster.via === "rest" ? undefined : cluster.via) };
-    if (cluster.via === "rest" && values["flink-rest"] === undefined) throw new UsageError("doctor --via rest needs the JobManager's REST address", "add --flink-rest URL");
+    const doctor: DoctorCommand = {
+      kind: "doctor",
+      kube: parseKubeTarget(cluster),
+      choice: parseChoice(cluster, false),
+      via: parseVia(cluster.via === "rest" ? undefined : cluster.via),
+    };
+    if (cluster.via === "rest" && values["flink-rest"] === undefined)
+      throw new UsageError("doctor --via rest needs the JobManager's REST address", "add --flink-rest URL");
     if (values["flink-rest"] === undefined) return doctor;
     // `doctor --flink-rest URL` alone checks only the REST driver; with Kubernetes flags, both.
-    return { ...doctor, restUrl: parseRestUrl(values["flink-rest"]), kubernetes: hasClusterFlags({ ...cluster, via: undefined }) };
+    return {
+      ...doctor,
+      restUrl: parseRestUrl(values["flink-rest"]),
+      kubernetes: hasClusterFlags({ ...cluster, via: undefined }),
+    };
   }
   if (cluster.via === "rest") {
-    const kubeFlags = Object.entries(cluster).filter(([k, v]) => k !== "via" && v !== undefined).map(([k]) => `--${k}`);
+    const kubeFlags = Object.entries(cluster)
+      .filter(([k, v]) => k !== "via" && v !== undefined)
+      .map(([k]) => `--${k}`);
     return parseRestCommand(values, kubeFlags, extraArgs);
   }
   if (values.tm !== undefined) {
-    throw new UsageError("--tm is for --via rest", "e.g. profile.mjs --via rest --flink-rest http://127.0.0.1:8081 --tm tm-1");
+    throw new UsageError(
+      "--tm is for --via rest",
+      "e.g. profile.mjs --via rest --flink-rest http://127.0.0.1:8081 --tm tm-1",
+    );
   }
   if (values.local && hasClusterFlags(cluster)) {
-    throw new UsageError("--local profiles this machine; the Kubernetes flags do not apply", "drop --local, or drop -n/--cluster/--pod/--context and friends");
+    throw new UsageError(
+      "--local profiles this machine; the Kubernetes flags do not apply",
+      "drop --local, or drop -n/--cluster/--pod/--context and friends",
+    );
   }
-  if (!values.local && values.pid) throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
+  if (!values.local && values.pid)
+    throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
   if (!values.local && hasOperatorFlags(operator)) {
-    throw new UsageError("--operator, --flink-rest, --job and --tms work with --local for now", "profile this machine's TaskManagers: add --local");
+    throw new UsageError(
+      "--operator, --flink-rest, --job and --tms work with --local for now",
+      "profile this machine's TaskManagers: add --local",
+    );
   }
   if (!values.local && !hasClusterFlags(cluster)) {
-    throw new UsageError("no target given", "add -n NS --cluster NAME for a Kubernetes cluster, or --local for this machine (see --help)");
+    throw new UsageError(
+      "no target given",
+      "add -n NS --cluster NAME for a Kubernetes cluster, or --local for this machine (see --help)",
+    );
   }
-  if (cluster.run !== undefined) throw new UsageError("--run is for cleanup", "e.g. profile.mjs cleanup -n flink --run ID");
+  if (cluster.run !== undefined)
+    throw new UsageError("--run is for cleanup", "e.g. profile.mjs cleanup -n flink --run ID");
   const outputDir = values.output ?? "profiles";
-  if (outputDir.trim() === "") throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
+  if (outputDir.trim() === "")
+    throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
   const settings = parseSettings(values, extraArgs);
   if (!values.local) {
     return {
@@ -334,7 +416,10 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   }
   // --local hands the directory to asprof inside an agent option string, where a comma would end the path.
   if (/[,\p{Cc}]/u.test(outputDir)) {
-    throw new UsageError(`output directory ${JSON.stringify(outputDir)} has a comma or a control character, which async-profiler's agent cannot take in a path`, "choose a directory name without them");
+    throw new UsageError(
+      `output directory ${JSON.stringify(outputDir)} has a comma or a control character, which async-profiler's agent cannot take in a path`,
+      "choose a directory name without them",
+    );
   }
   const pids = (values.pid ?? []).map(parsePid);
   const target = parseOperatorTarget(operator, { pids: pids.length });
@@ -364,7 +449,10 @@ function parseSettings(values: SettingValues, extraArgs: string[]): ProfileSetti
   // The helper records jfr only when jfr is asked for (source-format.ts); asprof would otherwise write a
   // jfr recording under the collapsed file's name.
   if (extraArgs.includes("--jfropts") && !formats.includes("jfr")) {
-    throw new UsageError("--jfropts shapes a jfr recording, and this run records none", "add jfr to the formats (-f jfr or -f html,jfr), or drop --jfropts");
+    throw new UsageError(
+      "--jfropts shapes a jfr recording, and this run records none",
+      "add jfr to the formats (-f jfr or -f html,jfr), or drop --jfropts",
+    );
   }
   return {
     duration: values.duration === undefined ? 60 : parseDuration(values.duration),

@@ -56,12 +56,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     interrupts += 1;
     if (interrupts === 1) {
       // Flink's built-in profiler has no cancel: say so rather than promise a stop that cannot happen.
-      const what = cmd.kind === "rest" ? `leaving; ${NO_CANCEL}, ${duration} s after it started` : "stopping the profiler in every target";
+      const what =
+        cmd.kind === "rest"
+          ? `leaving; ${NO_CANCEL}, ${duration} s after it started`
+          : "stopping the profiler in every target";
       process.stderr.write(`\n${signal}: ${what} (Ctrl-C again to leave at once)\n`);
       abort.abort();
     } else {
       const ns = cmd.kind === "cluster" && cmd.kube.namespace ? ` -n ${cmd.kube.namespace}` : "";
-      const jobs = cmd.kind === "cluster" ? `; remove the run's Jobs with: zx scripts/profile.mjs cleanup${ns} --run ${runId}` : "";
+      const jobs =
+        cmd.kind === "cluster"
+          ? `; remove the run's Jobs with: zx scripts/profile.mjs cleanup${ns} --run ${runId}`
+          : "";
       process.stderr.write(`leaving now; profiles still running stop by themselves within ${duration} s${jobs}\n`);
       process.exit(EXIT.interrupted);
     }
@@ -86,7 +92,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       targets = await profileViaRest(cmd, { signal: abort.signal, onProgress });
     } else {
       const { profileCluster } = await import("./cluster/cluster-profile.ts");
-      const run = await profileCluster(cmd, { runId, signal: abort.signal, onProgress, onNote: (line) => process.stderr.write(`${line}\n`) });
+      const run = await profileCluster(cmd, {
+        runId,
+        signal: abort.signal,
+        onProgress,
+        onNote: (line) => process.stderr.write(`${line}\n`),
+      });
       if (run.dryRun !== undefined) {
         process.stdout.write(run.dryRun);
         return EXIT.ok;
@@ -96,7 +107,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     progress.close();
     // A cluster run also shows all its TaskManagers together, and which of them differ from the rest.
     const cluster = cmd.kind === "cluster" ? clusterView(targets) : undefined;
-    process.stdout.write(cmd.json ? `${toJsonDocument(targets, cluster)}\n` : header + renderReport(targets) + (cluster ? renderClusterView(cluster) : ""));
+    process.stdout.write(
+      cmd.json
+        ? `${toJsonDocument(targets, cluster)}\n`
+        : header + renderReport(targets) + (cluster ? renderClusterView(cluster) : ""),
+    );
     if (abort.signal.aborted) return EXIT.interrupted;
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;
   } catch (err) {

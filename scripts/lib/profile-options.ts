@@ -1,7 +1,13 @@
 // What a profile run may ask for, validated once, before anything starts. Pure.
 // The in-image helper validates the same values again: it must be safe on its own.
 import { sourceExtraArgs, sourceFormat } from "./source-format.ts";
-import { EVENTS, FORMATS, HELPER_LIMITS, PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE } from "../../components/helper-contract.ts";
+import {
+  EVENTS,
+  FORMATS,
+  HELPER_LIMITS,
+  PASSTHROUGH_FLAGS,
+  PASSTHROUGH_WITH_VALUE,
+} from "../../components/helper-contract.ts";
 
 // The helper's contract (images/flink-profiling/contract.json) is the one source of these.
 export { EVENTS, FORMATS, PASSTHROUGH_FLAGS, PASSTHROUGH_WITH_VALUE };
@@ -86,7 +92,10 @@ export function parseEvent(value: string): ProfileEvent {
 }
 
 export function parseFormats(value: string): ProfileFormat[] {
-  const formats = value.split(",").map((f) => f.trim().toLowerCase()).filter(Boolean);
+  const formats = value
+    .split(",")
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
   if (formats.length === 0) throw new UsageError("no output format given", `use one or more of: ${FORMATS.join(",")}`);
   for (const f of formats) {
     if (!(FORMATS as readonly string[]).includes(f)) {
@@ -102,7 +111,10 @@ export function parseInterval(value: string): string {
   const m = /^(\d+)(ns|us|ms|s)?$/.exec(value.trim());
   const n = m ? parseDecimal(m[1]!) : undefined;
   if (n === undefined || n < 1 || n > HELPER_LIMITS.maxIntervalNumber) {
-    throw new UsageError(`interval "${value}" is not a positive number`, "use e.g. -i 10ms, -i 500us or -i 1000000 (ns); numbers are decimal");
+    throw new UsageError(
+      `interval "${value}" is not a positive number`,
+      "use e.g. -i 10ms, -i 500us or -i 1000000 (ns); numbers are decimal",
+    );
   }
   return `${n}${m![2] ?? ""}`;
 }
@@ -110,7 +122,10 @@ export function parseInterval(value: string): string {
 export function parsePid(value: string): number {
   const pid = parseDecimal(value);
   if (pid === undefined || pid < 1 || pid > MAX_PID) {
-    throw new UsageError(`pid "${value}" is not a process id`, "pass the numeric id of the TaskManager JVM, or leave --pid out to find it");
+    throw new UsageError(
+      `pid "${value}" is not a process id`,
+      "pass the numeric id of the TaskManager JVM, or leave --pid out to find it",
+    );
   }
   return pid;
 }
@@ -120,7 +135,10 @@ export function parsePid(value: string): number {
 // Job is created for a run that cannot start.
 function agentSafe(what: string, value: string): string {
   if (value === "" || value.includes(",") || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new UsageError(`${what} "${value}" is empty or contains a comma or a control character`, "async-profiler cannot take such a value; use a pattern without commas");
+    throw new UsageError(
+      `${what} "${value}" is empty or contains a comma or a control character`,
+      "async-profiler cannot take such a value; use a pattern without commas",
+    );
   }
   return value;
 }
@@ -135,7 +153,8 @@ export function parseExtraArgs(args: readonly string[]): string[] {
     const arg = args[i]!;
     if ((PASSTHROUGH_WITH_VALUE as readonly string[]).includes(arg)) {
       const value = args[++i];
-      if (value === undefined) throw new UsageError(`async-profiler option ${arg} needs a value`, `e.g. -- ${arg} VALUE`);
+      if (value === undefined)
+        throw new UsageError(`async-profiler option ${arg} needs a value`, `e.g. -- ${arg} VALUE`);
       agentSafe(`the value of ${arg}`, value);
     } else if (!(PASSTHROUGH_FLAGS as readonly string[]).includes(arg)) {
       throw new UsageError(
@@ -154,7 +173,16 @@ export function parseExtraArgs(args: readonly string[]): string[] {
  */
 export function helperArgs(settings: ProfileSettings, transport: { maxRecordsBytes?: number } = {}): string[] {
   // Progress every second keeps the countdown a person watches moving; it is one short line per second.
-  const args = ["--duration", String(settings.duration), "--event", settings.event, "--format", sourceFormat(settings.formats), "--progress-every", "1"];
+  const args = [
+    "--duration",
+    String(settings.duration),
+    "--event",
+    settings.event,
+    "--format",
+    sourceFormat(settings.formats),
+    "--progress-every",
+    "1",
+  ];
   if (transport.maxRecordsBytes !== undefined) args.push("--max-records-size", String(transport.maxRecordsBytes));
   if (settings.interval) args.push("--interval", settings.interval);
   if (settings.threads) args.push("--threads");

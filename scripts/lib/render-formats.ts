@@ -91,7 +91,9 @@ export async function deliverFormats(d: Delivery): Promise<{ files: string[]; co
   const asked = d.settings.formats;
   const outputs: Partial<Record<ProfileFormat, string>> = {};
   for (const f of asked) outputs[f] = `${d.base}.${f}`;
-  const topOnly = asked.includes("collapsed") ? undefined : `${path.dirname(d.base)}/.${path.basename(d.base)}.top-${process.pid}.collapsed`;
+  const topOnly = asked.includes("collapsed")
+    ? undefined
+    : `${path.dirname(d.base)}/.${path.basename(d.base)}.top-${process.pid}.collapsed`;
   if (topOnly) outputs.collapsed = topOnly;
   try {
     await renderFormats({ ...d, outputs });
@@ -101,10 +103,17 @@ export async function deliverFormats(d: Delivery): Promise<{ files: string[]; co
     return { files: asked.map((f) => outputs[f]!), collapsed, ...(source ? { source } : {}) };
   } catch (err) {
     const kept = `${d.base}.${d.sourceFormat}`;
-    await Promise.all(Object.values(outputs).filter((o) => o !== kept).map((o) => rm(o!, { force: true })));
+    await Promise.all(
+      Object.values(outputs)
+        .filter((o) => o !== kept)
+        .map((o) => rm(o!, { force: true })),
+    );
     await rename(d.source, kept).catch(() => undefined);
     const e = err instanceof HintedError ? err : new HintedError((err as Error).message, "");
-    throw new HintedError(`${e.message}; the profile is kept as ${kept}`, e.hint || "convert it later with async-profiler's jfrconv");
+    throw new HintedError(
+      `${e.message}; the profile is kept as ${kept}`,
+      e.hint || "convert it later with async-profiler's jfrconv",
+    );
   } finally {
     if (topOnly) await rm(topOnly, { force: true });
     await rm(d.source, { force: true });

@@ -84,7 +84,8 @@ export function renderReport(targets: readonly TargetReport[], topLimit = 10): s
     if (t.operator) out.push(...operatorLines(t.operator));
     for (const f of t.files) out.push(`  wrote ${f}`);
     for (const f of t.jvmFiles ?? []) out.push(`  whole JVM: ${f}`);
-    if (t.waiting >= 5) out.push(`  ${t.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
+    if (t.waiting >= 5)
+      out.push(`  ${t.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
     if (t.top.length > 0) {
       out.push("    self%  total%  frame");
       for (const f of t.top.slice(0, topLimit)) {

@@ -24,7 +24,11 @@ export function runHelper(command: readonly string[], opts: HelperRunOptions = {
   if (!file) throw new Error("runHelper: empty command");
   return new Promise((resolve, reject) => {
     // Own process group: a terminal's Ctrl-C reaches us only, and we decide how the helper stops.
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], detached: true, env: opts.env ?? process.env });
+    const child = spawn(file, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+      env: opts.env ?? process.env,
+    });
     const events: HelperEvent[] = [];
     const stderrTail: string[] = [];
     createInterface({ input: child.stdout }).on("line", (line) => {

@@ -42,7 +42,10 @@ export function stripFrameKinds(collapsed: string): string {
 
 /** asprof's -I/-X take globs ('*' any run of characters); jfrconv takes regular expressions over a whole frame. */
 export function globToRegex(glob: string): string {
-  return `^${glob.split("*").map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, "\\$&")).join(".*")}$`;
+  return `^${glob
+    .split("*")
+    .map((part) => part.replace(/[\\^$.|?+()[\]{}]/g, "\\$&"))
+    .join(".*")}$`;
 }
 
 /** The value following `option` in asprof's extra arguments, the last one when repeated. */
@@ -53,13 +56,25 @@ function extraValue(extra: readonly string[], option: string): string | undefine
 }
 
 // Naming options asprof applies when it writes collapsed or html itself; from a recording, jfrconv does.
-const NAMING: Record<string, string> = { "-s": "--simple", "--simple": "--simple", "-n": "--norm", "--norm": "--norm", "--dot": "--dot", "--total": "--total" };
+const NAMING: Record<string, string> = {
+  "-s": "--simple",
+  "--simple": "--simple",
+  "-n": "--norm",
+  "--norm": "--norm",
+  "--dot": "--dot",
+  "--total": "--total",
+};
 
 /**
  * jfrconv's options to make `target` from the source file of a run with these settings. `event` is the
  * event really profiled (ctimer when cpu fell back): a recording is read for that event's samples.
  */
-export function converterOptions(target: "html" | "collapsed", source: SourceFormat, settings: ProfileSettings, event: string): string[] {
+export function converterOptions(
+  target: "html" | "collapsed",
+  source: SourceFormat,
+  settings: ProfileSettings,
+  event: string,
+): string[] {
   const options = ["-o", target];
   if (source === "jfr") {
     options.push(["cpu", "itimer", "ctimer"].includes(event) ? "--cpu" : `--${event}`);

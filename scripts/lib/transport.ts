@@ -69,25 +69,38 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
       const p: Pending = { header: record, data: [], encodedLength: 0, failed: false };
       open.set(record.id, p);
       if (record.encoding !== "gzip+base64") fail(p, "corrupted", `unknown encoding ${record.encoding}`);
-      else if (!Number.isSafeInteger(record.chunks) || record.chunks < 1) fail(p, "corrupted", `bad chunk count ${record.chunks}`);
+      else if (!Number.isSafeInteger(record.chunks) || record.chunks < 1)
+        fail(p, "corrupted", `bad chunk count ${record.chunks}`);
       else if (!Number.isSafeInteger(record.size) || record.size < 0) fail(p, "corrupted", `bad size ${record.size}`);
       else if (!SHA256.test(record.sha256)) fail(p, "corrupted", "bad sha256 in the file record");
-      else if (record.size > maxFileBytes) fail(p, "too-large", `its record says ${record.size} bytes, more than the ${maxFileBytes} this decoder accepts`);
+      else if (record.size > maxFileBytes)
+        fail(
+          p,
+          "too-large",
+          `its record says ${record.size} bytes, more than the ${maxFileBytes} this decoder accepts`,
+        );
       continue;
     }
     if (record.type !== "chunk" && record.type !== "end") continue;
     const p = open.get(record.id);
     if (!p) {
-      errors.push({ id: record.id, kind: "orphan", message: `${record.type} record for file id ${record.id}, which was never announced` });
+      errors.push({
+        id: record.id,
+        kind: "orphan",
+        message: `${record.type} record for file id ${record.id}, which was never announced`,
+      });
       continue;
     }
     if (record.type === "chunk") {
       const expected = p.data.length;
       if (record.seq < expected) fail(p, "duplicate", `chunk ${record.seq} arrived twice`);
-      else if (record.seq >= p.header.chunks) fail(p, "corrupted", `chunk ${record.seq} is beyond the announced ${p.header.chunks} chunks`);
+      else if (record.seq >= p.header.chunks)
+        fail(p, "corrupted", `chunk ${record.seq} is beyond the announced ${p.header.chunks} chunks`);
       else if (record.seq > expected) fail(p, "missing", `chunk ${expected} is missing (got ${record.seq} next)`);
-      else if (!BASE64.test(record.data) || record.data.length % 4 !== 0) fail(p, "corrupted", `chunk ${record.seq} is not valid base64`);
-      else if (p.encodedLength + record.data.length > maxEncoded) fail(p, "too-large", `its chunks add up to more than a ${maxFileBytes}-byte file can take`);
+      else if (!BASE64.test(record.data) || record.data.length % 4 !== 0)
+        fail(p, "corrupted", `chunk ${record.seq} is not valid base64`);
+      else if (p.encodedLength + record.data.length > maxEncoded)
+        fail(p, "too-large", `its chunks add up to more than a ${maxFileBytes}-byte file can take`);
       else {
         p.data.push(record.data);
         p.encodedLength += record.data.length;
@@ -108,7 +121,8 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
     }
   }
 
-  for (const p of open.values()) fail(p, "truncated", `no end record (${p.data.length} of ${p.header.chunks} chunks arrived)`);
+  for (const p of open.values())
+    fail(p, "truncated", `no end record (${p.data.length} of ${p.header.chunks} chunks arrived)`);
   return { files, errors };
 }
 
@@ -117,7 +131,10 @@ export function decodeRecordsFromText(text: string, options: DecodeOptions = {})
   return decodeRecords(text.split(/\r?\n/), options);
 }
 
-function assemble(p: Pending, fail: (p: Pending, kind: TransportErrorKind, what: string) => void): DecodedFile | undefined {
+function assemble(
+  p: Pending,
+  fail: (p: Pending, kind: TransportErrorKind, what: string) => void,
+): DecodedFile | undefined {
   const { header } = p;
   let bytes: Buffer;
   try {

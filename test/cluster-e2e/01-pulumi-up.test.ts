@@ -4,12 +4,32 @@ import { existsSync, renameSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  CLUSTER, NAMESPACE, STACK, admin, adminJson, importedImages, pulumi, repoRoot, stackConfigFile, submitSampleJob,
-  taskManagerPods, waitFor,
+  CLUSTER,
+  NAMESPACE,
+  STACK,
+  admin,
+  adminJson,
+  importedImages,
+  pulumi,
+  repoRoot,
+  stackConfigFile,
+  submitSampleJob,
+  taskManagerPods,
+  waitFor,
 } from "./support.ts";
 
 const cfg = (key: string, value: string, ...extra: string[]) =>
-  pulumi(["config", "set", "--stack", STACK, "--config-file", stackConfigFile, ...extra, `flink-profiling:${key}`, value]);
+  pulumi([
+    "config",
+    "set",
+    "--stack",
+    STACK,
+    "--config-file",
+    stackConfigFile,
+    ...extra,
+    `flink-profiling:${key}`,
+    value,
+  ]);
 
 describe("pulumi up of the repository's program", () => {
   it("creates a restricted namespace and a Flink cluster from the built images", async () => {
@@ -21,10 +41,17 @@ describe("pulumi up of the repository's program", () => {
     const written = path.join(repoRoot, `Pulumi.${STACK}.yaml`);
     if (existsSync(written)) renameSync(written, stackConfigFile);
     for (const [k, v] of Object.entries({
-      namespace: NAMESPACE, flinkVersion: "2.3", flinkImage: images.flink, runnerImage: images.runner,
-      taskManagers: "2", slotsPerTaskManager: "1",
+      namespace: NAMESPACE,
+      flinkVersion: "2.3",
+      flinkImage: images.flink,
+      runnerImage: images.runner,
+      taskManagers: "2",
+      slotsPerTaskManager: "1",
       // Two cores in all: JobManager and TaskManagers take 1.5 of them, profiling Jobs 50m each.
-      jobManagerCpu: "500m", taskManagerCpu: "500m", jobManagerMemoryMiB: "1024", taskManagerMemoryMiB: "1536",
+      jobManagerCpu: "500m",
+      taskManagerCpu: "500m",
+      jobManagerMemoryMiB: "1024",
+      taskManagerMemoryMiB: "1536",
       // Every later file runs with the policy: the real profiling Jobs are admitted, others are not (06).
       admissionPolicy: "true",
     })) {
@@ -46,7 +73,11 @@ describe("pulumi up of the repository's program", () => {
     const images = importedImages();
     await admin(["-n", NAMESPACE, "wait", "--for=condition=Ready", "pod", "-l", `app=${CLUSTER}`, "--timeout=300s"]);
     const pods = (await adminJson(["-n", NAMESPACE, "get", "pods", "-l", `app=${CLUSTER}`])).items;
-    expect(pods.map((p: any) => p.metadata.labels.component).sort()).toEqual(["jobmanager", "taskmanager", "taskmanager"]);
+    expect(pods.map((p: any) => p.metadata.labels.component).sort()).toEqual([
+      "jobmanager",
+      "taskmanager",
+      "taskmanager",
+    ]);
     for (const pod of pods) {
       const container = pod.status.containerStatuses[0];
       expect(pod.spec.containers[0].image).toBe(images.flink);
@@ -59,8 +90,17 @@ describe("pulumi up of the repository's program", () => {
 
   it("refuses, in that namespace, a pod that is not 'restricted'", async () => {
     // A plain pod, as most charts write them: no securityContext at all.
-    const r = await admin(["-n", NAMESPACE, "run", "plain-probe", `--image=${importedImages().flink}`, "--restart=Never"])
-      .then(() => "created", (err: Error) => err.message);
+    const r = await admin([
+      "-n",
+      NAMESPACE,
+      "run",
+      "plain-probe",
+      `--image=${importedImages().flink}`,
+      "--restart=Never",
+    ]).then(
+      () => "created",
+      (err: Error) => err.message,
+    );
     expect(r).toMatch(/violates PodSecurity "restricted/);
   });
 
@@ -70,7 +110,9 @@ describe("pulumi up of the repository's program", () => {
     // Ready pods are not yet a ready Flink: wait, through the API server's service proxy (admin only),
     // until the JobManager's REST API answers and both TaskManagers have registered.
     await waitFor("both TaskManagers to register with the JobManager", 180, async () => {
-      const overview = JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${CLUSTER}-rest:8081/proxy/overview`]));
+      const overview = JSON.parse(
+        await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${CLUSTER}-rest:8081/proxy/overview`]),
+      );
       return overview.taskmanagers === 2 ? true : undefined;
     });
     // The admin submits it through a port-forward, like a person deploying a job would.

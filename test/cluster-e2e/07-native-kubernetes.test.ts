@@ -12,8 +12,25 @@ import { profilingReadyNativeMode } from "../../components/flink-deployment.ts";
 import { parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../../components/profiling-job.ts";
 import { profilingObjectNames, templateConfigMapName } from "../../components/profiling-names.ts";
 import {
-  CLUSTER, NAMESPACE, STACK, cancelJobs, admin, adminJson, adminKubeconfig, importedImages, javaMain, kubectl, leftovers, personKubeconfig,
-  profileCli, pulumi, repoRoot, stackConfigFile, submitSampleJob, taskManagerPods, waitFor,
+  CLUSTER,
+  NAMESPACE,
+  STACK,
+  cancelJobs,
+  admin,
+  adminJson,
+  adminKubeconfig,
+  importedImages,
+  javaMain,
+  kubectl,
+  leftovers,
+  personKubeconfig,
+  profileCli,
+  pulumi,
+  repoRoot,
+  stackConfigFile,
+  submitSampleJob,
+  taskManagerPods,
+  waitFor,
 } from "./support.ts";
 
 /** kubernetes.cluster-id: names the JobManager Deployment, its services, and the TaskManager pods. */
@@ -33,14 +50,18 @@ beforeAll(() => {
 const jobManagerAccess = [
   { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE } },
   {
-    apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE },
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "Role",
+    metadata: { name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE },
     rules: [
       { apiGroups: [""], resources: ["pods"], verbs: ["create", "delete", "get", "list", "watch"] },
       { apiGroups: ["apps"], resources: ["deployments"], verbs: ["get"] },
     ],
   },
   {
-    apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding", metadata: { name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE },
+    apiVersion: "rbac.authorization.k8s.io/v1",
+    kind: "RoleBinding",
+    metadata: { name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE },
     roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: JOBMANAGER_ACCOUNT },
     subjects: [{ kind: "ServiceAccount", name: JOBMANAGER_ACCOUNT, namespace: NAMESPACE }],
   },
@@ -53,8 +74,9 @@ async function applyAsAdmin(objects: unknown[], verb: "apply" | "delete") {
 }
 
 async function nativePods(component: "jobmanager" | "taskmanager"): Promise<any[]> {
-  return (await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", `app=${NATIVE},component=${component}`])).items
-    .filter((p) => !p.metadata.deletionTimestamp);
+  return (
+    await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", `app=${NATIVE},component=${component}`])
+  ).items.filter((p) => !p.metadata.deletionTimestamp);
 }
 
 afterAll(async () => {
@@ -81,11 +103,17 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     mkdirSync(conf);
     // The client ships config.yaml's settings and the log4j file to the pods in a ConfigMap it makes.
     writeFileSync(path.join(conf, "config.yaml"), "# everything is given as -D options\n");
-    copyFileSync(path.join(repoRoot, "cluster/images/flink-base-standin/conf/log4j-console.properties"), path.join(conf, "log4j-console.properties"));
+    copyFileSync(
+      path.join(repoRoot, "cluster/images/flink-base-standin/conf/log4j-console.properties"),
+      path.join(conf, "log4j-console.properties"),
+    );
     // The client's own log: INFO to the console, which is where it says what it created.
     const clientLog = path.join(work, "client-log4j2.properties");
-    writeFileSync(clientLog, "rootLogger.level = INFO\nrootLogger.appenderRef.c.ref = c\nappender.c.name = c\nappender.c.type = Console\n"
-      + "appender.c.layout.type = PatternLayout\nappender.c.layout.pattern = %-5p %c{1} - %m%n\n");
+    writeFileSync(
+      clientLog,
+      "rootLogger.level = INFO\nrootLogger.appenderRef.c.ref = c\nappender.c.name = c\nappender.c.type = Console\n" +
+        "appender.c.layout.type = PatternLayout\nappender.c.layout.pattern = %-5p %c{1} - %m%n\n",
+    );
     const podTemplate = path.join(conf, "pod-template.yaml");
     writeFileSync(podTemplate, JSON.stringify(settings.podTemplate));
     const options: Record<string, string> = {
@@ -106,8 +134,12 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
       "kubernetes.taskmanager.cpu.limit-factor": "5",
     };
     const classpath = readFileSync(path.join(repoRoot, ".cache/flink/classpath.txt"), "utf8").trim();
-    const out = await javaMain(classpath, "org.apache.flink.kubernetes.cli.KubernetesSessionCli",
-      Object.entries(options).map(([k, v]) => `-D${k}=${v}`), { env: { FLINK_CONF_DIR: conf }, jvm: [`-Dlog4j.configurationFile=file:${clientLog}`] });
+    const out = await javaMain(
+      classpath,
+      "org.apache.flink.kubernetes.cli.KubernetesSessionCli",
+      Object.entries(options).map(([k, v]) => `-D${k}=${v}`),
+      { env: { FLINK_CONF_DIR: conf }, jvm: [`-Dlog4j.configurationFile=file:${clientLog}`] },
+    );
     expect(out).toMatch(new RegExp(`Create flink session cluster ${NATIVE} successfully`));
 
     await admin(["-n", NAMESPACE, "wait", "--for=condition=Available", `deployment/${NATIVE}`, "--timeout=300s"]);
@@ -124,7 +156,17 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
   });
 
   it("gets profiling access from `pulumi up` with nativeClusters", async () => {
-    const set = await pulumi(["config", "set", "--stack", STACK, "--config-file", stackConfigFile, "--path", "flink-profiling:nativeClusters[0]", NATIVE]);
+    const set = await pulumi([
+      "config",
+      "set",
+      "--stack",
+      STACK,
+      "--config-file",
+      stackConfigFile,
+      "--path",
+      "flink-profiling:nativeClusters[0]",
+      NATIVE,
+    ]);
     expect(set.code, set.stderr).toBe(0);
     const up = await pulumi(["up", "--yes", "--skip-preview", "--stack", STACK, "--config-file", stackConfigFile]);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
@@ -133,7 +175,21 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
 
   it("alice, with only the profiler Roles, gets a flame graph of each of its TaskManagers naming the hot method", async () => {
     const out = path.join(work, "profiles");
-    const r = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", NATIVE, "-d", "10", "--format", "collapsed", "-o", out, "--json"]);
+    const r = await profileCli([
+      "--kubeconfig",
+      alice,
+      "-n",
+      NAMESPACE,
+      "--cluster",
+      NATIVE,
+      "-d",
+      "10",
+      "--format",
+      "collapsed",
+      "-o",
+      out,
+      "--json",
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout);
     expect(doc.targets.map((t: any) => t.target).sort()).toEqual(await taskManagerPods(NATIVE));
@@ -151,7 +207,12 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     expect(template.serviceAccountName).toBe(profilingObjectNames(NATIVE).serviceAccount);
     const [jm] = await nativePods("jobmanager");
     const [tm] = await taskManagerPods(NATIVE);
-    const job = renderProfilingJob(template, { namespace: NAMESPACE, pod: tm!, runId: "native-admission", helperArgs: ["--duration", "5"] });
+    const job = renderProfilingJob(template, {
+      namespace: NAMESPACE,
+      pod: tm!,
+      runId: "native-admission",
+      helperArgs: ["--duration", "5"],
+    });
     const file = path.join(work, "job.json");
     writeFileSync(file, JSON.stringify(job));
     const good = await kubectl(alice, ["create", "--dry-run=server", "-f", file, "-o", "name"]);
@@ -160,18 +221,33 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     writeFileSync(file, JSON.stringify(job));
     const bad = await kubectl(alice, ["create", "--dry-run=server", "-f", file, "-o", "name"]);
     expect(bad.code).not.toBe(0);
-    expect(bad.stderr).toMatch(new RegExp(`ValidatingAdmissionPolicy 'flink-profiling-${NAMESPACE}-native-${NATIVE}-peoples-jobs'.* denied request`));
-    expect(bad.stderr).toMatch(/runs only: kubectl exec --namespace flink-e2e <TaskManager pod> --container flink-main-container/);
+    expect(bad.stderr).toMatch(
+      new RegExp(
+        `ValidatingAdmissionPolicy 'flink-profiling-${NAMESPACE}-native-${NATIVE}-peoples-jobs'.* denied request`,
+      ),
+    );
+    expect(bad.stderr).toMatch(
+      /runs only: kubectl exec --namespace flink-e2e <TaskManager pod> --container flink-main-container/,
+    );
   });
 
   it("loses its access when `pulumi up` drops it, and the other cluster's access keeps working", async () => {
-    const rm = await pulumi(["config", "rm", "--stack", STACK, "--config-file", stackConfigFile, "flink-profiling:nativeClusters"]);
+    const rm = await pulumi([
+      "config",
+      "rm",
+      "--stack",
+      STACK,
+      "--config-file",
+      stackConfigFile,
+      "flink-profiling:nativeClusters",
+    ]);
     expect(rm.code, rm.stderr).toBe(0);
     const up = await pulumi(["up", "--yes", "--skip-preview", "--stack", STACK, "--config-file", stackConfigFile]);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const names = profilingObjectNames(NATIVE);
     const left = await admin(["-n", NAMESPACE, "get", "serviceaccounts,roles,rolebindings,configmaps", "-o", "name"]);
-    for (const name of [names.serviceAccount, names.profilerRole, names.templateConfigMap]) expect(left).not.toContain(`/${name}\n`);
+    for (const name of [names.serviceAccount, names.profilerRole, names.templateConfigMap])
+      expect(left).not.toContain(`/${name}\n`);
     const policies = await admin(["get", "validatingadmissionpolicies", "-o", "name"]);
     expect(policies).not.toContain(`-native-${NATIVE}-`);
 
@@ -180,10 +256,28 @@ describe("a Flink cluster made by native Kubernetes mode", () => {
     expect(refused.stderr).toMatch(new RegExp(`${names.templateConfigMap}`));
     // The first cluster's job was cancelled above: its idle TaskManagers still give a profile each. Wall-clock
     // sampling, because an idle JVM can give a cpu/ctimer profile no sample in 5 s (seen once in CI).
-    const ours = await profileCli(["--kubeconfig", alice, "-n", NAMESPACE, "--cluster", CLUSTER, "-d", "5", "-e", "wall", "--format", "collapsed", "-o", path.join(work, "ours"), "--json"]);
+    const ours = await profileCli([
+      "--kubeconfig",
+      alice,
+      "-n",
+      NAMESPACE,
+      "--cluster",
+      CLUSTER,
+      "-d",
+      "5",
+      "-e",
+      "wall",
+      "--format",
+      "collapsed",
+      "-o",
+      path.join(work, "ours"),
+      "--json",
+    ]);
     expect(ours.code, ours.stderr).toBe(0);
     const doc = JSON.parse(ours.stdout);
-    expect(doc.targets.map((t: any) => [t.target, t.status])).toEqual((await taskManagerPods()).map((pod) => [pod, "ok"]));
+    expect(doc.targets.map((t: any) => [t.target, t.status])).toEqual(
+      (await taskManagerPods()).map((pod) => [pod, "ok"]),
+    );
     expect(await leftovers()).toEqual([]);
   });
 });

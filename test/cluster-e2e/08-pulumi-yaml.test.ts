@@ -49,7 +49,8 @@ describe("a Pulumi YAML program using the component package", () => {
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const outputs = JSON.parse((await inProject(["stack", "output", "--json", ...stackArgs()])).stdout);
     expect(outputs).toEqual({
-      restService: `${CLUSTER_NAME}-rest`, taskManagerPods: [`${CLUSTER_NAME}-taskmanager-0`],
+      restService: `${CLUSTER_NAME}-rest`,
+      taskManagerPods: [`${CLUSTER_NAME}-taskmanager-0`],
       templateConfigMap: `${CLUSTER_NAME}-profiling-job-template`,
     });
   });
@@ -62,7 +63,9 @@ describe("a Pulumi YAML program using the component package", () => {
     for (const pod of pods) {
       const container = pod.status.containerStatuses[0];
       expect(pod.spec.containers[0].image).toBe(images.flink);
-      expect(pod.spec.containers[0].resources.requests.cpu).toBe(pod.metadata.labels.component === "jobmanager" ? "250m" : "200m");
+      expect(pod.spec.containers[0].resources.requests.cpu).toBe(
+        pod.metadata.labels.component === "jobmanager" ? "250m" : "200m",
+      );
       const uid = await admin(["-n", NS, "exec", pod.metadata.name, "-c", container.name, "--", "id", "-u"]);
       expect(uid.trim()).toBe("9999");
     }

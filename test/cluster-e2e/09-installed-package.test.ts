@@ -41,9 +41,18 @@ module.exports = { restService: cluster.restServiceName, template: cluster.acces
 
 beforeAll(async () => {
   project = await createConsumerProject();
-  writeFileSync(path.join(project.dir, "Pulumi.yaml"), [
-    "name: team-flink", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "main: index.ts", "",
-  ].join("\n"));
+  writeFileSync(
+    path.join(project.dir, "Pulumi.yaml"),
+    [
+      "name: team-flink",
+      "runtime:",
+      "  name: nodejs",
+      "  options:",
+      "    typescript: false",
+      "main: index.ts",
+      "",
+    ].join("\n"),
+  );
   writeFileSync(path.join(project.dir, "index.ts"), program(importedImages()));
 }, 900_000);
 
@@ -60,13 +69,18 @@ afterAll(async () => {
 
 describe("a fresh project that installed the package from its tarball", () => {
   it("deploys a FlinkCluster from its own CommonJS TypeScript program", async () => {
-    expect(JSON.parse(readFileSync(path.join(project.dir, "node_modules/flink-profiling/package.json"), "utf8")).name).toBe("flink-profiling");
+    expect(
+      JSON.parse(readFileSync(path.join(project.dir, "node_modules/flink-profiling/package.json"), "utf8")).name,
+    ).toBe("flink-profiling");
     const init = await pulumi(["stack", "select", "--create", STACK_NAME, "--cwd", project.dir]);
     expect(init.code, init.stderr).toBe(0);
     const up = await inProject(["up", "--yes", "--skip-preview"]);
     expect(up.code, `${up.stdout}\n${up.stderr}`).toBe(0);
     const outputs = JSON.parse((await inProject(["stack", "output", "--json"])).stdout);
-    expect(outputs).toEqual({ restService: `${CLUSTER_NAME}-rest`, template: `${CLUSTER_NAME}-profiling-job-template` });
+    expect(outputs).toEqual({
+      restService: `${CLUSTER_NAME}-rest`,
+      template: `${CLUSTER_NAME}-profiling-job-template`,
+    });
     await admin(["-n", NS, "wait", "--for=condition=Ready", "pod", "-l", `app=${CLUSTER_NAME}`, "--timeout=420s"]);
     const pods = (await adminJson(["-n", NS, "get", "pods", "-l", `app=${CLUSTER_NAME}`])).items;
     expect(pods.map((p: any) => p.metadata.labels.component).sort()).toEqual(["jobmanager", "taskmanager"]);
@@ -78,10 +92,31 @@ describe("a fresh project that installed the package from its tarball", () => {
     const r = await waitFor("a profile of the new TaskManager", 240, async () => {
       const { execa } = await import("execa");
       // Wall-clock samples: the TaskManager runs no job, and wall sees its threads anyway.
-      const run = await execa(bin, ["--kubeconfig", personKubeconfig("alice"), "-n", NS, "--cluster", CLUSTER_NAME, "-d", "5",
-        "-e", "wall", "--format", "collapsed", "-o", out, "--json"], {
-        reject: false, env: { ...process.env, FLINK_PROFILING_KUBECTL: kubectlBin }, timeout: 200_000,
-      });
+      const run = await execa(
+        bin,
+        [
+          "--kubeconfig",
+          personKubeconfig("alice"),
+          "-n",
+          NS,
+          "--cluster",
+          CLUSTER_NAME,
+          "-d",
+          "5",
+          "-e",
+          "wall",
+          "--format",
+          "collapsed",
+          "-o",
+          out,
+          "--json",
+        ],
+        {
+          reject: false,
+          env: { ...process.env, FLINK_PROFILING_KUBECTL: kubectlBin },
+          timeout: 200_000,
+        },
+      );
       // The JVM may still be starting the first time round (the helper then finds no TaskManager yet).
       if (run.exitCode !== 0) throw new Error(`exit ${run.exitCode}: ${String(run.stderr).slice(-800)}`);
       return run;
@@ -95,9 +130,18 @@ describe("a fresh project that installed the package from its tarball", () => {
     // The same program with import/export in a "type": "module" project: Pulumi must find nothing to change.
     const esm = program(importedImages())
       .replace(/^\/\/ CommonJS TypeScript.*$/m, "// ES module TypeScript: import of the installed package.")
-      .replace(/^const k8s = require\("@pulumi\/kubernetes"\) as typeof import\("@pulumi\/kubernetes"\);$/m, 'import * as k8s from "@pulumi/kubernetes";')
-      .replace(/^const \{ FlinkCluster \} = require\("flink-profiling"\) as typeof import\("flink-profiling"\);$/m, 'import { FlinkCluster } from "flink-profiling";')
-      .replace(/^module\.exports = \{ restService: (.*), template: (.*) \};$/m, "export const restService = $1;\nexport const template = $2;");
+      .replace(
+        /^const k8s = require\("@pulumi\/kubernetes"\) as typeof import\("@pulumi\/kubernetes"\);$/m,
+        'import * as k8s from "@pulumi/kubernetes";',
+      )
+      .replace(
+        /^const \{ FlinkCluster \} = require\("flink-profiling"\) as typeof import\("flink-profiling"\);$/m,
+        'import { FlinkCluster } from "flink-profiling";',
+      )
+      .replace(
+        /^module\.exports = \{ restService: (.*), template: (.*) \};$/m,
+        "export const restService = $1;\nexport const template = $2;",
+      );
     expect(esm).not.toMatch(/require\(|module\.exports/);
     const pkg = path.join(project.dir, "package.json");
     writeFileSync(pkg, JSON.stringify({ ...JSON.parse(readFileSync(pkg, "utf8")), type: "module" }, null, 2));

@@ -11,7 +11,13 @@ describe("pulumi destroy", () => {
       return all.items.some((n) => n.metadata.name === NAMESPACE) ? undefined : true;
     });
     // Cluster-scoped kinds a profiling setup could create; none may mention the namespace or the project.
-    for (const kind of ["clusterroles", "clusterrolebindings", "validatingadmissionpolicies", "validatingadmissionpolicybindings", "persistentvolumes"]) {
+    for (const kind of [
+      "clusterroles",
+      "clusterrolebindings",
+      "validatingadmissionpolicies",
+      "validatingadmissionpolicybindings",
+      "persistentvolumes",
+    ]) {
       const items = (await adminJson<{ items: any[] }>(["get", kind])).items;
       const ours = items.filter((o) => JSON.stringify(o).includes(NAMESPACE) || /flink/i.test(o.metadata.name));
       expect(ours.map((o) => `${kind}/${o.metadata.name}`)).toEqual([]);

@@ -16,7 +16,10 @@ export const STACK = "e2e";
 
 /** A value the cluster scripts compute (cluster/lib/common.sh), so there is one source for each. */
 function fromClusterScripts(expression: string): string {
-  return execFileSync("bash", ["-c", `source cluster/lib/common.sh; ${expression}`], { cwd: repoRoot, encoding: "utf8" }).trim();
+  return execFileSync("bash", ["-c", `source cluster/lib/common.sh; ${expression}`], {
+    cwd: repoRoot,
+    encoding: "utf8",
+  }).trim();
 }
 
 export const state = fromClusterScripts('echo "$FP_STATE"');
@@ -32,7 +35,11 @@ export interface Run {
   stderr: string;
 }
 
-async function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Run> {
+async function run(
+  file: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Run> {
   try {
     const { stdout, stderr } = await promisify(execFile)(file, args, {
       cwd: opts.cwd ?? repoRoot,
@@ -107,8 +114,18 @@ export async function leftovers(): Promise<string[]> {
 
 /** The TaskManager pods of a Flink cluster (ours by default; native mode labels its pods the same way). */
 export async function taskManagerPods(cluster = CLUSTER): Promise<string[]> {
-  const pods = await adminJson<{ items: any[] }>(["-n", NAMESPACE, "get", "pods", "-l", `app=${cluster},component=taskmanager`]);
-  return pods.items.filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name).sort();
+  const pods = await adminJson<{ items: any[] }>([
+    "-n",
+    NAMESPACE,
+    "get",
+    "pods",
+    "-l",
+    `app=${cluster},component=taskmanager`,
+  ]);
+  return pods.items
+    .filter((p) => !p.metadata.deletionTimestamp)
+    .map((p) => p.metadata.name)
+    .sort();
 }
 
 /**
@@ -119,11 +136,18 @@ export async function submitSampleJob(restService: string, parallelism: number):
   return withRestApi(restService, async (port) => {
     const cache = path.join(repoRoot, ".cache/flink");
     const classpath = `${path.join(cache, "orders-job.jar")}:${readFileSync(path.join(cache, "classpath.txt"), "utf8").trim()}`;
-    const submit = await javaMain(classpath, "com.example.orders.SubmitOrdersJob", ["--host", "127.0.0.1", "--rest-port", String(port), "--parallelism", String(parallelism)]);
+    const submit = await javaMain(classpath, "com.example.orders.SubmitOrdersJob", [
+      "--host",
+      "127.0.0.1",
+      "--rest-port",
+      String(port),
+      "--parallelism",
+      String(parallelism),
+    ]);
     const jobId = /JobID ([0-9a-f]{32})/.exec(submit)?.[1];
     if (!jobId) throw new Error(`no job id in the submission's output: ${submit.slice(-3000)}`);
     await waitFor("the job's tasks to run", 240, async () => {
-      const job = await (await fetch(`http://127.0.0.1:${port}/jobs/${jobId}`)).json() as any;
+      const job = (await (await fetch(`http://127.0.0.1:${port}/jobs/${jobId}`)).json()) as any;
       return job.state === "RUNNING" && job.vertices.every((v: any) => v.status === "RUNNING") ? true : undefined;
     });
     return jobId;
@@ -134,9 +158,12 @@ export async function submitSampleJob(restService: string, parallelism: number):
 export async function cancelJobs(restService: string): Promise<void> {
   await withRestApi(restService, async (port) => {
     const api = `http://127.0.0.1:${port}`;
-    const running = async () => ((await (await fetch(`${api}/jobs`)).json()) as any).jobs.filter((j: any) => j.status === "RUNNING");
+    const running = async () =>
+      ((await (await fetch(`${api}/jobs`)).json()) as any).jobs.filter((j: any) => j.status === "RUNNING");
     for (const job of await running()) await fetch(`${api}/jobs/${job.id}?mode=cancel`, { method: "PATCH" });
-    await waitFor(`the jobs of ${restService} to be cancelled`, 120, async () => ((await running()).length === 0 ? true : undefined));
+    await waitFor(`the jobs of ${restService} to be cancelled`, 120, async () =>
+      (await running()).length === 0 ? true : undefined,
+    );
   });
 }
 
@@ -147,10 +174,26 @@ export async function cancelJobs(restService: string): Promise<void> {
  */
 async function withRestApi<T>(restService: string, use: (port: number) => Promise<T>): Promise<T> {
   await waitFor(`the REST API of ${restService} to answer`, 300, async () => {
-    JSON.parse(await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${restService}:8081/proxy/overview`]));
+    JSON.parse(
+      await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${restService}:8081/proxy/overview`]),
+    );
     return true;
   });
-  const forward = spawn(kubectlBin, ["--kubeconfig", adminKubeconfig, "-n", NAMESPACE, "port-forward", `svc/${restService}`, ":8081", "--address", "127.0.0.1"], { stdio: ["ignore", "pipe", "pipe"] });
+  const forward = spawn(
+    kubectlBin,
+    [
+      "--kubeconfig",
+      adminKubeconfig,
+      "-n",
+      NAMESPACE,
+      "port-forward",
+      `svc/${restService}`,
+      ":8081",
+      "--address",
+      "127.0.0.1",
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
   try {
     const port = await new Promise<number>((ok, fail) => {
       let out = "";
@@ -168,9 +211,17 @@ async function withRestApi<T>(restService: string, use: (port: number) => Promis
 }
 
 /** `java -cp CLASSPATH MAIN ARGS` with a small heap; its output, or an error with the output's end. */
-export function javaMain(classpath: string, main: string, args: string[], opts: { env?: NodeJS.ProcessEnv; jvm?: string[] } = {}): Promise<string> {
+export function javaMain(
+  classpath: string,
+  main: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; jvm?: string[] } = {},
+): Promise<string> {
   return new Promise<string>((ok, fail) => {
-    const java = spawn("java", ["-Xmx256m", ...(opts.jvm ?? []), "-cp", classpath, main, ...args], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...opts.env } });
+    const java = spawn("java", ["-Xmx256m", ...(opts.jvm ?? []), "-cp", classpath, main, ...args], {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...opts.env },
+    });
     let out = "";
     java.stdout.on("data", (d) => (out += d));
     java.stderr.on("data", (d) => (out += d));
@@ -201,7 +252,10 @@ let pulumiBinDir: string | undefined;
 /** `pulumi ARGS` with the CLI, language host and provider built from Go modules (cluster/build-pulumi.sh),
  * a file backend in this tier's folder, no plugin downloads, and the admin's kubeconfig. */
 export function pulumi(args: string[]): Promise<Run> {
-  pulumiBinDir ??= execFileSync("bash", ["cluster/build-pulumi.sh"], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n").pop()!;
+  pulumiBinDir ??= execFileSync("bash", ["cluster/build-pulumi.sh"], { cwd: repoRoot, encoding: "utf8" })
+    .trim()
+    .split("\n")
+    .pop()!;
   const backend = path.join(workDir, "pulumi-backend");
   mkdirSync(backend, { recursive: true });
   return run(path.join(pulumiBinDir, "pulumi"), [...args, "--non-interactive"], {
@@ -268,4 +322,3 @@ export async function startedProfile(args: string[], ready: RegExp) {
   await waitFor(`profile.mjs to print ${ready}`, 180, async () => (ready.test(stderr) ? true : undefined));
   return { child, exited, stderr: () => stderr };
 }
-

@@ -38,7 +38,10 @@ describe("the component package's schema", () => {
     expect(schema.version).toBe(root.version);
     expect(plugin.version).toBe(root.version);
     expect(sortedKeys(schema.resources)).toEqual(
-      ["FlinkCluster", "ProfilingAccess", "ProfilingAdmissionPolicy", "ProfilingImage"].map((n) => `flink-profiling:index:${n}`));
+      ["FlinkCluster", "ProfilingAccess", "ProfilingAdmissionPolicy", "ProfilingImage"].map(
+        (n) => `flink-profiling:index:${n}`,
+      ),
+    );
   });
 
   // Every argument a TypeScript user has, under the same name, required exactly when TypeScript requires it.
@@ -50,17 +53,25 @@ describe("the component package's schema", () => {
   ])("offers %s with every argument of the TypeScript component (%s %s)", (name, file, args) => {
     const declared = declaredArgs(file, args);
     expect(sortedKeys(resource(name).inputProperties)).toEqual(declared.map((p) => p.name));
-    expect([...(resource(name).requiredInputs ?? [])].sort()).toEqual(declared.filter((p) => !p.optional).map((p) => p.name));
+    expect([...(resource(name).requiredInputs ?? [])].sort()).toEqual(
+      declared.filter((p) => !p.optional).map((p) => p.name),
+    );
   });
 
   it("gives the TypeScript components' outputs; FlinkCluster's `access` resource becomes its three useful values", () => {
     const plus = ["runnerServiceAccountName", "templateConfigMapName", "templateJson"];
-    expect(sortedKeys(resource("FlinkCluster").properties))
-      .toEqual([...declaredOutputs("flink-cluster.ts", "FlinkCluster").filter((o) => o !== "access"), ...plus].sort());
-    expect(sortedKeys(resource("ProfilingAccess").properties)).toEqual(declaredOutputs("profiling-access.ts", "ProfilingAccess"));
-    expect(sortedKeys(resource("ProfilingAdmissionPolicy").properties))
-      .toEqual(declaredOutputs("profiling-admission-policy.ts", "ProfilingAdmissionPolicy"));
-    expect(sortedKeys(resource("ProfilingImage").properties)).toEqual(declaredOutputs("profiling-image.ts", "ProfilingImage"));
+    expect(sortedKeys(resource("FlinkCluster").properties)).toEqual(
+      [...declaredOutputs("flink-cluster.ts", "FlinkCluster").filter((o) => o !== "access"), ...plus].sort(),
+    );
+    expect(sortedKeys(resource("ProfilingAccess").properties)).toEqual(
+      declaredOutputs("profiling-access.ts", "ProfilingAccess"),
+    );
+    expect(sortedKeys(resource("ProfilingAdmissionPolicy").properties)).toEqual(
+      declaredOutputs("profiling-admission-policy.ts", "ProfilingAdmissionPolicy"),
+    );
+    expect(sortedKeys(resource("ProfilingImage").properties)).toEqual(
+      declaredOutputs("profiling-image.ts", "ProfilingImage"),
+    );
   });
 
   it("types the arguments: outputs may feed images, sizes are objects, config values strings, platforms an enum", () => {
@@ -75,9 +86,15 @@ describe("the component package's schema", () => {
     expect(cluster.taskManager.$ref).toBe("#/types/flink-profiling:index:ProcessResources");
     const sizes = schema.types["flink-profiling:index:ProcessResources"].properties;
     expect(sizes).toMatchObject({ cpu: { type: "string" }, memoryMiB: { type: "number" } });
-    expect(resource("ProfilingAccess").inputProperties.target.$ref).toBe("#/types/flink-profiling:index:ProfilingTarget");
-    expect(sortedKeys(schema.types["flink-profiling:index:ProfilingTarget"].properties))
-      .toEqual(["container", "labelSelector", "podNamePrefix", "podNames"]);
+    expect(resource("ProfilingAccess").inputProperties.target.$ref).toBe(
+      "#/types/flink-profiling:index:ProfilingTarget",
+    );
+    expect(sortedKeys(schema.types["flink-profiling:index:ProfilingTarget"].properties)).toEqual([
+      "container",
+      "labelSelector",
+      "podNamePrefix",
+      "podNames",
+    ]);
     const platforms = schema.types["flink-profiling:index:Platform"];
     expect(platforms.enum.map((e: { value: string }) => e.value)).toEqual([...PLATFORMS]);
   });
@@ -93,20 +110,29 @@ async function viaProvider(type: string, name: string, inputs: Record<string, un
 
 /** Resources in a stable order; Outputs inside are already resolved by the mocks. */
 function normalised(list: Captured[]) {
-  return [...list].map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))
+  return [...list]
+    .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs }))
     .sort((a, b) => `${a.type} ${a.name}`.localeCompare(`${b.type} ${b.name}`));
 }
 
 describe("components constructed through the provider", () => {
   // As a YAML program writes them: plain JSON, config values as strings.
   const clusterInputs = {
-    namespace: "flink", flinkVersion: "2.1", image: "registry.example.com/flink-profiling:2.1-ap4.5", runnerImage: RUNNER,
-    taskManagers: 2, slotsPerTaskManager: 1, users: ["alice@example.com"], groups: ["flink-oncall"],
-    jobManager: { cpu: "100m", memoryMiB: 1024 }, taskManager: { cpu: "250m", memoryMiB: 1536 },
+    namespace: "flink",
+    flinkVersion: "2.1",
+    image: "registry.example.com/flink-profiling:2.1-ap4.5",
+    runnerImage: RUNNER,
+    taskManagers: 2,
+    slotsPerTaskManager: 1,
+    users: ["alice@example.com"],
+    groups: ["flink-oncall"],
+    jobManager: { cpu: "100m", memoryMiB: 1024 },
+    taskManager: { cpu: "250m", memoryMiB: 1536 },
     flinkConfig: { "taskmanager.memory.managed.fraction": "0.2", "env.java.opts.taskmanager": "-XX:+UseG1GC" },
     imagePullSecrets: ["registry-login"],
     jobTemplate: {
-      activeDeadlineSeconds: 600, nodeSelector: { pool: "flink" },
+      activeDeadlineSeconds: 600,
+      nodeSelector: { pool: "flink" },
       resources: { requests: { cpu: "20m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
       tolerations: [{ key: "dedicated", operator: "Equal", value: "flink", effect: "NoSchedule" }],
     },
@@ -132,7 +158,13 @@ describe("components constructed through the provider", () => {
   });
 
   it("ProfilingAccess makes exactly the objects the TypeScript ProfilingAccess makes, for an operator target", async () => {
-    const inputs = { namespace: "analytics", target: operatorTarget("orders"), runnerImage: RUNNER, users: ["bob"], jobTemplate: { labels: { team: "data" } } };
+    const inputs = {
+      namespace: "analytics",
+      target: operatorTarget("orders"),
+      runnerImage: RUNNER,
+      users: ["bob"],
+      jobTemplate: { labels: { team: "data" } },
+    };
     const { registered } = await viaProvider("ProfilingAccess", "orders", inputs);
     reset();
     new ProfilingAccess("orders", inputs as ProfilingAccessArgs);
@@ -143,8 +175,17 @@ describe("components constructed through the provider", () => {
   });
 
   it("ProfilingAdmissionPolicy, offered as it is, makes the same policies", async () => {
-    const templateJson = serializeTemplate(defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "orders-profiling-runner", target: operatorTarget("orders") }));
-    const { registered } = await viaProvider("ProfilingAdmissionPolicy", "profiling", { namespace: "analytics", templateJson });
+    const templateJson = serializeTemplate(
+      defaultJobTemplate({
+        runnerImage: RUNNER,
+        serviceAccountName: "orders-profiling-runner",
+        target: operatorTarget("orders"),
+      }),
+    );
+    const { registered } = await viaProvider("ProfilingAdmissionPolicy", "profiling", {
+      namespace: "analytics",
+      templateJson,
+    });
     reset();
     new ProfilingAdmissionPolicy("profiling", { namespace: "analytics", templateJson });
     expect(registered).toEqual(normalised(await settle()));
@@ -152,10 +193,15 @@ describe("components constructed through the provider", () => {
   });
 
   it("refuses bad arguments with the TypeScript component's own message, before anything is registered", async () => {
-    await expect(viaProvider("FlinkCluster", "demo", { ...clusterInputs, taskManager: { memoryMiB: 512 } }))
-      .rejects.toThrow(/taskManager.memoryMiB 512 is too small: Flink would refuse to start/);
+    await expect(
+      viaProvider("FlinkCluster", "demo", { ...clusterInputs, taskManager: { memoryMiB: 512 } }),
+    ).rejects.toThrow(/taskManager.memoryMiB 512 is too small: Flink would refuse to start/);
     expect(await settle()).toEqual([]);
-    await expect(viaProvider("FlinkCluster", "demo", { ...clusterInputs, flinkConfig: { "taskmanager.memory.process.size": "2g" } }))
-      .rejects.toThrow(/flinkConfig must not set taskmanager.memory.process.size/);
+    await expect(
+      viaProvider("FlinkCluster", "demo", {
+        ...clusterInputs,
+        flinkConfig: { "taskmanager.memory.process.size": "2g" },
+      }),
+    ).rejects.toThrow(/flinkConfig must not set taskmanager.memory.process.size/);
   });
 });

@@ -17,7 +17,8 @@ async function deploy(extra: Partial<FlinkClusterArgs>) {
   const all = await settle();
   const jm = ofType(all, "kubernetes:apps/v1:Deployment")[0].inputs.spec.template.metadata.annotations?.[ANNOTATION];
   const tm = ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs.spec.template.metadata.annotations?.[ANNOTATION];
-  const data = ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "demo-config")!.inputs.data;
+  const data = ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "demo-config")!.inputs
+    .data;
   return { jm, tm, data };
 }
 
@@ -26,7 +27,9 @@ describe("the config checksum in the pod templates", () => {
     const { jm, tm, data } = await deploy({});
     expect(jm).toMatch(/^[0-9a-f]{64}$/);
     expect(tm).toBe(jm);
-    const files = Object.keys(data).sort().map((name) => [name, data[name]]);
+    const files = Object.keys(data)
+      .sort()
+      .map((name) => [name, data[name]]);
     expect(jm).toBe(createHash("sha256").update(JSON.stringify(files)).digest("hex"));
   });
 
@@ -35,7 +38,10 @@ describe("the config checksum in the pod templates", () => {
     const again = await deploy({ flinkConfig: { "state.backend.type": "hashmap" } });
     const b = await deploy({ flinkConfig: { "state.backend.type": "rocksdb" } });
     const slots = await deploy({ flinkConfig: { "state.backend.type": "hashmap" }, slotsPerTaskManager: 4 });
-    const otherImage = await deploy({ flinkConfig: { "state.backend.type": "hashmap" }, image: "registry.example.com/flink-profiling:2.3-b" });
+    const otherImage = await deploy({
+      flinkConfig: { "state.backend.type": "hashmap" },
+      image: "registry.example.com/flink-profiling:2.3-b",
+    });
     expect(again.jm).toBe(a.jm);
     expect(otherImage.tm).toBe(a.tm);
     for (const changed of [b, slots]) {

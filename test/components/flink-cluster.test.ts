@@ -9,8 +9,14 @@ import { SUPPORTED_FLINK_VERSIONS } from "../../components/flink-versions.ts";
 
 const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"b".repeat(64)}`;
 const args = (extra: Partial<FlinkClusterArgs> = {}): FlinkClusterArgs => ({
-  namespace: "flink", flinkVersion: "2.1", image: "registry.example.com/flink-profiling:2.1-ap4.5", runnerImage: RUNNER,
-  taskManagers: 3, users: ["alice@example.com"], groups: ["flink-oncall"], ...extra,
+  namespace: "flink",
+  flinkVersion: "2.1",
+  image: "registry.example.com/flink-profiling:2.1-ap4.5",
+  runnerImage: RUNNER,
+  taskManagers: 3,
+  users: ["alice@example.com"],
+  groups: ["flink-oncall"],
+  ...extra,
 });
 
 beforeAll(installMocks);
@@ -24,14 +30,22 @@ async function build(extra: Partial<FlinkClusterArgs> = {}) {
 describe("FlinkCluster", () => {
   it("creates exactly the expected resources, every Kubernetes object valid against the API schemas", async () => {
     const all = await build();
-    const types = kubernetesObjects(all).map((r) => r.type).sort();
+    const types = kubernetesObjects(all)
+      .map((r) => r.type)
+      .sort();
     expect(types).toEqual([
-      "kubernetes:apps/v1:Deployment", "kubernetes:apps/v1:StatefulSet",
-      "kubernetes:core/v1:ConfigMap", "kubernetes:core/v1:ConfigMap",
-      "kubernetes:core/v1:Service", "kubernetes:core/v1:Service", "kubernetes:core/v1:Service",
+      "kubernetes:apps/v1:Deployment",
+      "kubernetes:apps/v1:StatefulSet",
+      "kubernetes:core/v1:ConfigMap",
+      "kubernetes:core/v1:ConfigMap",
+      "kubernetes:core/v1:Service",
+      "kubernetes:core/v1:Service",
+      "kubernetes:core/v1:Service",
       "kubernetes:core/v1:ServiceAccount",
-      "kubernetes:rbac.authorization.k8s.io/v1:Role", "kubernetes:rbac.authorization.k8s.io/v1:Role",
-      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding", "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     ]);
     expect(all.map((r) => r.type)).toContain("flink-profiling:index:FlinkCluster");
     expect(all.map((r) => r.type)).toContain("flink-profiling:index:ProfilingAccess");
@@ -63,31 +77,46 @@ describe("FlinkCluster", () => {
 
   it("exposes rpc, blob and rest on Services", async () => {
     const services = ofType(await build(), "kubernetes:core/v1:Service").map((s) => s.inputs);
-    const ports = Object.fromEntries(services.map((s) => [s.metadata.name, s.spec.ports.map((p: any) => `${p.name}:${p.port}`)]));
+    const ports = Object.fromEntries(
+      services.map((s) => [s.metadata.name, s.spec.ports.map((p: any) => `${p.name}:${p.port}`)]),
+    );
     expect(ports).toEqual({
-      "demo-jobmanager": ["rpc:6123", "blob-server:6124"], "demo-rest": ["rest:8081"], "demo-taskmanager": ["rpc:6122"],
+      "demo-jobmanager": ["rpc:6123", "blob-server:6124"],
+      "demo-rest": ["rest:8081"],
+      "demo-taskmanager": ["rpc:6122"],
     });
   });
 
-  it.each(SUPPORTED_FLINK_VERSIONS.map((v) => [v, "config.yaml", true] as const))("Flink %s gets %s with the profiling settings", async (flinkVersion, file, rest) => {
-    const cm = ofType(await build({ flinkVersion }), "kubernetes:core/v1:ConfigMap").find((c) => c.inputs.metadata.name === "demo-config")!;
-    expect(Object.keys(cm.inputs.data).sort()).toEqual([file, "log4j-console.properties"].sort());
-    const text: string = cm.inputs.data[file];
-    expect(text).toContain(PROFILING_JVM_FLAGS.join(" "));
-    expect(text).toMatch(/^jobmanager\.rpc\.address: "?demo-jobmanager"?$/m);
-    expect(/^rest\.profiling\.enabled: true$/m.test(text)).toBe(rest);
-    expect(text).not.toContain("FLINK_PROPERTIES");
-  });
+  it.each(SUPPORTED_FLINK_VERSIONS.map((v) => [v, "config.yaml", true] as const))(
+    "Flink %s gets %s with the profiling settings",
+    async (flinkVersion, file, rest) => {
+      const cm = ofType(await build({ flinkVersion }), "kubernetes:core/v1:ConfigMap").find(
+        (c) => c.inputs.metadata.name === "demo-config",
+      )!;
+      expect(Object.keys(cm.inputs.data).sort()).toEqual([file, "log4j-console.properties"].sort());
+      const text: string = cm.inputs.data[file];
+      expect(text).toContain(PROFILING_JVM_FLAGS.join(" "));
+      expect(text).toMatch(/^jobmanager\.rpc\.address: "?demo-jobmanager"?$/m);
+      expect(/^rest\.profiling\.enabled: true$/m.test(text)).toBe(rest);
+      expect(text).not.toContain("FLINK_PROPERTIES");
+    },
+  );
 
   it("wires a ProfilingAccess that may exec only into its TaskManager pods", async () => {
     const all = await build();
     const roles = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role").map((r) => r.inputs);
     const runner = roles.find((r) => r.rules.some((rule: any) => rule.resources.includes("pods/exec")))!;
-    for (const rule of runner.rules) expect(rule.resourceNames).toEqual(["demo-taskmanager-0", "demo-taskmanager-1", "demo-taskmanager-2"]);
+    for (const rule of runner.rules)
+      expect(rule.resourceNames).toEqual(["demo-taskmanager-0", "demo-taskmanager-1", "demo-taskmanager-2"]);
     const cm = ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => TEMPLATE_KEY in c.inputs.data)!;
     const template = parseTemplate(cm.inputs.data[TEMPLATE_KEY]);
     expect(template.target.podNames).toEqual(["demo-taskmanager-0", "demo-taskmanager-1", "demo-taskmanager-2"]);
-    const job = renderProfilingJob(template, { namespace: "flink", pod: "demo-taskmanager-2", runId: "r1", helperArgs: [] });
+    const job = renderProfilingJob(template, {
+      namespace: "flink",
+      pod: "demo-taskmanager-2",
+      runId: "r1",
+      helperArgs: [],
+    });
     expect(job.spec!.template.spec!.containers[0].command).toContain("taskmanager");
     expect(() => validateKubernetesObject(job)).not.toThrow();
   });

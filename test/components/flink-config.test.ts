@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { mergeSettings, PROFILING_JVM_FLAGS, profilingSettings, renderFlinkConfig } from "../../components/flink-config.ts";
+import {
+  mergeSettings,
+  PROFILING_JVM_FLAGS,
+  profilingSettings,
+  renderFlinkConfig,
+} from "../../components/flink-config.ts";
 import { parseFlinkVersion, SUPPORTED_FLINK_VERSIONS } from "../../components/flink-versions.ts";
 
 /** Reads what renderFlinkConfig wrote the way Flink would: config.yaml as YAML scalars. */
@@ -14,12 +19,20 @@ function read(_fileName: string, content: string): Record<string, unknown> {
   return out;
 }
 
-const MATRIX = [...SUPPORTED_FLINK_VERSIONS, "1.20.1", "2.3.0"].map((version) => ({ version, file: "config.yaml", rest: true }));
+const MATRIX = [...SUPPORTED_FLINK_VERSIONS, "1.20.1", "2.3.0"].map((version) => ({
+  version,
+  file: "config.yaml",
+  rest: true,
+}));
 
 describe("Flink configuration per version", () => {
   it.each(MATRIX)("$version → $file", ({ version, file, rest }) => {
     const v = parseFlinkVersion(version);
-    const settings = mergeSettings({ "taskmanager.numberOfTaskSlots": 2 }, {}, profilingSettings(v, "/tmp/flink-profiles"));
+    const settings = mergeSettings(
+      { "taskmanager.numberOfTaskSlots": 2 },
+      {},
+      profilingSettings(v, "/tmp/flink-profiles"),
+    );
     const rendered = renderFlinkConfig(v, settings);
     expect(rendered.fileName).toBe(file);
     const parsed = read(file, rendered.content);
@@ -34,14 +47,22 @@ describe("Flink configuration per version", () => {
     }
   });
 
-  it.each(["1.18", "1.19", "1.17", "3.0", "2.x", "latest", "", "1.20-java17", 1.2])("refuses unknown version %j", (version) => {
-    expect(() => parseFlinkVersion(version)).toThrow(/unknown Flink version.*supported: 1\.20, 2\.0, 2\.1, 2\.2, 2\.3 .*components\/flink-versions\.ts/);
-  });
+  it.each(["1.18", "1.19", "1.17", "3.0", "2.x", "latest", "", "1.20-java17", 1.2])(
+    "refuses unknown version %j",
+    (version) => {
+      expect(() => parseFlinkVersion(version)).toThrow(
+        /unknown Flink version.*supported: 1\.20, 2\.0, 2\.1, 2\.2, 2\.3 .*components\/flink-versions\.ts/,
+      );
+    },
+  );
 
   it("quotes strings in config.yaml so YAML reads them back unchanged", () => {
     const v = parseFlinkVersion("2.1");
     const tricky = "a: b # not a comment, {x}";
-    const parsed = read("config.yaml", renderFlinkConfig(v, { "pipeline.name": tricky, "x.y": 3, "a.b": false }).content);
+    const parsed = read(
+      "config.yaml",
+      renderFlinkConfig(v, { "pipeline.name": tricky, "x.y": 3, "a.b": false }).content,
+    );
     expect(parsed).toEqual({ "a.b": false, "pipeline.name": tricky, "x.y": 3 });
   });
 
@@ -53,7 +74,11 @@ describe("Flink configuration per version", () => {
 
   it("keeps the caller's JVM options and adds the profiling flags once", () => {
     const v = parseFlinkVersion("1.20");
-    const merged = mergeSettings({}, { "env.java.opts.taskmanager": "-Xss2m -XX:+DebugNonSafepoints" }, profilingSettings(v, "/p"));
+    const merged = mergeSettings(
+      {},
+      { "env.java.opts.taskmanager": "-Xss2m -XX:+DebugNonSafepoints" },
+      profilingSettings(v, "/p"),
+    );
     expect(merged["env.java.opts.taskmanager"]).toBe("-Xss2m -XX:+DebugNonSafepoints -XX:+UnlockDiagnosticVMOptions");
     const off = mergeSettings({}, { "rest.profiling.enabled": false }, profilingSettings(v, "/p"));
     expect(off["rest.profiling.enabled"]).toBe(false);

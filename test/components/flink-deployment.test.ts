@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { profilingReadyNativeMode, profilingReadySpec, operatorFlinkVersion } from "../../components/flink-deployment.ts";
+import {
+  profilingReadyNativeMode,
+  profilingReadySpec,
+  operatorFlinkVersion,
+} from "../../components/flink-deployment.ts";
 import { PROFILING_JVM_FLAGS } from "../../components/flink-config.ts";
 import { validateKubernetesObject } from "./support/schema.ts";
 import { expectRestricted } from "./support/security.ts";
@@ -41,22 +45,32 @@ describe("profilingReadySpec (Flink Kubernetes Operator)", () => {
   it("adds the profiles volume to flink-main-container only, in a restricted, schema-valid pod template", () => {
     const spec = profilingReadySpec(userSpec(), { image: IMAGE, flinkVersion: "2.1", profilesSizeLimit: "1Gi" });
     const pod = spec.podTemplate!.spec!;
-    expect(pod.volumes).toEqual([{ name: "data", emptyDir: {} }, { name: "flink-profiles", emptyDir: { sizeLimit: "1Gi" } }]);
+    expect(pod.volumes).toEqual([
+      { name: "data", emptyDir: {} },
+      { name: "flink-profiles", emptyDir: { sizeLimit: "1Gi" } },
+    ]);
     const main = pod.containers.find((c) => c.name === "flink-main-container")!;
-    expect(main.volumeMounts).toEqual([{ name: "data", mountPath: "/data" }, { name: "flink-profiles", mountPath: "/tmp/flink-profiles" }]);
+    expect(main.volumeMounts).toEqual([
+      { name: "data", mountPath: "/data" },
+      { name: "flink-profiles", mountPath: "/tmp/flink-profiles" },
+    ]);
     expect(pod.containers.find((c) => c.name === "sidecar-logs")!.volumeMounts).toBeUndefined();
     // The operator merges the template into pods; checked as a Pod it must be valid and restricted
     // (the user's own sidecar gets restricted settings from the operator's defaults, not from here).
     const mainOnly = { ...pod, containers: [main] };
     expectRestricted(mainOnly);
-    expect(() => validateKubernetesObject({ apiVersion: "v1", kind: "Pod", metadata: { name: "t" }, spec: pod })).not.toThrow();
+    expect(() =>
+      validateKubernetesObject({ apiVersion: "v1", kind: "Pod", metadata: { name: "t" }, spec: pod }),
+    ).not.toThrow();
   });
 
   it("creates the main container when the spec has no pod template", () => {
     const spec = profilingReadySpec({}, { image: IMAGE, flinkVersion: "2.0" });
     expect(spec.podTemplate!.spec!.containers.map((c) => c.name)).toEqual(["flink-main-container"]);
     expect(spec.flinkVersion).toBe("v2_0");
-    expect(profilingReadySpec({ flinkVersion: "v1_20" }, { image: IMAGE, flinkVersion: "1.20" }).flinkVersion).toBe("v1_20");
+    expect(profilingReadySpec({ flinkVersion: "v1_20" }, { image: IMAGE, flinkVersion: "1.20" }).flinkVersion).toBe(
+      "v1_20",
+    );
   });
 
   it("refuses bad arguments", () => {
@@ -68,7 +82,11 @@ describe("profilingReadySpec (Flink Kubernetes Operator)", () => {
 
 describe("profilingReadyNativeMode (Flink's native Kubernetes mode)", () => {
   it("gives the client's configuration and a restricted, valid pod template for flink-main-container", () => {
-    const { flinkConfiguration, podTemplate } = profilingReadyNativeMode({ image: IMAGE, flinkVersion: "2.3", profilesSizeLimit: "256Mi" });
+    const { flinkConfiguration, podTemplate } = profilingReadyNativeMode({
+      image: IMAGE,
+      flinkVersion: "2.3",
+      profilesSizeLimit: "256Mi",
+    });
     expect(flinkConfiguration["kubernetes.container.image.ref"]).toBe(IMAGE);
     for (const flag of PROFILING_JVM_FLAGS) expect(flinkConfiguration["env.java.opts.taskmanager"]).toContain(flag);
     expect(Object.values(flinkConfiguration).every((v) => typeof v === "string")).toBe(true);

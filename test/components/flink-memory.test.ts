@@ -11,7 +11,12 @@ const ARGS = { namespace: "flink", runnerImage: "registry.example.com/runner:1" 
 describe("Flink's memory model", () => {
   it("derives a 1000 MiB TaskManager's pools as Flink does", () => {
     expect(taskManagerMemory(1000 * MiB, {})).toEqual({
-      overhead: 201326592, metaspace: 268435456, flink: 578813952, managed: 231525584, network: 67108864, heap: 11744048,
+      overhead: 201326592,
+      metaspace: 268435456,
+      flink: 578813952,
+      managed: 231525584,
+      network: 67108864,
+      heap: 11744048,
     });
   });
 
@@ -28,23 +33,42 @@ describe("Flink's memory model", () => {
     expect(parseMemorySize("k", "1 GB")).toBe(1024 * MiB);
     expect(parseMemorySize("k", "67108864b")).toBe(64 * MiB);
     expect(parseMemorySize("k", 4096)).toBe(4096);
-    expect(() => parseMemorySize("taskmanager.memory.network.min", "lots")).toThrow(/taskmanager\.memory\.network\.min.*not a memory size/);
-    expect(() => taskManagerMemory(4096 * MiB, { "taskmanager.memory.managed.fraction": 1.5 })).toThrow(/fraction in \[0, 1\)/);
+    expect(() => parseMemorySize("taskmanager.memory.network.min", "lots")).toThrow(
+      /taskmanager\.memory\.network\.min.*not a memory size/,
+    );
+    expect(() => taskManagerMemory(4096 * MiB, { "taskmanager.memory.managed.fraction": 1.5 })).toThrow(
+      /fraction in \[0, 1\)/,
+    );
   });
 });
 
 describe("FlinkCluster's memory check", () => {
   it("names the argument and the smallest size that works with the caller's configuration", () => {
-    expect(() => resolveClusterSpec("demo", { ...ARGS, taskManager: { memoryMiB: 981 } })).toThrow(/taskManager\.memoryMiB 981 is too small: .* at least 982 MiB/);
-    expect(() => resolveClusterSpec("demo", { ...ARGS, jobManager: { memoryMiB: 576 } })).toThrow(/jobManager\.memoryMiB 576 is too small: .* at least 577 MiB/);
+    expect(() => resolveClusterSpec("demo", { ...ARGS, taskManager: { memoryMiB: 981 } })).toThrow(
+      /taskManager\.memoryMiB 981 is too small: .* at least 982 MiB/,
+    );
+    expect(() => resolveClusterSpec("demo", { ...ARGS, jobManager: { memoryMiB: 576 } })).toThrow(
+      /jobManager\.memoryMiB 576 is too small: .* at least 577 MiB/,
+    );
     const lean = { "taskmanager.memory.managed.size": "0" };
-    expect(resolveClusterSpec("demo", { ...ARGS, flinkConfig: lean, taskManager: { memoryMiB: 800 } }).taskManager.memoryMiB).toBe(800);
+    expect(
+      resolveClusterSpec("demo", { ...ARGS, flinkConfig: lean, taskManager: { memoryMiB: 800 } }).taskManager.memoryMiB,
+    ).toBe(800);
   });
 
   it("refuses options that would size the processes some other way than the container limit", () => {
-    for (const key of ["taskmanager.memory.process.size", "taskmanager.memory.task.heap.size", "jobmanager.memory.heap.size", "jobmanager.memory.flink.size"]) {
-      expect(() => resolveClusterSpec("demo", { ...ARGS, flinkConfig: { [key]: "1g" } }), key).toThrow(`flinkConfig must not set ${key}`);
+    for (const key of [
+      "taskmanager.memory.process.size",
+      "taskmanager.memory.task.heap.size",
+      "jobmanager.memory.heap.size",
+      "jobmanager.memory.flink.size",
+    ]) {
+      expect(() => resolveClusterSpec("demo", { ...ARGS, flinkConfig: { [key]: "1g" } }), key).toThrow(
+        `flinkConfig must not set ${key}`,
+      );
     }
-    expect(() => resolveClusterSpec("demo", { ...ARGS, flinkConfig: { "taskmanager.memory.network.min": "many" } })).toThrow(/not a memory size/);
+    expect(() =>
+      resolveClusterSpec("demo", { ...ARGS, flinkConfig: { "taskmanager.memory.network.min": "many" } }),
+    ).toThrow(/not a memory size/);
   });
 });

@@ -13,17 +13,32 @@ beforeAll(installMocks);
 beforeEach(reset);
 
 const templateOf = (all: Awaited<ReturnType<typeof settle>>) =>
-  ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => TEMPLATE_KEY in c.inputs.data)!.inputs.data[TEMPLATE_KEY] as string;
+  ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => TEMPLATE_KEY in c.inputs.data)!.inputs.data[
+    TEMPLATE_KEY
+  ] as string;
 const jobPod = (templateJson: string) =>
-  renderProfilingJob(parseTemplate(templateJson), { namespace: "flink", pod: "demo-taskmanager-0", runId: "r1", helperArgs: [] });
+  renderProfilingJob(parseTemplate(templateJson), {
+    namespace: "flink",
+    pod: "demo-taskmanager-0",
+    runId: "r1",
+    helperArgs: [],
+  });
 
 describe("imagePullSecrets", () => {
   it("reach the JobManager, the TaskManagers and the profiling Job's pod, all valid objects", async () => {
-    new FlinkCluster("demo", { namespace: "flink", runnerImage: RUNNER, imagePullSecrets: ["regcred", "mirror-login"] });
+    new FlinkCluster("demo", {
+      namespace: "flink",
+      runnerImage: RUNNER,
+      imagePullSecrets: ["regcred", "mirror-login"],
+    });
     const all = await settle();
     const expected = [{ name: "regcred" }, { name: "mirror-login" }];
-    expect(ofType(all, "kubernetes:apps/v1:Deployment")[0].inputs.spec.template.spec.imagePullSecrets).toEqual(expected);
-    expect(ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs.spec.template.spec.imagePullSecrets).toEqual(expected);
+    expect(ofType(all, "kubernetes:apps/v1:Deployment")[0].inputs.spec.template.spec.imagePullSecrets).toEqual(
+      expected,
+    );
+    expect(ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs.spec.template.spec.imagePullSecrets).toEqual(
+      expected,
+    );
     const job = jobPod(templateOf(all));
     expect(job.spec!.template.spec!.imagePullSecrets).toEqual(expected);
     for (const r of kubernetesObjects(all)) expect(() => validateKubernetesObject(r.inputs), r.name).not.toThrow();
@@ -33,24 +48,49 @@ describe("imagePullSecrets", () => {
   it("are absent when none are given, and the stored template then reads as before (no new field)", async () => {
     new FlinkCluster("demo", { namespace: "flink", runnerImage: RUNNER });
     const all = await settle();
-    expect(ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs.spec.template.spec).not.toHaveProperty("imagePullSecrets");
+    expect(ofType(all, "kubernetes:apps/v1:StatefulSet")[0].inputs.spec.template.spec).not.toHaveProperty(
+      "imagePullSecrets",
+    );
     expect(templateOf(all)).not.toContain("imagePullSecrets");
     expect(jobPod(templateOf(all)).spec!.template.spec).not.toHaveProperty("imagePullSecrets");
   });
 
   it("are an argument of ProfilingAccess on its own, for the Job of an operator deployment", async () => {
-    new ProfilingAccess("orders", { namespace: "flink", target: operatorTarget("orders"), runnerImage: RUNNER, imagePullSecrets: ["regcred"] });
+    new ProfilingAccess("orders", {
+      namespace: "flink",
+      target: operatorTarget("orders"),
+      runnerImage: RUNNER,
+      imagePullSecrets: ["regcred"],
+    });
     expect(jobPod(templateOf(await settle())).spec!.template.spec!.imagePullSecrets).toEqual([{ name: "regcred" }]);
   });
 
-  it.each([[["Reg_Cred"]], [["regcred", "regcred"]], ["regcred"]])("refuses %j before creating anything", async (bad) => {
-    expect(() => new FlinkCluster("demo", { namespace: "flink", runnerImage: RUNNER, imagePullSecrets: bad as string[] })).toThrow(/imagePullSecrets/);
-    expect(() => new ProfilingAccess("o", { namespace: "flink", target: operatorTarget("o"), runnerImage: RUNNER, imagePullSecrets: bad as string[] })).toThrow(/imagePullSecrets/);
-    expect(await settle()).toEqual([]);
-  });
+  it.each([[["Reg_Cred"]], [["regcred", "regcred"]], ["regcred"]])(
+    "refuses %j before creating anything",
+    async (bad) => {
+      expect(
+        () => new FlinkCluster("demo", { namespace: "flink", runnerImage: RUNNER, imagePullSecrets: bad as string[] }),
+      ).toThrow(/imagePullSecrets/);
+      expect(
+        () =>
+          new ProfilingAccess("o", {
+            namespace: "flink",
+            target: operatorTarget("o"),
+            runnerImage: RUNNER,
+            imagePullSecrets: bad as string[],
+          }),
+      ).toThrow(/imagePullSecrets/);
+      expect(await settle()).toEqual([]);
+    },
+  );
 
   it("a stored template that names a bad Secret is refused by the scripts", async () => {
-    new ProfilingAccess("orders", { namespace: "flink", target: operatorTarget("orders"), runnerImage: RUNNER, imagePullSecrets: ["regcred"] });
+    new ProfilingAccess("orders", {
+      namespace: "flink",
+      target: operatorTarget("orders"),
+      runnerImage: RUNNER,
+      imagePullSecrets: ["regcred"],
+    });
     const edited = templateOf(await settle()).replace('"regcred"', '"bad secret"');
     expect(() => parseTemplate(edited)).toThrow(/imagePullSecrets\[0\]/);
   });

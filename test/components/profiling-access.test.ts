@@ -8,14 +8,20 @@ import { parseTemplate, renderProfilingJob, TEMPLATE_KEY } from "../../component
 
 const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"c".repeat(64)}`;
 const args = (extra: Partial<ProfilingAccessArgs> = {}): ProfilingAccessArgs => ({
-  namespace: "analytics", target: operatorTarget("orders"), runnerImage: RUNNER, users: ["bob"], ...extra,
+  namespace: "analytics",
+  target: operatorTarget("orders"),
+  runnerImage: RUNNER,
+  users: ["bob"],
+  ...extra,
 });
 
 beforeAll(installMocks);
 beforeEach(reset);
 
-const roles = (all: Awaited<ReturnType<typeof settle>>) => ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role").map((r) => r.inputs);
-const rulesOf = (role: any) => role.rules as { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
+const roles = (all: Awaited<ReturnType<typeof settle>>) =>
+  ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role").map((r) => r.inputs);
+const rulesOf = (role: any) =>
+  role.rules as { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] }[];
 
 describe("ProfilingAccess", () => {
   it("works for an operator deployment by labels, with valid objects only", async () => {
@@ -28,33 +34,72 @@ describe("ProfilingAccess", () => {
     expect(cm.metadata.labels["flink-profiling/cluster"]).toBe("orders");
     const template = parseTemplate(cm.data[TEMPLATE_KEY]);
     expect(template.target).toEqual({
-      container: "flink-main-container", labelSelector: { type: "flink-native-kubernetes", app: "orders", component: "taskmanager" },
+      container: "flink-main-container",
+      labelSelector: { type: "flink-native-kubernetes", app: "orders", component: "taskmanager" },
       podNamePrefix: "orders-taskmanager-",
     });
     expect(template.runnerImage).toBe(RUNNER);
-    const job = renderProfilingJob(template, { namespace: "analytics", pod: "orders-taskmanager-1-1", runId: "x1", helperArgs: ["-d", "10"] });
+    const job = renderProfilingJob(template, {
+      namespace: "analytics",
+      pod: "orders-taskmanager-1-1",
+      runId: "x1",
+      helperArgs: ["-d", "10"],
+    });
     expect(() => validateKubernetesObject(job)).not.toThrow();
-    expect(job.spec!.template.spec!.serviceAccountName).toBe(ofType(all, "kubernetes:core/v1:ServiceAccount")[0].inputs.metadata.name);
+    expect(job.spec!.template.spec!.serviceAccountName).toBe(
+      ofType(all, "kubernetes:core/v1:ServiceAccount")[0].inputs.metadata.name,
+    );
   });
 
   it("gives people Jobs, pods, logs and the template, never exec", async () => {
     new ProfilingAccess("orders", args());
     const people = roles(await settle()).find((r) => r.metadata.name === "orders-profilers")!;
-    const granted = rulesOf(people).flatMap((rule) => rule.resources.flatMap((res) => rule.verbs.map((v) => `${res}:${v}`)));
-    expect(granted).toEqual(expect.arrayContaining(["jobs:create", "jobs:delete", "jobs:get", "jobs:list", "pods:get", "pods:list", "pods/log:get", "configmaps:get"]));
-    for (const forbidden of ["pods/exec", "pods/attach", "pods/portforward", "secrets", "serviceaccounts/token", "pods/ephemeralcontainers"]) {
-      expect(granted.some((g) => g.startsWith(`${forbidden}:`)), forbidden).toBe(false);
+    const granted = rulesOf(people).flatMap((rule) =>
+      rule.resources.flatMap((res) => rule.verbs.map((v) => `${res}:${v}`)),
+    );
+    expect(granted).toEqual(
+      expect.arrayContaining([
+        "jobs:create",
+        "jobs:delete",
+        "jobs:get",
+        "jobs:list",
+        "pods:get",
+        "pods:list",
+        "pods/log:get",
+        "configmaps:get",
+      ]),
+    );
+    for (const forbidden of [
+      "pods/exec",
+      "pods/attach",
+      "pods/portforward",
+      "secrets",
+      "serviceaccounts/token",
+      "pods/ephemeralcontainers",
+    ]) {
+      expect(
+        granted.some((g) => g.startsWith(`${forbidden}:`)),
+        forbidden,
+      ).toBe(false);
     }
     const cmRule = rulesOf(people).find((r) => r.resources.includes("configmaps"))!;
     expect(cmRule.resourceNames).toEqual(["orders-profiling-job-template"]);
   });
 
   it("lets the runner exec and nothing else; limited to pod names when they are known", async () => {
-    new ProfilingAccess("orders", args({ target: { ...nativeKubernetesTarget("orders"), podNames: ["orders-taskmanager-1-1"] } }));
+    new ProfilingAccess(
+      "orders",
+      args({ target: { ...nativeKubernetesTarget("orders"), podNames: ["orders-taskmanager-1-1"] } }),
+    );
     const runner = roles(await settle()).find((r) => r.metadata.name === "orders-profiling-runner")!;
     expect(rulesOf(runner)).toEqual([
       { apiGroups: [""], resources: ["pods"], verbs: ["get"], resourceNames: ["orders-taskmanager-1-1"] },
-      { apiGroups: [""], resources: ["pods/exec"], verbs: ["create", "get"], resourceNames: ["orders-taskmanager-1-1"] },
+      {
+        apiGroups: [""],
+        resources: ["pods/exec"],
+        verbs: ["create", "get"],
+        resourceNames: ["orders-taskmanager-1-1"],
+      },
     ]);
   });
 
@@ -67,7 +112,9 @@ describe("ProfilingAccess", () => {
       { kind: "Group", apiGroup: "rbac.authorization.k8s.io", name: "sre" },
     ]);
     const runner = bindings.find((b) => b.metadata.name === "orders-profiling-runner")!;
-    expect(runner.subjects).toEqual([{ kind: "ServiceAccount", name: "orders-profiling-runner", namespace: "analytics" }]);
+    expect(runner.subjects).toEqual([
+      { kind: "ServiceAccount", name: "orders-profiling-runner", namespace: "analytics" },
+    ]);
     reset();
     new ProfilingAccess("orders", args({ users: [], groups: [] }));
     bindings = ofType(await settle(), "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").map((b) => b.inputs);
@@ -86,10 +133,22 @@ describe("security of everything the components create", () => {
     new FlinkCluster("sec", { namespace: "flink", runnerImage: RUNNER, users: ["a"] });
     new ProfilingAccess("op", args());
     const all = await settle();
-    const clusterScoped = ["Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
-      "CustomResourceDefinition", "ValidatingWebhookConfiguration", "MutatingWebhookConfiguration", "PriorityClass"];
+    const clusterScoped = [
+      "Namespace",
+      "ClusterRole",
+      "ClusterRoleBinding",
+      "PersistentVolume",
+      "StorageClass",
+      "CustomResourceDefinition",
+      "ValidatingWebhookConfiguration",
+      "MutatingWebhookConfiguration",
+      "PriorityClass",
+    ];
     for (const r of kubernetesObjects(all)) {
-      expect(clusterScoped.some((kind) => r.type.endsWith(`:${kind}`)), r.type).toBe(false);
+      expect(
+        clusterScoped.some((kind) => r.type.endsWith(`:${kind}`)),
+        r.type,
+      ).toBe(false);
       expect(r.type).not.toMatch(/:Secret$/);
       expect(r.inputs.metadata.namespace, r.name).toBeTruthy();
     }

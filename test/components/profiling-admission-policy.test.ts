@@ -17,27 +17,57 @@ beforeEach(reset);
 
 describe("ProfilingAdmissionPolicy", () => {
   it("makes two valid policies with a binding each, limited to the namespace, from the stored template", async () => {
-    const access = new ProfilingAccess("orders", { namespace: "analytics", target: nativeKubernetesTarget("orders"), runnerImage: RUNNER });
+    const access = new ProfilingAccess("orders", {
+      namespace: "analytics",
+      target: nativeKubernetesTarget("orders"),
+      runnerImage: RUNNER,
+    });
     // No prefix given: native mode's own, from the template (`<cluster-id>-taskmanager-`).
     new ProfilingAdmissionPolicy("orders", { namespace: "analytics", templateJson: access.templateJson });
     const all = await settle();
     for (const r of kubernetesObjects(all)) expect(() => validateKubernetesObject(r.inputs), r.name).not.toThrow();
-    const policies = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((p) => p.inputs);
-    const bindings = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").map((b) => b.inputs);
-    expect(policies.map((p) => p.metadata.name).sort()).toEqual(["flink-profiling-analytics-orders-peoples-jobs", "flink-profiling-analytics-orders-runner-pods"]);
-    expect(bindings.map((b) => [b.metadata.name, b.spec.policyName, b.spec.validationActions, b.spec.matchResources.namespaceSelector.matchLabels])).toEqual(
-      policies.map((p) => [p.metadata.name, p.metadata.name, ["Deny"], { "kubernetes.io/metadata.name": "analytics" }]));
+    const policies = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map(
+      (p) => p.inputs,
+    );
+    const bindings = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicyBinding").map(
+      (b) => b.inputs,
+    );
+    expect(policies.map((p) => p.metadata.name).sort()).toEqual([
+      "flink-profiling-analytics-orders-peoples-jobs",
+      "flink-profiling-analytics-orders-runner-pods",
+    ]);
+    expect(
+      bindings.map((b) => [
+        b.metadata.name,
+        b.spec.policyName,
+        b.spec.validationActions,
+        b.spec.matchResources.namespaceSelector.matchLabels,
+      ]),
+    ).toEqual(
+      policies.map((p) => [p.metadata.name, p.metadata.name, ["Deny"], { "kubernetes.io/metadata.name": "analytics" }]),
+    );
     const text = JSON.stringify(policies);
-    for (const value of [RUNNER, '\\"flink-main-container\\"', '.startsWith(\\"orders-taskmanager-\\")', '\\"orders-profiling-runner\\"']) expect(text).toContain(value);
+    for (const value of [
+      RUNNER,
+      '\\"flink-main-container\\"',
+      '.startsWith(\\"orders-taskmanager-\\")',
+      '\\"orders-profiling-runner\\"',
+    ])
+      expect(text).toContain(value);
   });
 });
 
 describe("admissionPolicies", () => {
-  const template = defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "runner-sa", target: { container: "tm", labelSelector: { a: "b" }, podNames: ["tm-0", "tm-1"] } });
+  const template = defaultJobTemplate({
+    runnerImage: RUNNER,
+    serviceAccountName: "runner-sa",
+    target: { container: "tm", labelSelector: { a: "b" }, podNames: ["tm-0", "tm-1"] },
+  });
 
   it("pins the target to the known pod names, and the runner account in both policies", () => {
     const [pods, jobs] = admissionPolicies(template, { name: "p", namespace: "ns" });
-    const command = (p: typeof pods) => p!.policy.spec!.validations!.find((v) => v.expression.includes("c.command[0]"))!.expression;
+    const command = (p: typeof pods) =>
+      p!.policy.spec!.validations!.find((v) => v.expression.includes("c.command[0]"))!.expression;
     expect(command(pods)).toContain('c.command[4] in ["tm-0", "tm-1"]');
     expect(pods!.policy.spec!.matchConditions![0]!.expression).toBe('object.spec.serviceAccountName == "runner-sa"');
     expect(jobs!.policy.spec!.validations![0]!.expression).toContain('== "runner-sa"');
@@ -45,7 +75,9 @@ describe("admissionPolicies", () => {
 
   it("leaves people's Jobs under another cluster's runner account to that cluster's policy, and no others", () => {
     const [, jobs] = admissionPolicies(template, { name: "p", namespace: "ns" });
-    const condition = jobs!.policy.spec!.matchConditions!.find((c) => c.name === "not-another-clusters-runner-account")!.expression;
+    const condition = jobs!.policy.spec!.matchConditions!.find(
+      (c) => c.name === "not-another-clusters-runner-account",
+    )!.expression;
     expect(condition).toContain('serviceAccountName == "runner-sa"');
     expect(condition).toContain('.endsWith("-profiling-runner")');
   });

@@ -33,7 +33,11 @@ describe("ProfilingImage", () => {
 
   it("outputs plain tags when not pushing, and honours a chosen platform and base image", async () => {
     const images = new ProfilingImage("img", {
-      registry: "localhost:5000", flinkVersion: "2.1", platforms: ["linux/arm64"], push: false, baseImage: "flink:2.1-java21",
+      registry: "localhost:5000",
+      flinkVersion: "2.1",
+      platforms: ["linux/arm64"],
+      push: false,
+      baseImage: "flink:2.1-java21",
     });
     expect(await promiseOf(images.flinkImage)).toBe(`localhost:5000/flink-profiling:2.1-java21-ap${apVersion}`);
     const builds = ofType(await settle(), "docker-build:index:Image");
@@ -59,7 +63,9 @@ describe("the image sources agree with each other", () => {
   it("pins the same async-profiler version in the Dockerfile default, the version file and the checksum table", () => {
     expect(dockerfile).toMatch(new RegExp(`^ARG ASYNC_PROFILER_VERSION=${apVersion.replace(".", "\\.")}$`, "m"));
     for (const arch of ["x64", "arm64"]) {
-      expect(table).toMatch(new RegExp(`^[0-9a-f]{64}  async-profiler-${apVersion.replace(".", "\\.")}-linux-${arch}\\.tar\\.gz$`, "m"));
+      expect(table).toMatch(
+        new RegExp(`^[0-9a-f]{64}  async-profiler-${apVersion.replace(".", "\\.")}-linux-${arch}\\.tar\\.gz$`, "m"),
+      );
     }
     expect(imageBuildPlan({ registry: "r.example.com" }).flinkImage.buildArgs.ASYNC_PROFILER_VERSION).toBe(apVersion);
   });

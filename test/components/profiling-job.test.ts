@@ -1,8 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { IToleration } from "kubernetes-models/v1";
 import {
-  defaultJobTemplate, kubeletLiteral, parseTemplate, renderProfilingJob, serializeTemplate, podLabelValue, MANAGED_BY, RUN_ID_LABEL,
-  TARGET_POD_LABEL, TARGET_POD_ANNOTATION, type ProfilingJobTemplate,
+  defaultJobTemplate,
+  kubeletLiteral,
+  parseTemplate,
+  renderProfilingJob,
+  serializeTemplate,
+  podLabelValue,
+  MANAGED_BY,
+  RUN_ID_LABEL,
+  TARGET_POD_LABEL,
+  TARGET_POD_ANNOTATION,
+  type ProfilingJobTemplate,
 } from "../../components/profiling-job.ts";
 import { isDnsLabel } from "../../components/validation.ts";
 import { validateKubernetesObject } from "./support/schema.ts";
@@ -10,9 +19,20 @@ import { expectRestricted } from "./support/security.ts";
 
 const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"a".repeat(64)}`;
 const template = (extra: Partial<ProfilingJobTemplate> = {}) =>
-  defaultJobTemplate({ runnerImage: RUNNER, serviceAccountName: "orders-profiling-runner", target: { container: "taskmanager", labelSelector: { component: "taskmanager" } }, ...extra });
+  defaultJobTemplate({
+    runnerImage: RUNNER,
+    serviceAccountName: "orders-profiling-runner",
+    target: { container: "taskmanager", labelSelector: { component: "taskmanager" } },
+    ...extra,
+  });
 const render = (overrides: Record<string, unknown> = {}, t = template()) =>
-  renderProfilingJob(t, { namespace: "flink", pod: "demo-taskmanager-0", runId: "r20261124t0600", helperArgs: ["-d", "30"], ...overrides } as any);
+  renderProfilingJob(t, {
+    namespace: "flink",
+    pod: "demo-taskmanager-0",
+    runId: "r20261124t0600",
+    helperArgs: ["-d", "30"],
+    ...overrides,
+  } as any);
 
 describe("renderProfilingJob", () => {
   it("runs kubectl exec without a shell, each value its own argument", () => {
@@ -20,8 +40,23 @@ describe("renderProfilingJob", () => {
     const job = render({ helperArgs: hostile });
     const container = job.spec!.template.spec!.containers[0];
     expect(container.command).toEqual([
-      "kubectl", "exec", "--namespace", "flink", "demo-taskmanager-0", "--container", "taskmanager", "--",
-      "flink-profiler", "profile", "--emit-records", "--event", "cpu", "$$(id)", "a b;c", "`reboot`", "-- --pid 1",
+      "kubectl",
+      "exec",
+      "--namespace",
+      "flink",
+      "demo-taskmanager-0",
+      "--container",
+      "taskmanager",
+      "--",
+      "flink-profiler",
+      "profile",
+      "--emit-records",
+      "--event",
+      "cpu",
+      "$$(id)",
+      "a b;c",
+      "`reboot`",
+      "-- --pid 1",
     ]);
     expect(container.args).toBeUndefined();
     expect(kubeletLiteral("$(HOME) $$ a$")).toBe("$$(HOME) $$$$ a$$");
@@ -53,7 +88,11 @@ describe("renderProfilingJob", () => {
   it("labels every Job so it can be found by run and by target, and opts out of sidecars", () => {
     const job = render();
     for (const meta of [job.metadata!, job.spec!.template.metadata!]) {
-      expect(meta.labels).toMatchObject({ ...MANAGED_BY, [RUN_ID_LABEL]: "r20261124t0600", [TARGET_POD_LABEL]: "demo-taskmanager-0" });
+      expect(meta.labels).toMatchObject({
+        ...MANAGED_BY,
+        [RUN_ID_LABEL]: "r20261124t0600",
+        [TARGET_POD_LABEL]: "demo-taskmanager-0",
+      });
       expect(meta.annotations).toMatchObject({ "sidecar.istio.io/inject": "false", "linkerd.io/inject": "disabled" });
     }
     expect(job.metadata!.name!.startsWith("flink-profile-r20261124t0600-")).toBe(true);
@@ -102,18 +141,54 @@ describe("template storage", () => {
     const t = template({ nodeSelector: { pool: "a" } });
     const text = serializeTemplate(t);
     expect(parseTemplate(text)).toEqual(t);
-    expect(renderProfilingJob(parseTemplate(text), { namespace: "x", pod: "p", runId: "r1", helperArgs: [] }))
-      .toEqual(renderProfilingJob(t, { namespace: "x", pod: "p", runId: "r1", helperArgs: [] }));
+    expect(renderProfilingJob(parseTemplate(text), { namespace: "x", pod: "p", runId: "r1", helperArgs: [] })).toEqual(
+      renderProfilingJob(t, { namespace: "x", pod: "p", runId: "r1", helperArgs: [] }),
+    );
   });
 
   it.each([
     ["not json", /not valid JSON/],
     [JSON.stringify({ version: 2 }), /version must be 1/],
-    [(() => { const o: any = JSON.parse(serializeTemplate(template())); o.runerImage = "x"; return JSON.stringify(o); })(), /unknown field\(s\) runerImage/],
-    [(() => { const o: any = JSON.parse(serializeTemplate(template())); o.runnerImage = "Not An Image"; return JSON.stringify(o); })(), /runnerImage/],
-    [(() => { const o: any = JSON.parse(serializeTemplate(template())); delete o.target; return JSON.stringify(o); })(), /target must be present/],
-    [(() => { const o: any = JSON.parse(serializeTemplate(template())); o.target.labelSelector = {}; return JSON.stringify(o); })(), /labelSelector must be non-empty/],
-    [(() => { const o: any = JSON.parse(serializeTemplate(template())); o.helperPath = "flink-profiler; sh"; return JSON.stringify(o); })(), /helperPath/],
+    [
+      (() => {
+        const o: any = JSON.parse(serializeTemplate(template()));
+        o.runerImage = "x";
+        return JSON.stringify(o);
+      })(),
+      /unknown field\(s\) runerImage/,
+    ],
+    [
+      (() => {
+        const o: any = JSON.parse(serializeTemplate(template()));
+        o.runnerImage = "Not An Image";
+        return JSON.stringify(o);
+      })(),
+      /runnerImage/,
+    ],
+    [
+      (() => {
+        const o: any = JSON.parse(serializeTemplate(template()));
+        delete o.target;
+        return JSON.stringify(o);
+      })(),
+      /target must be present/,
+    ],
+    [
+      (() => {
+        const o: any = JSON.parse(serializeTemplate(template()));
+        o.target.labelSelector = {};
+        return JSON.stringify(o);
+      })(),
+      /labelSelector must be non-empty/,
+    ],
+    [
+      (() => {
+        const o: any = JSON.parse(serializeTemplate(template()));
+        o.helperPath = "flink-profiler; sh";
+        return JSON.stringify(o);
+      })(),
+      /helperPath/,
+    ],
   ])("refuses a malformed stored template (%#)", (text, message) => {
     expect(() => parseTemplate(text)).toThrow(message);
   });

@@ -21,15 +21,23 @@ describe("the example program with nativeClusters (what the real-cluster tier's 
     const template = JSON.parse(Object.values(native!.data as Record<string, string>)[0]!);
     // Flink's own labels on the pods its native JobManager creates.
     expect(JSON.stringify(template)).toContain('"type":"flink-native-kubernetes"');
-    const accounts = ofType(all, "kubernetes:core/v1:ServiceAccount").map((a) => a.inputs.metadata.name).sort();
+    const accounts = ofType(all, "kubernetes:core/v1:ServiceAccount")
+      .map((a) => a.inputs.metadata.name)
+      .sort();
     expect(accounts).toEqual(["flink-profiling-runner", "orders-native-profiling-runner"]);
     const carol = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding")
-      .filter((b) => b.inputs.subjects.some((s: any) => s.name === "carol")).map((b) => b.inputs.roleRef.name).sort();
+      .filter((b) => b.inputs.subjects.some((s: any) => s.name === "carol"))
+      .map((b) => b.inputs.roleRef.name)
+      .sort();
     expect(carol).toEqual(["flink-profilers", "orders-native-profilers"]);
-    const policies = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy").map((p) => p.inputs.metadata.name).sort();
+    const policies = ofType(all, "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy")
+      .map((p) => p.inputs.metadata.name)
+      .sort();
     expect(policies).toEqual([
-      "flink-profiling-stream-native-orders-native-peoples-jobs", "flink-profiling-stream-native-orders-native-runner-pods",
-      "flink-profiling-stream-profiling-peoples-jobs", "flink-profiling-stream-profiling-runner-pods",
+      "flink-profiling-stream-native-orders-native-peoples-jobs",
+      "flink-profiling-stream-native-orders-native-runner-pods",
+      "flink-profiling-stream-profiling-peoples-jobs",
+      "flink-profiling-stream-profiling-runner-pods",
     ]);
   });
 });

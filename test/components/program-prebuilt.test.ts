@@ -20,7 +20,9 @@ describe("the example program with prebuilt images (what the real-cluster tier d
     expect(tm.resources.limits).toEqual({ cpu: "500m", memory: "1536Mi" });
     const jm = ofType(all, "kubernetes:apps/v1:Deployment")[0].inputs.spec.template.spec.containers[0];
     expect(jm.resources.limits).toEqual({ cpu: "1", memory: "1600Mi" });
-    const template = ofType(all, "kubernetes:core/v1:ConfigMap").map((c) => JSON.stringify(c.inputs.data ?? {})).join("");
+    const template = ofType(all, "kubernetes:core/v1:ConfigMap")
+      .map((c) => JSON.stringify(c.inputs.data ?? {}))
+      .join("");
     expect(template).toContain("local.test/flink-profiler-runner:v1");
   });
 });

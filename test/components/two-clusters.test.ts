@@ -19,7 +19,11 @@ async function objectsOf(cluster: string): Promise<{ k8s: Set<string>; pulumi: S
   new FlinkCluster(cluster, { namespace: "flink", runnerImage: RUNNER, users: ["alice"] });
   const all = [...(await settle())];
   return {
-    k8s: new Set(kubernetesObjects(all).map((r) => `${r.type.split(":").pop()}/${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`)),
+    k8s: new Set(
+      kubernetesObjects(all).map(
+        (r) => `${r.type.split(":").pop()}/${r.inputs.metadata.namespace}/${r.inputs.metadata.name}`,
+      ),
+    ),
     pulumi: new Set(all.map((r) => `${r.type}::${r.name}`)),
     all,
   };
@@ -32,9 +36,21 @@ describe("two FlinkClusters in one namespace", () => {
     expect(orders.k8s.size).toBe(12);
     expect([...orders.k8s].filter((id) => payments.k8s.has(id))).toEqual([]);
     expect([...orders.pulumi].filter((id) => payments.pulumi.has(id))).toEqual([]);
-    expect([...orders.k8s].filter((id) => !id.startsWith("ConfigMap/") && !id.startsWith("Service/") && !id.startsWith("Deployment/") && !id.startsWith("StatefulSet/")).sort()).toEqual([
-      "Role/flink/orders-profilers", "Role/flink/orders-profiling-runner",
-      "RoleBinding/flink/orders-profilers", "RoleBinding/flink/orders-profiling-runner",
+    expect(
+      [...orders.k8s]
+        .filter(
+          (id) =>
+            !id.startsWith("ConfigMap/") &&
+            !id.startsWith("Service/") &&
+            !id.startsWith("Deployment/") &&
+            !id.startsWith("StatefulSet/"),
+        )
+        .sort(),
+    ).toEqual([
+      "Role/flink/orders-profilers",
+      "Role/flink/orders-profiling-runner",
+      "RoleBinding/flink/orders-profilers",
+      "RoleBinding/flink/orders-profiling-runner",
       "ServiceAccount/flink/orders-profiling-runner",
     ]);
   });
@@ -44,19 +60,30 @@ describe("two FlinkClusters in one namespace", () => {
       const { all } = await objectsOf(cluster);
       const cm = ofType(all, "kubernetes:core/v1:ConfigMap").find((c) => TEMPLATE_KEY in c.inputs.data)!.inputs;
       expect(cm.metadata.name).toBe(`${cluster}-profiling-job-template`);
-      expect(cm.metadata.labels).toMatchObject({ "flink-profiling/cluster": cluster, "app.kubernetes.io/component": "profiling-job-template" });
+      expect(cm.metadata.labels).toMatchObject({
+        "flink-profiling/cluster": cluster,
+        "app.kubernetes.io/component": "profiling-job-template",
+      });
       expect(parseTemplate(cm.data[TEMPLATE_KEY]).serviceAccountName).toBe(`${cluster}-profiling-runner`);
-      const people = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role").find((r) => r.inputs.metadata.name === `${cluster}-profilers`)!;
+      const people = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:Role").find(
+        (r) => r.inputs.metadata.name === `${cluster}-profilers`,
+      )!;
       const configMaps = people.inputs.rules.find((r: any) => r.resources.includes("configmaps"));
       expect(configMaps.resourceNames).toEqual([`${cluster}-profiling-job-template`]);
-      const binding = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find((b) => b.inputs.metadata.name === `${cluster}-profiling-runner`)!;
-      expect(binding.inputs.subjects).toEqual([{ kind: "ServiceAccount", name: `${cluster}-profiling-runner`, namespace: "flink" }]);
+      const binding = ofType(all, "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").find(
+        (b) => b.inputs.metadata.name === `${cluster}-profiling-runner`,
+      )!;
+      expect(binding.inputs.subjects).toEqual([
+        { kind: "ServiceAccount", name: `${cluster}-profiling-runner`, namespace: "flink" },
+      ]);
     }
   });
 
   it("ProfilingAccess asks for the cluster's name when the target's labels do not give it", async () => {
     const target = customTarget("flink", { component: "taskmanager", tier: "batch" });
-    expect(() => new ProfilingAccess("x", { namespace: "flink", target, runnerImage: RUNNER })).toThrow(/needs cluster/);
+    expect(() => new ProfilingAccess("x", { namespace: "flink", target, runnerImage: RUNNER })).toThrow(
+      /needs cluster/,
+    );
     expect(await settle()).toEqual([]);
     new ProfilingAccess("x", { namespace: "flink", target, runnerImage: RUNNER, cluster: "batch" });
     const cm = ofType(await settle(), "kubernetes:core/v1:ConfigMap")[0].inputs;

@@ -10,9 +10,12 @@ describe("parseRestUrl", () => {
     expect(parseRestUrl("http://127.0.0.1:8081/")).toBe("http://127.0.0.1:8081");
     expect(parseRestUrl("https://flink.example:443/proxy/")).toBe("https://flink.example/proxy");
   });
-  it.each(["127.0.0.1:8081", "file:///etc/passwd", "http://u:p@h:1", "http://h:1/?x=1", "not a url", ""])("refuses %j", (v) => {
-    expect(() => parseRestUrl(v)).toThrow(UsageError);
-  });
+  it.each(["127.0.0.1:8081", "file:///etc/passwd", "http://u:p@h:1", "http://h:1/?x=1", "not a url", ""])(
+    "refuses %j",
+    (v) => {
+      expect(() => parseRestUrl(v)).toThrow(UsageError);
+    },
+  );
 });
 
 describe("flinkRest", () => {
@@ -45,7 +48,9 @@ describe("flinkRest", () => {
     expect(await flinkRest(base).getJson("/jobs")).toEqual({ jobs: [{ id: "a", status: "RUNNING" }] });
   });
   it("reports Flink's own error message and the status", async () => {
-    const err = (await flinkRest(base).getJson("/nope").catch((e: unknown) => e)) as FlinkRestError;
+    const err = (await flinkRest(base)
+      .getJson("/nope")
+      .catch((e: unknown) => e)) as FlinkRestError;
     expect(err).toBeInstanceOf(FlinkRestError);
     expect(err.status).toBe(404);
     expect(err.message).toContain("Not found: /nope");
@@ -56,11 +61,15 @@ describe("flinkRest", () => {
     expect(seen.slice(before)).toEqual(["GET /redirect"]);
   });
   it("gives up after its timeout with a hint", async () => {
-    const err = (await flinkRest(base, { timeoutMs: 300 }).getJson("/slow").catch((e: unknown) => e)) as FlinkRestError;
+    const err = (await flinkRest(base, { timeoutMs: 300 })
+      .getJson("/slow")
+      .catch((e: unknown) => e)) as FlinkRestError;
     expect(err.message).toMatch(/no answer within 0.3 s/);
     expect(err.hint).toMatch(/rest.port/);
   });
   it("says when nothing listens", async () => {
-    await expect(flinkRest("http://127.0.0.1:1").getJson("/jobs")).rejects.toThrow(/cannot reach Flink's REST API at http:\/\/127.0.0.1:1/);
+    await expect(flinkRest("http://127.0.0.1:1").getJson("/jobs")).rejects.toThrow(
+      /cannot reach Flink's REST API at http:\/\/127.0.0.1:1/,
+    );
   });
 });

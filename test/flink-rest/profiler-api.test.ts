@@ -33,11 +33,40 @@ const usage = (argv: string[]) => {
 
 // A 500 as Flink writes it: a generic first line, then the server's exception with its stack trace.
 const serverError = (exception: string) =>
-  new FlinkRestError("POST", `${URL}/taskmanagers/tm-1/profiler`, 500, ["Internal server error.", `<Exception on server side:\n${exception}\n\tat org.apache.flink.X.y(X.java:1)\n\nEnd of exception on server side>`], "");
+  new FlinkRestError(
+    "POST",
+    `${URL}/taskmanagers/tm-1/profiler`,
+    500,
+    [
+      "Internal server error.",
+      `<Exception on server side:\n${exception}\n\tat org.apache.flink.X.y(X.java:1)\n\nEnd of exception on server side>`,
+    ],
+    "",
+  );
 
 describe("--via rest on the command line", () => {
   it("reads the REST address, TaskManagers, duration, event, output and --json", () => {
-    expect(parseProfileCommand(["--via", "rest", "--flink-rest", `${URL}/`, "--tm", "tm-1", "--tm", "tm-2", "--tm", "tm-1", "-d", "20", "-e", "itimer", "-o", "out", "--json"])).toEqual({
+    expect(
+      parseProfileCommand([
+        "--via",
+        "rest",
+        "--flink-rest",
+        `${URL}/`,
+        "--tm",
+        "tm-1",
+        "--tm",
+        "tm-2",
+        "--tm",
+        "tm-1",
+        "-d",
+        "20",
+        "-e",
+        "itimer",
+        "-o",
+        "out",
+        "--json",
+      ]),
+    ).toEqual({
       kind: "rest",
       restUrl: URL,
       taskManagers: ["tm-1", "tm-2"],
@@ -46,8 +75,16 @@ describe("--via rest on the command line", () => {
       outputDir: "out",
       json: true,
     });
-    expect(parseProfileCommand(["--via", "rest", "--flink-rest", URL])).toMatchObject({ taskManagers: [], duration: 60, event: "cpu", outputDir: "profiles", json: false });
-    expect(parseProfileCommand(["--via", "rest", "--flink-rest", URL, "--format", "html"])).toMatchObject({ kind: "rest" });
+    expect(parseProfileCommand(["--via", "rest", "--flink-rest", URL])).toMatchObject({
+      taskManagers: [],
+      duration: 60,
+      event: "cpu",
+      outputDir: "profiles",
+      json: false,
+    });
+    expect(parseProfileCommand(["--via", "rest", "--flink-rest", URL, "--format", "html"])).toMatchObject({
+      kind: "rest",
+    });
   });
 
   it.each([
@@ -74,7 +111,13 @@ describe("--via rest on the command line", () => {
 
 describe("what reaches Flink's URL paths", () => {
   it("maps every event Flink has a mode for, and only those", () => {
-    expect(["cpu", "alloc", "lock", "wall", "itimer"].map((e) => flinkMode(e as never))).toEqual(["CPU", "ALLOC", "LOCK", "WALL", "ITIMER"]);
+    expect(["cpu", "alloc", "lock", "wall", "itimer"].map((e) => flinkMode(e as never))).toEqual([
+      "CPU",
+      "ALLOC",
+      "LOCK",
+      "WALL",
+      "ITIMER",
+    ]);
     expect(() => flinkMode("ctimer")).toThrow(UsageError);
   });
 
@@ -82,13 +125,17 @@ describe("what reaches Flink's URL paths", () => {
     expect(profilerPath("tm-1")).toBe("/taskmanagers/tm-1/profiler");
     expect(profilerPath("10.0.0.7:6122-a1b2c3")).toBe("/taskmanagers/10.0.0.7%3A6122-a1b2c3/profiler");
     expect(profilerPath("a b?c#d%")).toBe("/taskmanagers/a%20b%3Fc%23d%25/profiler");
-    for (const bad of ["", ".", "..", "a/b", "a\\b", "tm\n1", "x".repeat(254)]) expect(() => checkTaskManagerId(bad)).toThrow(UsageError);
+    for (const bad of ["", ".", "..", "a/b", "a\\b", "tm\n1", "x".repeat(254)])
+      expect(() => checkTaskManagerId(bad)).toThrow(UsageError);
   });
 
   it("downloads only plain html file names Flink gave", () => {
-    expect(profilerPath("tm-1", "tm-1_CPU_2026-11-30_01_36_15.html")).toBe("/taskmanagers/tm-1/profiler/tm-1_CPU_2026-11-30_01_36_15.html");
+    expect(profilerPath("tm-1", "tm-1_CPU_2026-11-30_01_36_15.html")).toBe(
+      "/taskmanagers/tm-1/profiler/tm-1_CPU_2026-11-30_01_36_15.html",
+    );
     expect(profilerPath("a:1", "a:1_ITIMER_x.html")).toBe("/taskmanagers/a%3A1/profiler/a%3A1_ITIMER_x.html");
-    for (const bad of ["../x.html", "a/b.html", "x.sh", ".html", "..html"]) expect(() => profilerPath("tm-1", bad)).toThrow(/not a file name/);
+    for (const bad of ["../x.html", "a/b.html", "x.sh", ".html", "..html"])
+      expect(() => profilerPath("tm-1", bad)).toThrow(/not a file name/);
   });
 
   it("profiles one TaskManager per JVM: those behind one actor system share it", () => {
@@ -114,8 +161,24 @@ describe("Flink's answers", () => {
   it("finds our profile in the list by trigger time and mode", () => {
     const list = parseProfilingList({
       profilingList: [
-        { status: "FINISHED", mode: "CPU", triggerTime: 2, finishedTime: 7, duration: 5, message: "Profiling Successful", outputFile: "tm-1_CPU_b.html" },
-        { status: "FINISHED", mode: "ITIMER", triggerTime: 1, finishedTime: 6, duration: 5, message: "Profiling Successful", outputFile: "tm-1_ITIMER_a.html" },
+        {
+          status: "FINISHED",
+          mode: "CPU",
+          triggerTime: 2,
+          finishedTime: 7,
+          duration: 5,
+          message: "Profiling Successful",
+          outputFile: "tm-1_CPU_b.html",
+        },
+        {
+          status: "FINISHED",
+          mode: "ITIMER",
+          triggerTime: 1,
+          finishedTime: 6,
+          duration: 5,
+          message: "Profiling Successful",
+          outputFile: "tm-1_ITIMER_a.html",
+        },
       ],
     });
     expect(findOurs(list, { ...list[1]!, status: "RUNNING", outputFile: null })?.outputFile).toBe("tm-1_ITIMER_a.html");
@@ -124,7 +187,9 @@ describe("Flink's answers", () => {
   });
 
   it("reads the exception out of a 500", () => {
-    expect(serverException(serverError("java.lang.IllegalStateException: tm-1 is still under profiling.").errors)).toEqual({
+    expect(
+      serverException(serverError("java.lang.IllegalStateException: tm-1 is still under profiling.").errors),
+    ).toEqual({
       type: "java.lang.IllegalStateException",
       message: "tm-1 is still under profiling.",
     });
@@ -132,16 +197,30 @@ describe("Flink's answers", () => {
 
   it("explains each refusal with Flink's words and what to do", () => {
     const ctx = { taskManager: "tm-1", duration: 30 };
-    const busy = explainTriggerError(serverError("java.lang.IllegalStateException: tm-1 is still under profiling."), ctx);
+    const busy = explainTriggerError(
+      serverError("java.lang.IllegalStateException: tm-1 is still under profiling."),
+      ctx,
+    );
     expect(busy.kind).toBe("busy");
     expect(busy.error.message).toMatch(/already profiling.*still under profiling/);
     expect(busy.error.hint).toMatch(/one profile at a time/);
-    const long = explainTriggerError(serverError("java.lang.IllegalArgumentException: `duration` must be set between (0s, 20s]."), ctx);
+    const long = explainTriggerError(
+      serverError("java.lang.IllegalArgumentException: `duration` must be set between (0s, 20s]."),
+      ctx,
+    );
     expect(long.kind).toBe("duration");
     expect(long.error.hint).toMatch(/-d 20 or less.*rest\.profiling\.duration-max/);
-    const unknown = explainTriggerError(serverError("org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under nope."), ctx);
+    const unknown = explainTriggerError(
+      serverError(
+        "org.apache.flink.runtime.resourcemanager.exceptions.UnknownTaskExecutorException: No TaskExecutor registered under nope.",
+      ),
+      ctx,
+    );
     expect(unknown.kind).toBe("unknown-taskmanager");
-    const off = explainTriggerError(new FlinkRestError("POST", URL, 404, ["Not found: /taskmanagers/tm-1/profiler"], ""), ctx);
+    const off = explainTriggerError(
+      new FlinkRestError("POST", URL, 404, ["Not found: /taskmanagers/tm-1/profiler"], ""),
+      ctx,
+    );
     expect(off.kind).toBe("not-served");
     expect(off.error.hint).toMatch(/rest\.profiling\.enabled: true/);
   });
@@ -153,9 +232,13 @@ describe("Flink's answers", () => {
   });
 
   it("says perf events are blocked when CPU mode cannot start", () => {
-    const said = "Start profiler failed. java.lang.IllegalStateException: No access to perf events. Try --fdtransfer or --all-user option or 'sysctl kernel.perf_event_paranoid=1'";
+    const said =
+      "Start profiler failed. java.lang.IllegalStateException: No access to perf events. Try --fdtransfer or --all-user option or 'sysctl kernel.perf_event_paranoid=1'";
     expect(perfBlocked(said)).toBe(true);
-    const failed = explainFailed({ status: "FAILED", mode: "CPU", triggerTime: 1, finishedTime: 1, duration: 5, message: said, outputFile: null }, "tm-1");
+    const failed = explainFailed(
+      { status: "FAILED", mode: "CPU", triggerTime: 1, finishedTime: 1, duration: 5, message: said, outputFile: null },
+      "tm-1",
+    );
     expect(failed.hint).toMatch(/-e itimer/);
     expect(perfBlocked("Stop profiler failed. java.io.IOException: disk full")).toBe(false);
   });

@@ -15,7 +15,9 @@ const cache120 = new URL("../../.cache/flink-1.20/", import.meta.url).pathname;
 const mainClass = v120 ? "com.example.legacy.PipelineJob120" : PIPELINE_JOB;
 const out = process.argv[2] ?? new URL(`./fixtures/flink-${v120 ? "1.20.5" : "2.3.0"}.json`, import.meta.url).pathname;
 const flink = await startLocalFlink({
-  ...(v120 ? { distribution: { classpathFile: `${cache120}classpath.txt`, jobJar: `${cache120}pipeline-job.jar` } } : {}),
+  ...(v120
+    ? { distribution: { classpathFile: `${cache120}classpath.txt`, jobJar: `${cache120}pipeline-job.jar` } }
+    : {}),
   taskManagers: 2,
   slotsPerTaskManager: 2,
   log: (l) => process.stderr.write(`${l}\n`),
@@ -43,10 +45,14 @@ try {
       await get(base);
       await get(`${base}/subtasks/metrics?${METRICS_QUERY}`);
       await get(`${base}/backpressure`);
-      for (let i = 0; i < v.parallelism; i++) await get(`${base}/subtasks/${i}/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond`);
+      for (let i = 0; i < v.parallelism; i++)
+        await get(`${base}/subtasks/${i}/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond`);
     }
   }
-  writeFileSync(out, `${JSON.stringify({ recordedFrom: `local-flink.ts, Flink ${v120 ? "1.20.5" : "2.3.0"}`, jobs: { unchained: flink.jobId, chainedLegacy: second }, responses }, null, 1)}\n`);
+  writeFileSync(
+    out,
+    `${JSON.stringify({ recordedFrom: `local-flink.ts, Flink ${v120 ? "1.20.5" : "2.3.0"}`, jobs: { unchained: flink.jobId, chainedLegacy: second }, responses }, null, 1)}\n`,
+  );
   process.stderr.write(`wrote ${out}\n`);
 } finally {
   await flink.stop();

@@ -24,7 +24,9 @@ describe("recordedRest", () => {
     expect(err.message).toBe("GET http://orders-rest:8081/jobs/b: HTTP 404: Job b not found");
   });
   it("says which path is missing, and what is not JSON", async () => {
-    await expect(rest.getJson("/jobs/zzz")).rejects.toThrow(/read no answer for GET \/jobs\/zzz from http:\/\/orders-rest:8081/);
+    await expect(rest.getJson("/jobs/zzz")).rejects.toThrow(
+      /read no answer for GET \/jobs\/zzz from http:\/\/orders-rest:8081/,
+    );
     await expect(rest.getJson("/jobs/c")).rejects.toThrow(/is not JSON/);
   });
   it("does not POST or download", async () => {

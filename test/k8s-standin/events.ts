@@ -6,7 +6,15 @@ import { now, type KObject, type Store } from "./store.ts";
 
 export const EVENTS = findResource("", "v1", "events")!;
 
-export function recordEvent(store: Store, def: ResourceDef, obj: KObject, type: "Normal" | "Warning", reason: string, message: string, component: string): void {
+export function recordEvent(
+  store: Store,
+  def: ResourceDef,
+  obj: KObject,
+  type: "Normal" | "Warning",
+  reason: string,
+  message: string,
+  component: string,
+): void {
   const ns = obj.metadata.namespace ?? "default";
   if (!store.get(findResource("", "v1", "namespaces")!, undefined, ns)) return;
   const t = now();

@@ -33,7 +33,9 @@ const wss = new WebSocketServer({
 });
 
 export function offersExecProtocol(req: IncomingMessage): boolean {
-  const offered = String(req.headers["sec-websocket-protocol"] ?? "").split(",").map((s) => s.trim());
+  const offered = String(req.headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((s) => s.trim());
   return EXEC_PROTOCOLS.some((p) => offered.includes(p));
 }
 
@@ -48,7 +50,13 @@ export function exitStatus(argv: string[], exitCode: number) {
   };
 }
 
-export function handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, processes: Processes, r: ExecRequest): void {
+export function handleExec(
+  req: IncomingMessage,
+  socket: Duplex,
+  head: Buffer,
+  processes: Processes,
+  r: ExecRequest,
+): void {
   wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
     const send = (channel: number, data: Buffer | string) => {
       if (ws.readyState !== ws.OPEN) return;
@@ -67,13 +75,22 @@ export function handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, p
       let status: object;
       if (spawnError) {
         // containerd's wording, which the API server wraps into an InternalError.
-        const why = spawnError.code === "ENOENT" ? `exec: "${r.argv[0]}": executable file not found in $PATH` : `exec: "${r.argv[0]}": ${spawnError.message}`;
+        const why =
+          spawnError.code === "ENOENT"
+            ? `exec: "${r.argv[0]}": executable file not found in $PATH`
+            : `exec: "${r.argv[0]}": ${spawnError.message}`;
         status = {
           metadata: {},
           status: "Failure",
           message: `Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: ${why}: unknown`,
           reason: "InternalError",
-          details: { causes: [{ message: `error executing command in container: failed to exec in container: OCI runtime exec failed: ${why}: unknown` }] },
+          details: {
+            causes: [
+              {
+                message: `error executing command in container: failed to exec in container: OCI runtime exec failed: ${why}: unknown`,
+              },
+            ],
+          },
           code: 500,
         };
       } else status = exitStatus(r.argv, exitCodeOf(code, signal));

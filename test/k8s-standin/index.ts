@@ -61,7 +61,13 @@ export type Standin = {
   get(apiVersion: string, kind: string, namespace: string | undefined, name: string): KObject | undefined;
   list(apiVersion: string, kind: string, namespace?: string): KObject[];
   /** Delete as the API would (propagation as given, default Background); resolves when accepted. */
-  delete(apiVersion: string, kind: string, namespace: string | undefined, name: string, propagationPolicy?: "Background" | "Foreground" | "Orphan"): Promise<void>;
+  delete(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+    propagationPolicy?: "Background" | "Foreground" | "Orphan",
+  ): Promise<void>;
   /** Append to a pod container's log (pods not run by the stand-in have no log otherwise). */
   appendLog(namespace: string, pod: string, container: string, text: string): void;
   /** Stops the server, ends watches and streams, kills every process it started. */
@@ -102,16 +108,30 @@ export async function startStandin(opts: StandinOptions = {}): Promise<Standin> 
       const k = `${user}\n${namespace}`;
       let p = kubeconfigs.get(k);
       if (!p) {
-        p = writeKubeconfig(join(dir, `kubeconfig-${kubeconfigs.size}.json`), url, { context: "in-cluster", user, namespace });
+        p = writeKubeconfig(join(dir, `kubeconfig-${kubeconfigs.size}.json`), url, {
+          context: "in-cluster",
+          user,
+          namespace,
+        });
         kubeconfigs.set(k, p);
       }
       return p;
     },
   });
   const jobs = new JobController(store, kubelet);
-  const api = new ApiServer({ store, logs, processes, rbac, kubelet, requests, execKillOnDisconnect: opts.execKillOnDisconnect ?? false, trace: opts.trace });
+  const api = new ApiServer({
+    store,
+    logs,
+    processes,
+    rbac,
+    kubelet,
+    requests,
+    execKillOnDisconnect: opts.execKillOnDisconnect ?? false,
+    trace: opts.trace,
+  });
 
-  for (const ns of ["default", "kube-system", "kube-public", ...(opts.namespaces ?? [])]) api.create(NAMESPACES, undefined, { metadata: { name: ns } });
+  for (const ns of ["default", "kube-system", "kube-public", ...(opts.namespaces ?? [])])
+    api.create(NAMESPACES, undefined, { metadata: { name: ns } });
 
   const server = createServer((req, res) => void api.handle(req, res));
   // Upgraded (exec) sockets are no longer the HTTP server's to close.

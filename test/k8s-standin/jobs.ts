@@ -10,7 +10,9 @@ export const JOBS = findResource("batch", "v1", "jobs")!;
 type Tally = { counted: Set<string>; succeeded: number; failed: number; deadline?: NodeJS.Timeout; created: number };
 
 const finished = (job: KObject) =>
-  (job.status?.conditions ?? []).some((c: { type: string; status: string }) => (c.type === "Complete" || c.type === "Failed") && c.status === "True");
+  (job.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => (c.type === "Complete" || c.type === "Failed") && c.status === "True",
+  );
 
 /** Defaults the API server fills in on create; also what makes the Job's pods selectable. */
 export function defaultJob(job: KObject): void {
@@ -25,7 +27,10 @@ export function defaultJob(job: KObject): void {
   spec.selector ??= { matchLabels: { "batch.kubernetes.io/controller-uid": uid } };
   spec.manualSelector ??= undefined;
   spec.template ??= {};
-  spec.template.metadata = { ...spec.template.metadata, labels: { ...spec.template.metadata?.labels, ...controllerLabels } };
+  spec.template.metadata = {
+    ...spec.template.metadata,
+    labels: { ...spec.template.metadata?.labels, ...controllerLabels },
+  };
   spec.backoffLimit ??= 6;
   spec.completions ??= 1;
   spec.parallelism ??= 1;
@@ -103,15 +108,21 @@ export class JobController {
         tally.failed++;
       }
     }
-    const active = pods.filter((p) => !["Succeeded", "Failed"].includes(p.status?.phase) && !p.metadata.deletionTimestamp);
+    const active = pods.filter(
+      (p) => !["Succeeded", "Failed"].includes(p.status?.phase) && !p.metadata.deletionTimestamp,
+    );
     const spec = job.spec;
     const startTime = job.status?.startTime ?? now();
     if (spec.activeDeadlineSeconds !== undefined && !tally.deadline) {
       const left = Date.parse(startTime) + spec.activeDeadlineSeconds * 1000 - Date.now();
-      tally.deadline = setTimeout(() => this.fail(ns, name, "DeadlineExceeded", "Job was active longer than specified deadline"), Math.max(0, left));
+      tally.deadline = setTimeout(
+        () => this.fail(ns, name, "DeadlineExceeded", "Job was active longer than specified deadline"),
+        Math.max(0, left),
+      );
     }
     if (tally.succeeded >= spec.completions) return this.complete(ns, name, tally);
-    if (tally.failed > spec.backoffLimit) return this.fail(ns, name, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
+    if (tally.failed > spec.backoffLimit)
+      return this.fail(ns, name, "BackoffLimitExceeded", "Job has reached the specified backoff limit");
     let activeCount = active.length;
     while (!spec.suspend && activeCount < spec.parallelism && tally.succeeded + activeCount < spec.completions) {
       this.createPod(job);
@@ -123,7 +134,13 @@ export class JobController {
         ...o.status,
         startTime,
         active: activeCount || undefined,
-        ready: active.filter((p) => p.status?.phase === "Running" && p.status?.conditions?.some((c: { type: string; status: string }) => c.type === "Ready" && c.status === "True")).length,
+        ready: active.filter(
+          (p) =>
+            p.status?.phase === "Running" &&
+            p.status?.conditions?.some(
+              (c: { type: string; status: string }) => c.type === "Ready" && c.status === "True",
+            ),
+        ).length,
         terminating: pods.filter((p) => p.metadata.deletionTimestamp).length,
         ...(tally.succeeded ? { succeeded: tally.succeeded } : {}),
         ...(tally.failed ? { failed: tally.failed } : {}),
@@ -149,7 +166,16 @@ export class JobController {
         namespace: job.metadata.namespace,
         labels: { ...tpl.metadata?.labels },
         annotations: { ...tpl.metadata?.annotations },
-        ownerReferences: [{ apiVersion: "batch/v1", kind: "Job", name: job.metadata.name, uid: job.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+        ownerReferences: [
+          {
+            apiVersion: "batch/v1",
+            kind: "Job",
+            name: job.metadata.name,
+            uid: job.metadata.uid!,
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
       },
       spec: podDefaults(structuredClone(tpl.spec ?? {})),
       status: { phase: "Pending", qosClass: "BestEffort" },
@@ -157,7 +183,15 @@ export class JobController {
     const list = this.createdUids.get(job.metadata.uid!) ?? [];
     list.push(pod.metadata.uid!);
     this.createdUids.set(job.metadata.uid!, list);
-    recordEvent(this.store, JOBS, job, "Normal", "SuccessfulCreate", `Created pod: ${pod.metadata.name}`, "job-controller");
+    recordEvent(
+      this.store,
+      JOBS,
+      job,
+      "Normal",
+      "SuccessfulCreate",
+      `Created pod: ${pod.metadata.name}`,
+      "job-controller",
+    );
   }
 
   private complete(ns: string, name: string, tally: Tally) {
@@ -172,8 +206,22 @@ export class JobController {
         terminating: 0,
         completionTime: t,
         conditions: [
-          { type: "SuccessCriteriaMet", status: "True", lastProbeTime: t, lastTransitionTime: t, reason: "CompletionsReached", message: "Reached expected number of succeeded pods" },
-          { type: "Complete", status: "True", lastProbeTime: t, lastTransitionTime: t, reason: "CompletionsReached", message: "Reached expected number of succeeded pods" },
+          {
+            type: "SuccessCriteriaMet",
+            status: "True",
+            lastProbeTime: t,
+            lastTransitionTime: t,
+            reason: "CompletionsReached",
+            message: "Reached expected number of succeeded pods",
+          },
+          {
+            type: "Complete",
+            status: "True",
+            lastProbeTime: t,
+            lastTransitionTime: t,
+            reason: "CompletionsReached",
+            message: "Reached expected number of succeeded pods",
+          },
         ],
       };
       delete o.status.active;
@@ -203,7 +251,8 @@ export class JobController {
     // The real controller deletes the still-running pods of a failed Job.
     for (const p of this.store.list(PODS, ns)) {
       const owned = (p.metadata.ownerReferences ?? []).some((r) => r.uid === job.metadata.uid);
-      if (owned && !["Succeeded", "Failed"].includes(p.status?.phase)) void this.kubelet.deletePod(ns, p.metadata.name).catch(() => {});
+      if (owned && !["Succeeded", "Failed"].includes(p.status?.phase))
+        void this.kubelet.deletePod(ns, p.metadata.name).catch(() => {});
     }
   }
 }

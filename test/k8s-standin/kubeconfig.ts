@@ -29,7 +29,11 @@ export type KubeconfigOptions = {
 };
 
 export function kubeconfig(server: string, opts: KubeconfigOptions = {}) {
-  const current: ContextSpec = { name: opts.context ?? "standin", user: opts.user ?? "admin", namespace: opts.namespace };
+  const current: ContextSpec = {
+    name: opts.context ?? "standin",
+    user: opts.user ?? "admin",
+    namespace: opts.namespace,
+  };
   const all = [current, ...(opts.contexts ?? [])].map((c) => ({ ...c, user: c.user ?? "admin" }));
   const users = [...new Set(all.map((c) => c.user))];
   // JSON is YAML, and kubectl reads either.

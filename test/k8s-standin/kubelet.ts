@@ -44,7 +44,8 @@ export class Kubelet {
     this.processes = processes;
     this.opts = opts;
     store.subscribe((e) => {
-      if (e.def === PODS && e.type === "ADDED") setImmediate(() => this.admit(e.object.metadata.namespace!, e.object.metadata.name));
+      if (e.def === PODS && e.type === "ADDED")
+        setImmediate(() => this.admit(e.object.metadata.namespace!, e.object.metadata.name));
     });
   }
 
@@ -80,18 +81,33 @@ export class Kubelet {
       const verdict = this.opts.imageBehaviour?.(c.image ?? "", pod) ?? "run";
       if (verdict === "run") continue;
       if (verdict.reason === "Unschedulable") {
-        const message = verdict.message ?? "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+        const message =
+          verdict.message ??
+          "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
         const p = this.store.mutate(PODS, ns, name, (o) => {
-          o.status.conditions = [{ type: "PodScheduled", status: "False", lastProbeTime: null, lastTransitionTime: now(), reason: "Unschedulable", message }];
+          o.status.conditions = [
+            {
+              type: "PodScheduled",
+              status: "False",
+              lastProbeTime: null,
+              lastTransitionTime: now(),
+              reason: "Unschedulable",
+              message,
+            },
+          ];
         });
         if (p) recordEvent(this.store, PODS, p, "Warning", "FailedScheduling", message, "default-scheduler");
         return;
       }
       const p = this.schedule(ns, name, (o) => {
-        o.status.containerStatuses = containers.map((x) => waiting(x, x === c ? verdict.reason : "ContainerCreating", x === c ? verdict.message : undefined));
+        o.status.containerStatuses = containers.map((x) =>
+          waiting(x, x === c ? verdict.reason : "ContainerCreating", x === c ? verdict.message : undefined),
+        );
       });
       if (p) {
-        const pullMsg = verdict.message ?? `rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found`;
+        const pullMsg =
+          verdict.message ??
+          `rpc error: code = NotFound desc = failed to pull and unpack image "${c.image}": not found`;
         if (/Pull|ErrImage/.test(verdict.reason)) {
           this.event(p, "Warning", "Failed", `Failed to pull image "${c.image}": ${pullMsg}`);
           this.event(p, "Warning", "Failed", "Error: ErrImagePull");
@@ -101,7 +117,10 @@ export class Kubelet {
       }
       return;
     }
-    const run = this.opts.runBarePods || pod.metadata.annotations?.[RUN_ANNOTATION] === "true" || (pod.metadata.ownerReferences ?? []).some((r) => r.kind === "Job");
+    const run =
+      this.opts.runBarePods ||
+      pod.metadata.annotations?.[RUN_ANNOTATION] === "true" ||
+      (pod.metadata.ownerReferences ?? []).some((r) => r.kind === "Job");
     if (!run) {
       const p = this.schedule(ns, name, (o) => {
         const t = now();
@@ -121,10 +140,26 @@ export class Kubelet {
   private schedule(ns: string, name: string, fn: (o: KObject) => void): KObject | undefined {
     const p = this.store.mutate(PODS, ns, name, (o) => {
       o.spec.nodeName = NODE_NAME;
-      o.status = { ...o.status, hostIP: "127.0.0.1", podIP: "127.0.0.1", podIPs: [{ ip: "127.0.0.1" }], startTime: now(), conditions: podConditions(false) };
+      o.status = {
+        ...o.status,
+        hostIP: "127.0.0.1",
+        podIP: "127.0.0.1",
+        podIPs: [{ ip: "127.0.0.1" }],
+        startTime: now(),
+        conditions: podConditions(false),
+      };
       fn(o);
     });
-    if (p) recordEvent(this.store, PODS, p, "Normal", "Scheduled", `Successfully assigned ${ns}/${name} to ${NODE_NAME}`, "default-scheduler");
+    if (p)
+      recordEvent(
+        this.store,
+        PODS,
+        p,
+        "Normal",
+        "Scheduled",
+        `Successfully assigned ${ns}/${name} to ${NODE_NAME}`,
+        "default-scheduler",
+      );
     return p;
   }
 
@@ -148,7 +183,9 @@ export class Kubelet {
     child.on("spawn", () => {
       this.store.mutate(PODS, ns, name, (o) => {
         o.status.phase = "Running";
-        o.status.containerStatuses = o.status.containerStatuses.map((s: { name: string }) => (s.name === c.name ? running(c, startedAt) : s));
+        o.status.containerStatuses = o.status.containerStatuses.map((s: { name: string }) =>
+          s.name === c.name ? running(c, startedAt) : s,
+        );
         o.status.conditions = podConditions(o.status.containerStatuses.every((s: { ready: boolean }) => s.ready));
       });
       const p = this.store.get(PODS, ns, name);
@@ -172,14 +209,28 @@ export class Kubelet {
     });
   }
 
-  private finish(ns: string, name: string, c: Container, t: { exitCode: number; reason: string; message?: string; startedAt: string }) {
+  private finish(
+    ns: string,
+    name: string,
+    c: Container,
+    t: { exitCode: number; reason: string; message?: string; startedAt: string },
+  ) {
     this.logs.end(ns, name, c.name);
     const pod = this.store.mutate(PODS, ns, name, (o) => {
-      const terminated = { exitCode: t.exitCode, reason: t.reason, ...(t.message ? { message: t.message } : {}), startedAt: t.startedAt, finishedAt: now(), containerID: `standin://${o.metadata.uid}/${c.name}` };
+      const terminated = {
+        exitCode: t.exitCode,
+        reason: t.reason,
+        ...(t.message ? { message: t.message } : {}),
+        startedAt: t.startedAt,
+        finishedAt: now(),
+        containerID: `standin://${o.metadata.uid}/${c.name}`,
+      };
       o.status.containerStatuses = o.status.containerStatuses.map((s: { name: string }) =>
         s.name === c.name ? { ...s, ready: false, started: false, state: { terminated } } : s,
       );
-      const states = o.status.containerStatuses.map((s: { state: { terminated?: { exitCode: number } } }) => s.state.terminated);
+      const states = o.status.containerStatuses.map(
+        (s: { state: { terminated?: { exitCode: number } } }) => s.state.terminated,
+      );
       if (states.every(Boolean)) {
         o.status.phase = states.every((s: { exitCode: number }) => s.exitCode === 0) ? "Succeeded" : "Failed";
         o.status.conditions = podConditions(false);
@@ -208,7 +259,12 @@ export class Kubelet {
       o.metadata.deletionTimestamp = now();
       o.metadata.deletionGracePeriodSeconds = grace;
     })!;
-    this.event(marked, "Normal", "Killing", `Stopping container ${procs.length === 1 ? [...this.procs.get(podKey(ns, name))!.keys()][0] : "all"}`);
+    this.event(
+      marked,
+      "Normal",
+      "Killing",
+      `Stopping container ${procs.length === 1 ? [...this.procs.get(podKey(ns, name))!.keys()][0] : "all"}`,
+    );
     for (const p of procs) void this.processes.terminate(p, grace * 1000);
     return marked;
   }
@@ -218,7 +274,12 @@ export class Kubelet {
     return new Promise((resolve) => {
       if (!this.store.get(PODS, ns, name)) return resolve();
       const off = this.store.subscribe((e) => {
-        if (e.def === PODS && e.type === "DELETED" && e.object.metadata.namespace === ns && e.object.metadata.name === name) {
+        if (
+          e.def === PODS &&
+          e.type === "DELETED" &&
+          e.object.metadata.namespace === ns &&
+          e.object.metadata.name === name
+        ) {
           off();
           resolve();
         }
@@ -247,9 +308,26 @@ function podConditions(ready: boolean) {
 }
 
 function waiting(c: Container, reason: string, message?: string) {
-  return { name: c.name, image: c.image, imageID: "", ready: false, started: false, restartCount: 0, state: { waiting: { reason, ...(message ? { message } : {}) } } };
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: "",
+    ready: false,
+    started: false,
+    restartCount: 0,
+    state: { waiting: { reason, ...(message ? { message } : {}) } },
+  };
 }
 
 function running(c: Container, startedAt: string) {
-  return { name: c.name, image: c.image, imageID: `${c.image}@sha256:standin`, containerID: `standin://${c.name}`, ready: true, started: true, restartCount: 0, state: { running: { startedAt } } };
+  return {
+    name: c.name,
+    image: c.image,
+    imageID: `${c.image}@sha256:standin`,
+    containerID: `standin://${c.name}`,
+    ready: true,
+    started: true,
+    restartCount: 0,
+    state: { running: { startedAt } },
+  };
 }

@@ -37,19 +37,27 @@ function fieldRef(pod: KObject, path: string): string {
   const m = /^metadata\.(labels|annotations)\['(.+)'\]$/.exec(path);
   if (m) return pod.metadata[m[1] as "labels" | "annotations"]?.[m[2]] ?? "";
   let cur: unknown = pod;
-  for (const seg of path.split(".")) cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[seg] : undefined;
+  for (const seg of path.split("."))
+    cur = cur && typeof cur === "object" ? (cur as Record<string, unknown>)[seg] : undefined;
   return cur === undefined || cur === null ? "" : String(cur);
 }
 
 /** The container's env (as the kubelet resolves it) layered over the stand-in's base env. */
-export function containerEnv(base: NodeJS.ProcessEnv, pod: KObject, c: Container, lookup: Lookup): { env: NodeJS.ProcessEnv; own: Record<string, string> } {
+export function containerEnv(
+  base: NodeJS.ProcessEnv,
+  pod: KObject,
+  c: Container,
+  lookup: Lookup,
+): { env: NodeJS.ProcessEnv; own: Record<string, string> } {
   const own: Record<string, string> = {};
   for (const e of c.env ?? []) {
     let v: string | undefined;
     if (e.value !== undefined) v = expandRefs(e.value, own);
     else if (e.valueFrom?.fieldRef) v = fieldRef(pod, e.valueFrom.fieldRef.fieldPath);
-    else if (e.valueFrom?.configMapKeyRef) v = lookup("configmap", e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
-    else if (e.valueFrom?.secretKeyRef) v = lookup("secret", e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
+    else if (e.valueFrom?.configMapKeyRef)
+      v = lookup("configmap", e.valueFrom.configMapKeyRef.name, e.valueFrom.configMapKeyRef.key);
+    else if (e.valueFrom?.secretKeyRef)
+      v = lookup("secret", e.valueFrom.secretKeyRef.name, e.valueFrom.secretKeyRef.key);
     own[e.name] = v ?? "";
   }
   return { env: { ...base, HOSTNAME: pod.metadata.name, ...own }, own };
@@ -109,6 +117,15 @@ function signalGroup(child: ChildProcess, sig: NodeJS.Signals) {
 /** Exit code as a container runtime reports it: 128+signal for a killed process. */
 export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
   if (code !== null) return code;
-  const nums: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGTERM: 15 };
+  const nums: Record<string, number> = {
+    SIGHUP: 1,
+    SIGINT: 2,
+    SIGQUIT: 3,
+    SIGABRT: 6,
+    SIGKILL: 9,
+    SIGSEGV: 11,
+    SIGPIPE: 13,
+    SIGTERM: 15,
+  };
   return 128 + (signal ? (nums[signal] ?? 0) : 0);
 }

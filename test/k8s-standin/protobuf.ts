@@ -56,18 +56,31 @@ function decode(b: Buffer, schema: Schema): Record<string, unknown> {
       const kv = fields(f.bytes!);
       const k = kv.find((x) => x.num === 1)?.bytes?.toString() ?? "";
       const v = kv.find((x) => x.num === 2)?.bytes ?? Buffer.alloc(0);
-      (o[name] ??= {} as Record<string, string>);
+      o[name] ??= {} as Record<string, string>;
       (o[name] as Record<string, string>)[k] = type === "map" ? v.toString() : v.toString("base64");
     } else o[name] = decode(f.bytes!, type);
   }
   return o;
 }
 
-const META: Schema = { 1: ["name", "string"], 2: ["generateName", "string"], 3: ["namespace", "string"], 11: ["labels", "map"], 12: ["annotations", "map"], 14: ["finalizers", "strings"] };
+const META: Schema = {
+  1: ["name", "string"],
+  2: ["generateName", "string"],
+  3: ["namespace", "string"],
+  11: ["labels", "map"],
+  12: ["annotations", "map"],
+  14: ["finalizers", "strings"],
+};
 
 const KINDS: Record<string, Schema> = {
   ConfigMap: { 1: ["metadata", META], 2: ["data", "map"], 3: ["binaryData", "bytesmap"], 4: ["immutable", "bool"] },
-  Secret: { 1: ["metadata", META], 2: ["data", "bytesmap"], 3: ["type", "string"], 4: ["stringData", "map"], 5: ["immutable", "bool"] },
+  Secret: {
+    1: ["metadata", META],
+    2: ["data", "bytesmap"],
+    3: ["type", "string"],
+    4: ["stringData", "map"],
+    5: ["immutable", "bool"],
+  },
   Namespace: { 1: ["metadata", META] },
   ServiceAccount: { 1: ["metadata", META], 4: ["automountServiceAccountToken", "bool"] },
   SelfSubjectAccessReview: {
@@ -75,7 +88,18 @@ const KINDS: Record<string, Schema> = {
     2: [
       "spec",
       {
-        1: ["resourceAttributes", { 1: ["namespace", "string"], 2: ["verb", "string"], 3: ["group", "string"], 4: ["version", "string"], 5: ["resource", "string"], 6: ["subresource", "string"], 7: ["name", "string"] }],
+        1: [
+          "resourceAttributes",
+          {
+            1: ["namespace", "string"],
+            2: ["verb", "string"],
+            3: ["group", "string"],
+            4: ["version", "string"],
+            5: ["resource", "string"],
+            6: ["subresource", "string"],
+            7: ["name", "string"],
+          },
+        ],
         2: ["nonResourceAttributes", { 1: ["path", "string"], 2: ["verb", "string"] }],
       },
     ],

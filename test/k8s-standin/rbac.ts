@@ -31,7 +31,13 @@ const hit = (v: OneOrMany | undefined, actual: string | undefined) => {
 };
 
 export function ruleMatches(rule: Rule, a: Attributes): boolean {
-  if (!hit(rule.user, a.user) || !hit(rule.verb, a.verb) || !hit(rule.namespace, a.namespace) || !hit(rule.name, a.name)) return false;
+  if (
+    !hit(rule.user, a.user) ||
+    !hit(rule.verb, a.verb) ||
+    !hit(rule.namespace, a.namespace) ||
+    !hit(rule.name, a.name)
+  )
+    return false;
   if (rule.group !== undefined && rule.group !== "*" && rule.group !== a.group) return false;
   const resources = list(rule.resource);
   if (resources === undefined) return true;

@@ -17,13 +17,57 @@ export type ResourceDef = {
 const CRUD = ["create", "delete", "deletecollection", "get", "list", "patch", "update", "watch"];
 
 export const RESOURCES: ResourceDef[] = [
-  { group: "", version: "v1", resource: "namespaces", singular: "namespace", kind: "Namespace", namespaced: false, shortNames: ["ns"], verbs: ["create", "delete", "get", "list", "patch", "update", "watch"] },
-  { group: "", version: "v1", resource: "configmaps", singular: "configmap", kind: "ConfigMap", namespaced: true, shortNames: ["cm"], verbs: CRUD },
-  { group: "", version: "v1", resource: "secrets", singular: "secret", kind: "Secret", namespaced: true, verbs: CRUD },
-  { group: "", version: "v1", resource: "serviceaccounts", singular: "serviceaccount", kind: "ServiceAccount", namespaced: true, shortNames: ["sa"], verbs: CRUD },
-  { group: "", version: "v1", resource: "events", singular: "event", kind: "Event", namespaced: true, shortNames: ["ev"], verbs: CRUD },
   {
-    group: "", version: "v1", resource: "pods", singular: "pod", kind: "Pod", namespaced: true, shortNames: ["po"], categories: ["all"], verbs: CRUD,
+    group: "",
+    version: "v1",
+    resource: "namespaces",
+    singular: "namespace",
+    kind: "Namespace",
+    namespaced: false,
+    shortNames: ["ns"],
+    verbs: ["create", "delete", "get", "list", "patch", "update", "watch"],
+  },
+  {
+    group: "",
+    version: "v1",
+    resource: "configmaps",
+    singular: "configmap",
+    kind: "ConfigMap",
+    namespaced: true,
+    shortNames: ["cm"],
+    verbs: CRUD,
+  },
+  { group: "", version: "v1", resource: "secrets", singular: "secret", kind: "Secret", namespaced: true, verbs: CRUD },
+  {
+    group: "",
+    version: "v1",
+    resource: "serviceaccounts",
+    singular: "serviceaccount",
+    kind: "ServiceAccount",
+    namespaced: true,
+    shortNames: ["sa"],
+    verbs: CRUD,
+  },
+  {
+    group: "",
+    version: "v1",
+    resource: "events",
+    singular: "event",
+    kind: "Event",
+    namespaced: true,
+    shortNames: ["ev"],
+    verbs: CRUD,
+  },
+  {
+    group: "",
+    version: "v1",
+    resource: "pods",
+    singular: "pod",
+    kind: "Pod",
+    namespaced: true,
+    shortNames: ["po"],
+    categories: ["all"],
+    verbs: CRUD,
     subresources: [
       { name: "log", verbs: ["get"] },
       { name: "exec", verbs: ["create", "get"], kind: "PodExecOptions" },
@@ -31,16 +75,83 @@ export const RESOURCES: ResourceDef[] = [
     ],
   },
   {
-    group: "batch", version: "v1", resource: "jobs", singular: "job", kind: "Job", namespaced: true, categories: ["all"], verbs: CRUD,
+    group: "batch",
+    version: "v1",
+    resource: "jobs",
+    singular: "job",
+    kind: "Job",
+    namespaced: true,
+    categories: ["all"],
+    verbs: CRUD,
     subresources: [{ name: "status", verbs: ["get", "patch", "update"] }],
   },
-  { group: "apps", version: "v1", resource: "statefulsets", singular: "statefulset", kind: "StatefulSet", namespaced: true, shortNames: ["sts"], categories: ["all"], verbs: CRUD },
-  { group: "apps", version: "v1", resource: "deployments", singular: "deployment", kind: "Deployment", namespaced: true, shortNames: ["deploy"], categories: ["all"], verbs: CRUD },
-  { group: "rbac.authorization.k8s.io", version: "v1", resource: "roles", singular: "role", kind: "Role", namespaced: true, verbs: CRUD },
-  { group: "rbac.authorization.k8s.io", version: "v1", resource: "rolebindings", singular: "rolebinding", kind: "RoleBinding", namespaced: true, verbs: CRUD },
-  { group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterroles", singular: "clusterrole", kind: "ClusterRole", namespaced: false, verbs: CRUD },
-  { group: "rbac.authorization.k8s.io", version: "v1", resource: "clusterrolebindings", singular: "clusterrolebinding", kind: "ClusterRoleBinding", namespaced: false, verbs: CRUD },
-  { group: "authorization.k8s.io", version: "v1", resource: "selfsubjectaccessreviews", singular: "selfsubjectaccessreview", kind: "SelfSubjectAccessReview", namespaced: false, verbs: ["create"] },
+  {
+    group: "apps",
+    version: "v1",
+    resource: "statefulsets",
+    singular: "statefulset",
+    kind: "StatefulSet",
+    namespaced: true,
+    shortNames: ["sts"],
+    categories: ["all"],
+    verbs: CRUD,
+  },
+  {
+    group: "apps",
+    version: "v1",
+    resource: "deployments",
+    singular: "deployment",
+    kind: "Deployment",
+    namespaced: true,
+    shortNames: ["deploy"],
+    categories: ["all"],
+    verbs: CRUD,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    resource: "roles",
+    singular: "role",
+    kind: "Role",
+    namespaced: true,
+    verbs: CRUD,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    resource: "rolebindings",
+    singular: "rolebinding",
+    kind: "RoleBinding",
+    namespaced: true,
+    verbs: CRUD,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    resource: "clusterroles",
+    singular: "clusterrole",
+    kind: "ClusterRole",
+    namespaced: false,
+    verbs: CRUD,
+  },
+  {
+    group: "rbac.authorization.k8s.io",
+    version: "v1",
+    resource: "clusterrolebindings",
+    singular: "clusterrolebinding",
+    kind: "ClusterRoleBinding",
+    namespaced: false,
+    verbs: CRUD,
+  },
+  {
+    group: "authorization.k8s.io",
+    version: "v1",
+    resource: "selfsubjectaccessreviews",
+    singular: "selfsubjectaccessreview",
+    kind: "SelfSubjectAccessReview",
+    namespaced: false,
+    verbs: ["create"],
+  },
 ];
 
 export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
@@ -70,7 +181,11 @@ export const SERVER_VERSION = {
 };
 
 export function coreVersions(serverAddress: string) {
-  return { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }] };
+  return {
+    kind: "APIVersions",
+    versions: ["v1"],
+    serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress }],
+  };
 }
 
 export function groupList() {
@@ -136,7 +251,11 @@ export function openapiV3GroupVersion(path: string) {
       operationId: id,
       "x-kubernetes-action": action,
       "x-kubernetes-group-version-kind": { group: d.group, version: d.version, kind: d.kind },
-      parameters: ["dryRun", "fieldManager", "fieldValidation"].map((name) => ({ name, in: "query", schema: { type: "string", uniqueItems: true } })),
+      parameters: ["dryRun", "fieldManager", "fieldValidation"].map((name) => ({
+        name,
+        in: "query",
+        schema: { type: "string", uniqueItems: true },
+      })),
       responses: {},
     });
     paths[collection] = { post: op("post", `create${d.kind}`) };

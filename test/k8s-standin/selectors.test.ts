@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { fieldValue, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from "./selectors.ts";
+import {
+  fieldValue,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+  SelectorError,
+} from "./selectors.ts";
 
 const labels = { app: "flink", component: "taskmanager", tier: "b" };
 const match = (sel: string, l: Record<string, string> = labels) => matchesLabels(parseLabelSelector(sel), l);

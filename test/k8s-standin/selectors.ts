@@ -35,7 +35,10 @@ export function parseLabelSelector(selector: string | null | undefined): LabelRe
   return splitTopLevel(selector).map((part) => {
     let m = new RegExp(`^(${KEY})\\s+(in|notin)\\s*\\(([^)]*)\\)$`).exec(part);
     if (m) {
-      const values = m[3].split(",").map((v) => v.trim()).filter((v) => v !== "");
+      const values = m[3]
+        .split(",")
+        .map((v) => v.trim())
+        .filter((v) => v !== "");
       return { key: m[1], op: m[2] as "in" | "notin", values };
     }
     m = new RegExp(`^!\\s*(${KEY})$`).exec(part);
@@ -97,10 +100,14 @@ export function matchesFields(reqs: FieldRequirement[], obj: unknown): boolean {
 }
 
 /** metav1.LabelSelector (matchLabels + matchExpressions) → requirements, for Job selectors. */
-export function fromLabelSelectorObject(sel: {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
-} | undefined): LabelRequirement[] {
+export function fromLabelSelectorObject(
+  sel:
+    | {
+        matchLabels?: Record<string, string>;
+        matchExpressions?: Array<{ key: string; operator: string; values?: string[] }>;
+      }
+    | undefined,
+): LabelRequirement[] {
   const reqs: LabelRequirement[] = [];
   for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) reqs.push({ key, op: "=", value });
   for (const e of sel?.matchExpressions ?? []) {

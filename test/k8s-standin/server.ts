@@ -24,7 +24,16 @@ import {
   type ResourceDef,
 } from "./resources.ts";
 import { matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector, SelectorError } from "./selectors.ts";
-import { ApiError, badRequest, forbidden, invalid, methodNotAllowed, namespaceNotFound, conflict, type Attributes } from "./status.ts";
+import {
+  ApiError,
+  badRequest,
+  forbidden,
+  invalid,
+  methodNotAllowed,
+  namespaceNotFound,
+  conflict,
+  type Attributes,
+} from "./status.ts";
 import type { KObject, Store } from "./store.ts";
 import { toTable, type IncludeObject } from "./tables.ts";
 
@@ -82,7 +91,12 @@ async function readObject(req: IncomingMessage): Promise<unknown> {
     } catch (e) {
       throw badRequest(`the object provided is unrecognized: ${(e as Error).message}`);
     }
-    if (o === undefined) throw new ApiError(415, "UnsupportedMediaType", `the stand-in cannot decode this kind from ${PROTOBUF}; send JSON`);
+    if (o === undefined)
+      throw new ApiError(
+        415,
+        "UnsupportedMediaType",
+        `the stand-in cannot decode this kind from ${PROTOBUF}; send JSON`,
+      );
     return o;
   }
   return parseJson(b);
@@ -117,9 +131,16 @@ function wantsTable(req: IncomingMessage): boolean {
 /** JSON merge patch (RFC 7386); strategic merge patches are applied the same way (lists replace). */
 export function mergePatch(target: unknown, patch: unknown): unknown {
   if (patch === null || typeof patch !== "object" || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = target && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    target && typeof target === "object" && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
   for (const [k, v] of Object.entries(patch)) {
-    if (k === "$patch" || k.startsWith("$setElementOrder") || k.startsWith("$deleteFromPrimitiveList") || k === "$retainKeys") continue;
+    if (
+      k === "$patch" ||
+      k.startsWith("$setElementOrder") ||
+      k.startsWith("$deleteFromPrimitiveList") ||
+      k === "$retainKeys"
+    )
+      continue;
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);
   }
@@ -129,17 +150,26 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
 function jsonPatch(target: unknown, ops: Array<{ op: string; path: string; value?: unknown; from?: string }>): unknown {
   const doc = structuredClone(target) as Record<string, unknown>;
   for (const op of ops) {
-    const parts = op.path.split("/").slice(1).map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const parts = op.path
+      .split("/")
+      .slice(1)
+      .map((p) => p.replace(/~1/g, "/").replace(/~0/g, "~"));
     const last = parts.pop()!;
     let parent: Record<string, unknown> | unknown[] = doc;
     for (const p of parts) {
       const next: unknown = (parent as Record<string, unknown>)[p];
       if (next === undefined && op.op === "add") (parent as Record<string, unknown>)[p] = {};
       parent = (parent as Record<string, unknown>)[p] as Record<string, unknown>;
-      if (parent === undefined) throw new ApiError(422, "Invalid", `jsonpatch ${op.op} operation does not apply: doc is missing path: "${op.path}"`);
+      if (parent === undefined)
+        throw new ApiError(
+          422,
+          "Invalid",
+          `jsonpatch ${op.op} operation does not apply: doc is missing path: "${op.path}"`,
+        );
     }
     if (op.op === "test") {
-      if (JSON.stringify((parent as Record<string, unknown>)[last]) !== JSON.stringify(op.value)) throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request`);
+      if (JSON.stringify((parent as Record<string, unknown>)[last]) !== JSON.stringify(op.value))
+        throw new ApiError(422, "Invalid", `the server rejected our request due to an error in our request`);
     } else if (op.op === "remove") {
       if (Array.isArray(parent)) parent.splice(Number(last), 1);
       else delete parent[last];
@@ -207,7 +237,15 @@ export class ApiServer {
       const q = url.searchParams;
       const watch = q.get("watch") === "true" || q.get("watch") === "1";
       verb = verbFor(req.method ?? "GET", route, watch);
-      this.authorize({ user, verb, group: route.def.group, resource: route.def.resource, subresource: route.subresource, namespace: route.namespace, name: route.name });
+      this.authorize({
+        user,
+        verb,
+        group: route.def.group,
+        resource: route.def.resource,
+        subresource: route.subresource,
+        namespace: route.namespace,
+        name: route.name,
+      });
       await this.dispatch(req, res, route, verb, q);
       this.record(req, user, verb, res.statusCode);
     } catch (e) {
@@ -259,7 +297,15 @@ export class ApiServer {
     let reason: string | undefined;
     if (ra) {
       const sub = ra.subresource || undefined;
-      const decision = this.d.rbac.check({ user, verb: ra.verb ?? "", group: ra.group ?? "", resource: ra.resource ?? "", subresource: sub, namespace: ra.namespace || undefined, name: ra.name || undefined });
+      const decision = this.d.rbac.check({
+        user,
+        verb: ra.verb ?? "",
+        group: ra.group ?? "",
+        resource: ra.resource ?? "",
+        subresource: sub,
+        namespace: ra.namespace || undefined,
+        name: ra.name || undefined,
+      });
       allowed = decision.allowed;
       reason = decision.reason;
     }
@@ -289,10 +335,17 @@ export class ApiServer {
         return sendJson(res, 200, wantsTable(req) ? toTable(def, [o], include, true, o.metadata.resourceVersion) : o);
       }
       case "list": {
-        const items = store.list(def, r.namespace).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+        const items = store
+          .list(def, r.namespace)
+          .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
         const rv = String(store.rv);
         if (wantsTable(req)) return sendJson(res, 200, toTable(def, items, include, true, rv));
-        return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: rv }, items });
+        return sendJson(res, 200, {
+          kind: `${def.kind}List`,
+          apiVersion: groupVersion(def),
+          metadata: { resourceVersion: rv },
+          items,
+        });
       }
       case "watch":
         return this.serveWatch(req, res, r, q, labels, fields, include);
@@ -308,18 +361,25 @@ export class ApiServer {
         let next: KObject;
         if (verb === "update") {
           next = parseJson(raw) as KObject;
-          if (next?.metadata?.name !== r.name) throw badRequest("the name of the object does not match the name on the URL");
-          if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion) throw conflict(def, r.name!);
+          if (next?.metadata?.name !== r.name)
+            throw badRequest("the name of the object does not match the name on the URL");
+          if (next.metadata.resourceVersion && next.metadata.resourceVersion !== current.metadata.resourceVersion)
+            throw conflict(def, r.name!);
         } else {
           const type = String(req.headers["content-type"] ?? "");
           const patch = parseJson(raw);
-          next = (type.includes("json-patch") ? jsonPatch(current, patch as []) : mergePatch(current, patch)) as KObject;
+          next = (
+            type.includes("json-patch") ? jsonPatch(current, patch as []) : mergePatch(current, patch)
+          ) as KObject;
         }
         // The main resource cannot change status and the status subresource cannot change anything else.
         const merged: KObject =
           r.subresource === "status"
             ? { ...current, status: next.status }
-            : { ...next, ...(current.status !== undefined && (def === PODS || def === JOBS) ? { status: current.status } : {}) };
+            : {
+                ...next,
+                ...(current.status !== undefined && (def === PODS || def === JOBS) ? { status: current.status } : {}),
+              };
         merged.metadata = {
           ...(r.subresource === "status" ? current.metadata : next.metadata),
           name: current.metadata.name,
@@ -327,24 +387,36 @@ export class ApiServer {
           uid: current.metadata.uid,
           creationTimestamp: current.metadata.creationTimestamp,
           resourceVersion: current.metadata.resourceVersion,
-          generation: (current.metadata.generation ?? 1) + (JSON.stringify(next.spec) !== JSON.stringify(current.spec) && r.subresource !== "status" ? 1 : 0),
+          generation:
+            (current.metadata.generation ?? 1) +
+            (JSON.stringify(next.spec) !== JSON.stringify(current.spec) && r.subresource !== "status" ? 1 : 0),
         };
         if (q.get("dryRun") === "All") return sendJson(res, 200, merged);
         return sendJson(res, 200, store.update(def, merged));
       }
       case "delete": {
         const opts = await readDeleteOptions(req);
-        for (const k of ["propagationPolicy", "gracePeriodSeconds", "dryRun"]) if (q.has(k)) opts[k] = k === "gracePeriodSeconds" ? Number(q.get(k)) : q.get(k);
+        for (const k of ["propagationPolicy", "gracePeriodSeconds", "dryRun"])
+          if (q.has(k)) opts[k] = k === "gracePeriodSeconds" ? Number(q.get(k)) : q.get(k);
         const out = await this.deleteObject(def, r.namespace, r.name!, opts);
         return sendJson(res, 200, out);
       }
       case "deletecollection": {
         const opts = await readDeleteOptions(req);
-        for (const k of ["propagationPolicy", "gracePeriodSeconds"]) if (q.has(k)) opts[k] = k === "gracePeriodSeconds" ? Number(q.get(k)) : q.get(k);
-        const victims = store.list(def, r.namespace).filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
+        for (const k of ["propagationPolicy", "gracePeriodSeconds"])
+          if (q.has(k)) opts[k] = k === "gracePeriodSeconds" ? Number(q.get(k)) : q.get(k);
+        const victims = store
+          .list(def, r.namespace)
+          .filter((o) => matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o));
         const items = [];
-        for (const v of victims) items.push(await this.deleteObject(def, v.metadata.namespace, v.metadata.name, opts).catch(() => v));
-        return sendJson(res, 200, { kind: `${def.kind}List`, apiVersion: groupVersion(def), metadata: { resourceVersion: String(store.rv) }, items });
+        for (const v of victims)
+          items.push(await this.deleteObject(def, v.metadata.namespace, v.metadata.name, opts).catch(() => v));
+        return sendJson(res, 200, {
+          kind: `${def.kind}List`,
+          apiVersion: groupVersion(def),
+          metadata: { resourceVersion: String(store.rv) },
+          items,
+        });
       }
     }
     throw methodNotAllowed();
@@ -353,20 +425,37 @@ export class ApiServer {
   /** Admission (defaults and the validations scripts can trip over) + storage. Also used by fixtures. */
   create(def: ResourceDef, namespace: string | undefined, body: KObject, dryRun = false): KObject {
     const { store } = this.d;
-    if (!body || typeof body !== "object" || !body.metadata) throw badRequest("Object 'metadata' is missing in the request body");
-    if (body.kind && body.kind !== def.kind) throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(def)})`);
+    if (!body || typeof body !== "object" || !body.metadata)
+      throw badRequest("Object 'metadata' is missing in the request body");
+    if (body.kind && body.kind !== def.kind)
+      throw badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${groupVersion(def)})`,
+      );
     const obj = structuredClone(body);
     if (def.namespaced) {
       const ns = namespace ?? obj.metadata.namespace ?? "default";
-      if (obj.metadata.namespace && obj.metadata.namespace !== ns) throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
+      if (obj.metadata.namespace && obj.metadata.namespace !== ns)
+        throw badRequest("the namespace of the provided object does not match the namespace sent on the request");
       obj.metadata.namespace = ns;
       const nsObj = store.get(NAMESPACES, undefined, ns);
       if (!nsObj) throw namespaceNotFound(ns);
-      if (nsObj.status?.phase === "Terminating") throw new ApiError(403, "Forbidden", `${def.resource} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`);
+      if (nsObj.status?.phase === "Terminating")
+        throw new ApiError(
+          403,
+          "Forbidden",
+          `${def.resource} "${obj.metadata.name}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        );
     } else delete obj.metadata.namespace;
     const name = obj.metadata.name ?? "";
-    if (!name && !obj.metadata.generateName) throw invalid(def, "", "metadata.name", "Required value: name or generateName is required");
-    if (name && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name)) throw invalid(def, name, "metadata.name", `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`);
+    if (!name && !obj.metadata.generateName)
+      throw invalid(def, "", "metadata.name", "Required value: name or generateName is required");
+    if (name && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(name))
+      throw invalid(
+        def,
+        name,
+        "metadata.name",
+        `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character`,
+      );
     let prepare: ((o: KObject) => void) | undefined;
     if (def === PODS) {
       validateContainers(def, name, obj.spec?.containers, "spec.containers");
@@ -377,7 +466,12 @@ export class ApiServer {
       const tspec = obj.spec?.template?.spec;
       validateContainers(def, name, tspec?.containers, "spec.template.spec.containers");
       if (tspec.restartPolicy !== "Never" && tspec.restartPolicy !== "OnFailure")
-        throw invalid(def, name, "spec.template.spec.restartPolicy", `${tspec.restartPolicy ? `Unsupported value: "${tspec.restartPolicy}"` : "Required value"}: supported values: "OnFailure", "Never"`);
+        throw invalid(
+          def,
+          name,
+          "spec.template.spec.restartPolicy",
+          `${tspec.restartPolicy ? `Unsupported value: "${tspec.restartPolicy}"` : "Required value"}: supported values: "OnFailure", "Never"`,
+        );
       podDefaults(tspec);
       prepare = defaultJob;
     } else if (def === NAMESPACES) {
@@ -396,7 +490,8 @@ export class ApiServer {
       return o;
     }
     const created = store.create(def, obj, prepare);
-    if (def === NAMESPACES) store.create(SERVICEACCOUNTS, { metadata: { name: "default", namespace: created.metadata.name } });
+    if (def === NAMESPACES)
+      store.create(SERVICEACCOUNTS, { metadata: { name: "default", namespace: created.metadata.name } });
     return created;
   }
 
@@ -405,15 +500,25 @@ export class ApiServer {
    * and then its dependents, Foreground removes dependents first, Orphan (the legacy default for
    * batch/v1 Jobs when the client says nothing) keeps them.
    */
-  async deleteObject(def: ResourceDef, namespace: string | undefined, name: string, opts: Record<string, unknown>): Promise<KObject | object> {
+  async deleteObject(
+    def: ResourceDef,
+    namespace: string | undefined,
+    name: string,
+    opts: Record<string, unknown>,
+  ): Promise<KObject | object> {
     const { store, kubelet } = this.d;
     const obj = store.mustGet(def, namespace, name);
     if (opts.dryRun === "All" || (Array.isArray(opts.dryRun) && opts.dryRun.includes("All"))) return obj;
-    const policy = (opts.propagationPolicy as string | undefined) ?? (opts.orphanDependents === true || def === JOBS ? "Orphan" : "Background");
+    const policy =
+      (opts.propagationPolicy as string | undefined) ??
+      (opts.orphanDependents === true || def === JOBS ? "Orphan" : "Background");
     const grace = typeof opts.gracePeriodSeconds === "number" ? opts.gracePeriodSeconds : undefined;
     if (def === PODS) return kubelet.deletePod(namespace!, name, grace);
     if (def === NAMESPACES) return this.deleteNamespace(name);
-    const dependents = () => store.list(PODS, namespace).filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid));
+    const dependents = () =>
+      store
+        .list(PODS, namespace)
+        .filter((p) => (p.metadata.ownerReferences ?? []).some((r) => r.uid === obj.metadata.uid));
     if (policy === "Foreground") {
       store.mutate(def, namespace, name, (o) => {
         o.metadata.deletionTimestamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
@@ -426,13 +531,20 @@ export class ApiServer {
       return { ...obj, metadata: { ...obj.metadata, deletionTimestamp: new Date().toISOString() } };
     }
     store.remove(def, namespace, name);
-    if (policy === "Background") for (const p of dependents()) void kubelet.deletePod(namespace!, p.metadata.name, grace).catch(() => {});
+    if (policy === "Background")
+      for (const p of dependents()) void kubelet.deletePod(namespace!, p.metadata.name, grace).catch(() => {});
     else
       for (const p of dependents())
         store.mutate(PODS, namespace, p.metadata.name, (o) => {
           o.metadata.ownerReferences = (o.metadata.ownerReferences ?? []).filter((r) => r.uid !== obj.metadata.uid);
         });
-    return { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: obj.metadata.uid } };
+    return {
+      kind: "Status",
+      apiVersion: "v1",
+      metadata: {},
+      status: "Success",
+      details: { name, ...(def.group ? { group: def.group } : {}), kind: def.resource, uid: obj.metadata.uid },
+    };
   }
 
   private async deleteNamespace(name: string): Promise<KObject> {
@@ -442,26 +554,53 @@ export class ApiServer {
       o.status = { phase: "Terminating" };
     })!;
     void (async () => {
-      for (const def of [JOBS, PODS]) for (const o of store.list(def, name)) await this.deleteObject(def, name, o.metadata.name, { propagationPolicy: "Background", gracePeriodSeconds: 0 }).catch(() => {});
+      for (const def of [JOBS, PODS])
+        for (const o of store.list(def, name))
+          await this.deleteObject(def, name, o.metadata.name, {
+            propagationPolicy: "Background",
+            gracePeriodSeconds: 0,
+          }).catch(() => {});
       for (const p of store.list(PODS, name)) await this.d.kubelet.waitGone(name, p.metadata.name);
-      for (const def of RESOURCES) if (def.namespaced) for (const o of store.list(def, name)) store.remove(def, name, o.metadata.name);
+      for (const def of RESOURCES)
+        if (def.namespaced) for (const o of store.list(def, name)) store.remove(def, name, o.metadata.name);
       store.remove(NAMESPACES, undefined, name);
     })().catch(() => {});
     return marked;
   }
 
-  private serveWatch(req: IncomingMessage, res: ServerResponse, r: Route, q: URLSearchParams, labels: ReturnType<typeof parseLabelSelector>, fields: ReturnType<typeof parseFieldSelector>, include: IncludeObject) {
+  private serveWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: Route,
+    q: URLSearchParams,
+    labels: ReturnType<typeof parseLabelSelector>,
+    fields: ReturnType<typeof parseFieldSelector>,
+    include: IncludeObject,
+  ) {
     const { store } = this.d;
     const table = wantsTable(req);
     const matches = (o: KObject) =>
-      (r.namespace === undefined || o.metadata.namespace === r.namespace) && (r.name === undefined || o.metadata.name === r.name) && matchesLabels(labels, o.metadata.labels) && matchesFields(fields, o);
-    res.writeHead(200, { "Content-Type": "application/json", "Cache-Control": "no-cache, private", "Transfer-Encoding": "chunked" });
+      (r.namespace === undefined || o.metadata.namespace === r.namespace) &&
+      (r.name === undefined || o.metadata.name === r.name) &&
+      matchesLabels(labels, o.metadata.labels) &&
+      matchesFields(fields, o);
+    res.writeHead(200, {
+      "Content-Type": "application/json",
+      "Cache-Control": "no-cache, private",
+      "Transfer-Encoding": "chunked",
+    });
     res.flushHeaders();
     let headersSent = false;
     const send = (type: string, object: unknown) => {
       let payload = object;
       if (table && type !== "ERROR" && type !== "BOOKMARK") {
-        payload = toTable(r.def, [object as KObject], include, !headersSent, (object as KObject).metadata.resourceVersion);
+        payload = toTable(
+          r.def,
+          [object as KObject],
+          include,
+          !headersSent,
+          (object as KObject).metadata.resourceVersion,
+        );
         headersSent = true;
       }
       res.write(`${JSON.stringify({ type, object: payload })}\n`);
@@ -477,7 +616,11 @@ export class ApiServer {
     } else {
       for (const o of store.list(r.def, r.namespace)) if (matches(o)) send("ADDED", o);
       if (q.get("sendInitialEvents") === "true")
-        send("BOOKMARK", { kind: r.def.kind, apiVersion: groupVersion(r.def), metadata: { resourceVersion: String(store.rv), annotations: { "k8s.io/initial-events-end": "true" } } });
+        send("BOOKMARK", {
+          kind: r.def.kind,
+          apiVersion: groupVersion(r.def),
+          metadata: { resourceVersion: String(store.rv), annotations: { "k8s.io/initial-events-end": "true" } },
+        });
     }
     const off = store.subscribe((e) => {
       if (e.def === r.def && matches(e.object)) send(e.type, e.object);
@@ -501,7 +644,9 @@ export class ApiServer {
     const name = requested || pod.metadata.annotations?.["kubectl.kubernetes.io/default-container"];
     if (!name) {
       if (containers.length === 1) return containers[0];
-      throw badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(" ")}]`);
+      throw badRequest(
+        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.map((c) => c.name).join(" ")}]`,
+      );
     }
     const c = containers.find((x) => x.name === name);
     if (!c) throw badRequest(`container ${name} is not valid for pod ${pod.metadata.name}`);
@@ -518,7 +663,11 @@ export class ApiServer {
       throw badRequest(`container "${c.name}" in pod "${pod.metadata.name}" is waiting to start: ${why}`);
     }
     const num = (k: string) => (q.has(k) ? Number(q.get(k)) : undefined);
-    this.d.logs.serve(req, res, r.namespace!, r.name!, c.name, { follow: q.get("follow") === "true", tailLines: num("tailLines"), limitBytes: num("limitBytes") });
+    this.d.logs.serve(req, res, r.namespace!, r.name!, c.name, {
+      follow: q.get("follow") === "true",
+      tailLines: num("tailLines"),
+      limitBytes: num("limitBytes"),
+    });
   }
 
   /** WebSocket upgrade for pods/exec. SPDY (kubectl's fallback) is answered with an error. */
@@ -528,26 +677,41 @@ export class ApiServer {
       const err = e instanceof ApiError ? e : new ApiError(500, "InternalError", String(e));
       this.record(req, user, "create", err.code);
       const body = JSON.stringify(err.toStatus());
-      socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+      socket.end(
+        `HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
     };
     try {
       user = this.authenticate(req);
       const url = new URL(req.url ?? "/", "http://standin");
       const r = parseRoute(url.pathname);
-      if (!r || r.def !== PODS || r.subresource !== "exec" || !r.name) throw new ApiError(404, "NotFound", "the server could not find the requested resource");
-      this.authorize({ user, verb: "create", group: "", resource: "pods", subresource: "exec", namespace: r.namespace, name: r.name });
+      if (!r || r.def !== PODS || r.subresource !== "exec" || !r.name)
+        throw new ApiError(404, "NotFound", "the server could not find the requested resource");
+      this.authorize({
+        user,
+        verb: "create",
+        group: "",
+        resource: "pods",
+        subresource: "exec",
+        namespace: r.namespace,
+        name: r.name,
+      });
       const pod = this.d.store.mustGet(PODS, r.namespace, r.name);
       const q = url.searchParams;
       const c = this.resolveContainer(pod, q.get("container"));
       const phase = pod.status?.phase;
-      if (phase === "Succeeded" || phase === "Failed") throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
+      if (phase === "Succeeded" || phase === "Failed")
+        throw badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`);
       const st = (pod.status?.containerStatuses ?? []).find((s: { name: string }) => s.name === c.name);
-      if (phase !== "Running" || !st?.state?.running) throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
+      if (phase !== "Running" || !st?.state?.running)
+        throw badRequest(`unable to upgrade connection: container not found ("${c.name}")`);
       const argv = q.getAll("command");
       if (argv.length === 0) throw badRequest("you must specify at least 1 command");
       // Checked last so that kubectl's SPDY retry after a failed WebSocket upgrade gets the same error.
       if (String(req.headers.upgrade ?? "").toLowerCase() !== "websocket" || !offersExecProtocol(req))
-        throw badRequest("unable to upgrade connection: this stand-in serves exec over WebSocket (v5.channel.k8s.io/v4.channel.k8s.io) only");
+        throw badRequest(
+          "unable to upgrade connection: this stand-in serves exec over WebSocket (v5.channel.k8s.io/v4.channel.k8s.io) only",
+        );
       const { env, cwd } = this.d.kubelet.processSetup(pod, c);
       this.record(req, user, "create", 101);
       handleExec(req, socket, head, this.d.processes, {

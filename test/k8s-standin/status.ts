@@ -47,14 +47,20 @@ export const conflict = (def: ResourceDef, name: string) =>
   );
 
 export const invalid = (def: ResourceDef, name: string, field: string, problem: string) =>
-  new ApiError(422, "Invalid", `${def.kind}${def.group ? `.${def.group}` : ""} "${name}" is invalid: ${field}: ${problem}`, {
-    ...details(def, name),
-    causes: [{ reason: "FieldValueInvalid", message: problem, field }],
-  });
+  new ApiError(
+    422,
+    "Invalid",
+    `${def.kind}${def.group ? `.${def.group}` : ""} "${name}" is invalid: ${field}: ${problem}`,
+    {
+      ...details(def, name),
+      causes: [{ reason: "FieldValueInvalid", message: problem, field }],
+    },
+  );
 
 export const badRequest = (message: string) => new ApiError(400, "BadRequest", message);
 
-export const methodNotAllowed = () => new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
+export const methodNotAllowed = () =>
+  new ApiError(405, "MethodNotAllowed", "the server does not allow this method on the requested resource");
 
 export type Attributes = {
   user: string;

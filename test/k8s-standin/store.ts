@@ -5,7 +5,14 @@ import { randomUUID } from "node:crypto";
 import { groupVersion, type ResourceDef } from "./resources.ts";
 import { alreadyExists, notFound } from "./status.ts";
 
-export type OwnerReference = { apiVersion: string; kind: string; name: string; uid: string; controller?: boolean; blockOwnerDeletion?: boolean };
+export type OwnerReference = {
+  apiVersion: string;
+  kind: string;
+  name: string;
+  uid: string;
+  controller?: boolean;
+  blockOwnerDeletion?: boolean;
+};
 
 export type Meta = {
   name: string;
@@ -71,7 +78,9 @@ export class Store {
   list(def: ResourceDef, ns?: string): KObject[] {
     return [...this.table(def).values()]
       .filter((o) => ns === undefined || o.metadata.namespace === ns)
-      .sort((a, b) => objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name)))
+      .sort((a, b) =>
+        objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name)),
+      )
       .map((o) => structuredClone(o));
   }
 

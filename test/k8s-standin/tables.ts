@@ -26,13 +26,17 @@ function podStatus(o: KObject): string {
     if (s.state?.waiting?.reason) return s.state.waiting.reason;
     if (s.state?.terminated?.reason && o.status?.phase !== "Succeeded") return s.state.terminated.reason;
   }
-  const unsched = (o.status?.conditions ?? []).find((c: { type: string; status: string }) => c.type === "PodScheduled" && c.status === "False");
+  const unsched = (o.status?.conditions ?? []).find(
+    (c: { type: string; status: string }) => c.type === "PodScheduled" && c.status === "False",
+  );
   if (unsched) return "Pending";
   return o.status?.phase === "Succeeded" ? "Completed" : (o.status?.phase ?? "Unknown");
 }
 
 function jobStatus(o: KObject): string {
-  const c = (o.status?.conditions ?? []).find((x: { type: string; status: string }) => (x.type === "Complete" || x.type === "Failed") && x.status === "True");
+  const c = (o.status?.conditions ?? []).find(
+    (x: { type: string; status: string }) => (x.type === "Complete" || x.type === "Failed") && x.status === "True",
+  );
   if (c) return c.type;
   if (o.spec?.suspend) return "Suspended";
   return "Running";
@@ -48,7 +52,12 @@ function duration(o: KObject): string {
 const COLUMNS: Record<string, Column[]> = {
   Pod: [
     nameCol,
-    { name: "Ready", type: "string", cell: (o) => `${(o.status?.containerStatuses ?? []).filter((s: { ready: boolean }) => s.ready).length}/${(o.spec?.containers ?? []).length}` },
+    {
+      name: "Ready",
+      type: "string",
+      cell: (o) =>
+        `${(o.status?.containerStatuses ?? []).filter((s: { ready: boolean }) => s.ready).length}/${(o.spec?.containers ?? []).length}`,
+    },
     { name: "Status", type: "string", cell: podStatus },
     { name: "Restarts", type: "string", cell: () => "0" },
     ageCol,
@@ -62,13 +71,25 @@ const COLUMNS: Record<string, Column[]> = {
     { name: "Duration", type: "string", cell: duration },
     ageCol,
   ],
-  ConfigMap: [nameCol, { name: "Data", type: "integer", cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length }, ageCol],
+  ConfigMap: [
+    nameCol,
+    {
+      name: "Data",
+      type: "integer",
+      cell: (o) => Object.keys(o.data ?? {}).length + Object.keys(o.binaryData ?? {}).length,
+    },
+    ageCol,
+  ],
   Namespace: [nameCol, { name: "Status", type: "string", cell: (o) => o.status?.phase ?? "Active" }, ageCol],
   Event: [
     { name: "Last Seen", type: "string", cell: (o) => age(o.lastTimestamp ?? o.metadata.creationTimestamp) },
     { name: "Type", type: "string", cell: (o) => o.type ?? "" },
     { name: "Reason", type: "string", cell: (o) => o.reason ?? "" },
-    { name: "Object", type: "string", cell: (o) => `${String(o.involvedObject?.kind ?? "").toLowerCase()}/${o.involvedObject?.name ?? ""}` },
+    {
+      name: "Object",
+      type: "string",
+      cell: (o) => `${String(o.involvedObject?.kind ?? "").toLowerCase()}/${o.involvedObject?.name ?? ""}`,
+    },
     { name: "Message", type: "string", cell: (o) => o.message ?? "" },
     { ...nameCol, priority: 1 },
   ],
@@ -76,14 +97,28 @@ const COLUMNS: Record<string, Column[]> = {
 
 export type IncludeObject = "None" | "Metadata" | "Object";
 
-export function toTable(def: ResourceDef, objs: KObject[], include: IncludeObject, withHeaders: boolean, resourceVersion?: string) {
+export function toTable(
+  def: ResourceDef,
+  objs: KObject[],
+  include: IncludeObject,
+  withHeaders: boolean,
+  resourceVersion?: string,
+) {
   const cols = COLUMNS[def.kind] ?? [nameCol, ageCol];
   return {
     kind: "Table",
     apiVersion: "meta.k8s.io/v1",
     metadata: resourceVersion ? { resourceVersion } : {},
     ...(withHeaders
-      ? { columnDefinitions: cols.map((c) => ({ name: c.name, type: c.type, format: c.format ?? "", description: "", priority: c.priority ?? 0 })) }
+      ? {
+          columnDefinitions: cols.map((c) => ({
+            name: c.name,
+            type: c.type,
+            format: c.format ?? "",
+            description: "",
+            priority: c.priority ?? 0,
+          })),
+        }
       : { columnDefinitions: null }),
     rows: objs.map((o) => ({
       cells: cols.map((c) => c.cell(o)),

@@ -28,23 +28,44 @@ async function runProgram(file: string) {
 
 describe("the packed package", () => {
   it("holds the built JavaScript, its declarations and the images, and no TypeScript source", async () => {
-    const files = (await mustRun("tar", ["-tzf", project.tarball], REPO_ROOT)).stdout.split("\n").filter(Boolean)
+    const files = (await mustRun("tar", ["-tzf", project.tarball], REPO_ROOT)).stdout
+      .split("\n")
+      .filter(Boolean)
       .map((f) => f.replace(/^package\//, ""));
-    expect(files).toEqual(expect.arrayContaining([
-      "package.json", "dist/components/index.js", "dist/components/index.d.ts", "dist/scripts/bin/flink-profiling.js",
-      "dist/scripts/lib/profile-main.js", "images/flink-profiling/Dockerfile", "images/flink-profiling/bin/flink-profiler", "images/flink-profiling/lib/profile.sh",
-      "images/profiler-runner/Dockerfile",
-    ]));
-    expect(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), "TypeScript sources shipped").toEqual([]);
-    expect(files.filter((f) => /^(test|cluster|components|scripts)\//.test(f)), "clone-only folders shipped").toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "package.json",
+        "dist/components/index.js",
+        "dist/components/index.d.ts",
+        "dist/scripts/bin/flink-profiling.js",
+        "dist/scripts/lib/profile-main.js",
+        "images/flink-profiling/Dockerfile",
+        "images/flink-profiling/bin/flink-profiler",
+        "images/flink-profiling/lib/profile.sh",
+        "images/profiler-runner/Dockerfile",
+      ]),
+    );
+    expect(
+      files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+      "TypeScript sources shipped",
+    ).toEqual([]);
+    expect(
+      files.filter((f) => /^(test|cluster|components|scripts)\//.test(f)),
+      "clone-only folders shipped",
+    ).toEqual([]);
   });
 
   it("runs under Pulumi's mocks when imported as an ES module", async () => {
     const result = await runProgram("esm-program.mjs");
-    expect(result.types).toEqual(expect.arrayContaining([
-      "flink-profiling:index:FlinkCluster", "flink-profiling:index:ProfilingAccess",
-      "kubernetes:apps/v1:StatefulSet", "kubernetes:apps/v1:Deployment", "kubernetes:rbac.authorization.k8s.io/v1:Role",
-    ]));
+    expect(result.types).toEqual(
+      expect.arrayContaining([
+        "flink-profiling:index:FlinkCluster",
+        "flink-profiling:index:ProfilingAccess",
+        "kubernetes:apps/v1:StatefulSet",
+        "kubernetes:apps/v1:Deployment",
+        "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      ]),
+    );
     expect(result.restService).toBe("demo-rest");
     expect(result.runnerInTemplate).toBe(RUNNER);
     expect(result.operatorVersion).toBe("v1_20");

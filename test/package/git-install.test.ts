@@ -17,8 +17,16 @@ beforeAll(async () => {
   await mustRun("git", ["clone", "--quiet", "--bare", REPO_ROOT, clone], root);
   project = path.join(root, "project");
   await mustRun("mkdir", [project], root);
-  writeFileSync(path.join(project, "package.json"), `${JSON.stringify({ name: "consumer", private: true }, null, 2)}\n`);
-  await mustRun("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `git+file://${clone}`], project, 600_000);
+  writeFileSync(
+    path.join(project, "package.json"),
+    `${JSON.stringify({ name: "consumer", private: true }, null, 2)}\n`,
+  );
+  await mustRun(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", `git+file://${clone}`],
+    project,
+    600_000,
+  );
 }, 900_000);
 
 afterAll(() => root && rmSync(root, { recursive: true, force: true }));
@@ -27,9 +35,21 @@ describe("the package installed from a git URL", () => {
   it("is built by npm on the way in, and loads as an ES module, with require and through its bin", async () => {
     const installed = path.join(project, "node_modules/flink-profiling");
     expect(existsSync(path.join(installed, "dist/components/index.js")), "dist/ was built").toBe(true);
-    const esm = await mustRun(process.execPath, ["--input-type=module", "-e", 'const m = await import("flink-profiling"); console.log(typeof m.FlinkCluster, typeof m.ProfilingAccess)'], project);
+    const esm = await mustRun(
+      process.execPath,
+      [
+        "--input-type=module",
+        "-e",
+        'const m = await import("flink-profiling"); console.log(typeof m.FlinkCluster, typeof m.ProfilingAccess)',
+      ],
+      project,
+    );
     expect(esm.stdout.trim()).toBe("function function");
-    const cjs = await mustRun(process.execPath, ["-e", 'const m = require("flink-profiling"); console.log(typeof m.FlinkCluster)'], project);
+    const cjs = await mustRun(
+      process.execPath,
+      ["-e", 'const m = require("flink-profiling"); console.log(typeof m.FlinkCluster)'],
+      project,
+    );
     expect(cjs.stdout.trim()).toBe("function");
     const help = await mustRun(path.join(project, "node_modules/.bin/flink-profiling"), ["--help"], project);
     expect(help.stdout).toMatch(/^Usage:/m);

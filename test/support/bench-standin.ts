@@ -11,7 +11,9 @@ const fx = await startClusterFixture([]);
 const bin = path.join(fx.dir, "fake-bin");
 mkdirSync(bin);
 const fake = path.join(bin, "flink-profiler");
-writeFileSync(fake, `#!/bin/bash
+writeFileSync(
+  fake,
+  `#!/bin/bash
 # Simulated helper: same JSON lines as the real one, no JVM.
 case $1 in
   stop) echo '{"type":"stopped","pid":1,"role":"taskmanager","wasActive":false}'; exit 0 ;;
@@ -22,13 +24,28 @@ echo "{\\"type\\":\\"started\\",\\"pid\\":1,\\"role\\":\\"taskmanager\\",\\"even
 for ((i = 1; i <= d; i++)); do sleep 1; echo "{\\"type\\":\\"progress\\",\\"pid\\":1,\\"elapsed\\":$i,\\"remaining\\":$((d - i))}"; done
 cat "${records}"
 echo '{"type":"done","pid":1,"status":"ok"}'
-`);
+`,
+);
 chmodSync(fake, 0o755);
 for (let i = 0; i < n; i++) {
   fx.k8s.create({
-    apiVersion: "v1", kind: "Pod",
-    metadata: { name: `${CLUSTER}-taskmanager-${i}`, namespace: "flink", labels: { app: CLUSTER, "app.kubernetes.io/name": "flink", "app.kubernetes.io/instance": CLUSTER, component: "taskmanager" } },
-    spec: { containers: [{ name: "taskmanager", image: "flink:2.3.0", env: [{ name: "PATH", value: `${bin}:${process.env.PATH}` }] }] },
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${CLUSTER}-taskmanager-${i}`,
+      namespace: "flink",
+      labels: {
+        app: CLUSTER,
+        "app.kubernetes.io/name": "flink",
+        "app.kubernetes.io/instance": CLUSTER,
+        component: "taskmanager",
+      },
+    },
+    spec: {
+      containers: [
+        { name: "taskmanager", image: "flink:2.3.0", env: [{ name: "PATH", value: `${bin}:${process.env.PATH}` }] },
+      ],
+    },
   });
 }
 process.stdout.write(`${JSON.stringify({ kubeconfig: fx.kubeconfig })}\n`);

@@ -16,7 +16,7 @@ export async function startBusyJvm(dir: string, timeoutMs = 60_000): Promise<Bus
     src,
     "public class Busy {\n" +
       "  static long spin(long x) { return x + Long.toString(x).hashCode(); }\n" +
-      "  public static void main(String[] a) { System.out.println(\"ready\"); long x = 0; while (true) { x = spin(x); } }\n" +
+      '  public static void main(String[] a) { System.out.println("ready"); long x = 0; while (true) { x = spin(x); } }\n' +
       "}\n",
   );
   const child: ChildProcess = spawn("java", ["-Xmx64m", src], { stdio: ["ignore", "pipe", "ignore"] });

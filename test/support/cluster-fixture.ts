@@ -8,7 +8,12 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { clusterLabels, type FlinkClusterSpec } from "../../components/flink-manifests.ts";
 import { TEMPLATE_KEY, defaultJobTemplate, serializeTemplate } from "../../components/profiling-job.ts";
-import { LEGACY_TEMPLATE_CONFIGMAP_NAME, TEMPLATE_CONFIGMAP_LABELS, profilingObjectNames, templateConfigMapLabels } from "../../components/profiling-names.ts";
+import {
+  LEGACY_TEMPLATE_CONFIGMAP_NAME,
+  TEMPLATE_CONFIGMAP_LABELS,
+  profilingObjectNames,
+  templateConfigMapLabels,
+} from "../../components/profiling-names.ts";
 import { asyncProfilerHome, helperPath } from "../../scripts/lib/helper-events.ts";
 import { startStandin, type Standin, type StandinOptions } from "../k8s-standin/index.ts";
 
@@ -34,8 +39,20 @@ export function taskManagerPod(tm: FakeTaskManager, outputDir: string) {
   return {
     apiVersion: "v1",
     kind: "Pod",
-    metadata: { name: tm.pod, namespace: NAMESPACE, labels: clusterLabels({ name: CLUSTER } as FlinkClusterSpec, "taskmanager") },
-    spec: { containers: [{ name: "taskmanager", image: "flink:2.3.0-java17", env: Object.entries(env).map(([name, value]) => ({ name, value })) }] },
+    metadata: {
+      name: tm.pod,
+      namespace: NAMESPACE,
+      labels: clusterLabels({ name: CLUSTER } as FlinkClusterSpec, "taskmanager"),
+    },
+    spec: {
+      containers: [
+        {
+          name: "taskmanager",
+          image: "flink:2.3.0-java17",
+          env: Object.entries(env).map(([name, value]) => ({ name, value })),
+        },
+      ],
+    },
   };
 }
 
@@ -49,7 +66,14 @@ export const NAMES = profilingObjectNames(CLUSTER);
 export function templateConfigMap(runnerImage = "flink-profiling-runner:1", cluster = CLUSTER, legacy = false) {
   const names = profilingObjectNames(cluster);
   const serviceAccountName = legacy ? "flink-profiler" : names.serviceAccount;
-  const template = defaultJobTemplate({ runnerImage, serviceAccountName, target: { container: "taskmanager", labelSelector: clusterLabels({ name: cluster } as FlinkClusterSpec, "taskmanager") } });
+  const template = defaultJobTemplate({
+    runnerImage,
+    serviceAccountName,
+    target: {
+      container: "taskmanager",
+      labelSelector: clusterLabels({ name: cluster } as FlinkClusterSpec, "taskmanager"),
+    },
+  });
   return {
     apiVersion: "v1",
     kind: "ConfigMap",
@@ -68,16 +92,25 @@ export interface ClusterFixture {
 }
 
 /** Stand-in with namespace, template and TaskManager pods; `user` is who runs profile.mjs. */
-export async function startClusterFixture(tms: FakeTaskManager[], opts: StandinOptions & { template?: boolean; user?: string } = {}): Promise<ClusterFixture> {
+export async function startClusterFixture(
+  tms: FakeTaskManager[],
+  opts: StandinOptions & { template?: boolean; user?: string } = {},
+): Promise<ClusterFixture> {
   const dir = mkdtempSync(path.join(tmpdir(), "cluster-profile-"));
   const k8s = await startStandin({ namespaces: [NAMESPACE], ...opts });
-  const kubeconfig = k8s.writeKubeconfig(path.join(dir, "kubeconfig.json"), { namespace: NAMESPACE, user: opts.user ?? "alice", contexts: [{ name: "other", namespace: "default" }] });
+  const kubeconfig = k8s.writeKubeconfig(path.join(dir, "kubeconfig.json"), {
+    namespace: NAMESPACE,
+    user: opts.user ?? "alice",
+    contexts: [{ name: "other", namespace: "default" }],
+  });
   if (opts.template ?? true) k8s.create(templateConfigMap());
   // Where the JVMs write inside their "containers" before the helper sends the files back.
   mkdirSync(path.join(dir, "in-pod"));
   for (const tm of tms) k8s.create(taskManagerPod(tm, path.join(dir, "in-pod")));
   return {
-    k8s, dir, kubeconfig,
+    k8s,
+    dir,
+    kubeconfig,
     async close() {
       await k8s.close();
       rmSync(dir, { recursive: true, force: true });
@@ -94,7 +127,11 @@ export interface CliRun {
 /** `node scripts/profile.mjs ARGS`, as a user would run it. */
 export async function runProfileCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [path.join(repoRoot, "scripts/profile.mjs"), ...args], { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 << 20 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      [path.join(repoRoot, "scripts/profile.mjs"), ...args],
+      { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 << 20 },
+    );
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -104,7 +141,10 @@ export async function runProfileCli(args: string[], env: NodeJS.ProcessEnv = {})
 
 /** Kinds of objects the run may leave behind. */
 export function leftovers(k8s: Standin): string[] {
-  return [...k8s.list("batch/v1", "Job", NAMESPACE), ...k8s.list("v1", "Pod", NAMESPACE).filter((p) => p.metadata.labels?.["flink-profiling/run-id"])]
+  return [
+    ...k8s.list("batch/v1", "Job", NAMESPACE),
+    ...k8s.list("v1", "Pod", NAMESPACE).filter((p) => p.metadata.labels?.["flink-profiling/run-id"]),
+  ]
     .filter((o) => !o.metadata.deletionTimestamp)
     .map((o) => `${o.kind}/${o.metadata.name}`);
 }

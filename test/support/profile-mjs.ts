@@ -7,7 +7,10 @@ const PROFILE = resolve("scripts/profile.mjs");
 
 export type ProfileMjsResult = { code: number | null; stdout: string; stderr: string };
 
-export function profileMjs(args: string[], onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void): Promise<ProfileMjsResult> {
+export function profileMjs(
+  args: string[],
+  onStderr?: (text: string, kill: (s: NodeJS.Signals) => void) => void,
+): Promise<ProfileMjsResult> {
   return new Promise((ok, fail) => {
     const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";

@@ -7,9 +7,16 @@ import { isWaitingFrame } from "../../scripts/lib/collapsed.ts";
 
 export const HOT = "com.example.orders.OrderJsonEncoder";
 
-
-export type Info = { status: string; mode: string; triggerTime: number; finishedTime: number | null; duration: number; outputFile: string | null };
-export const profiles = async (flink: Pick<LocalFlink, "restUrl">, tm: string): Promise<Info[]> => (await (await fetch(`${flink.restUrl}/taskmanagers/${tm}/profiler`)).json()).profilingList;
+export type Info = {
+  status: string;
+  mode: string;
+  triggerTime: number;
+  finishedTime: number | null;
+  duration: number;
+  outputFile: string | null;
+};
+export const profiles = async (flink: Pick<LocalFlink, "restUrl">, tm: string): Promise<Info[]> =>
+  (await (await fetch(`${flink.restUrl}/taskmanagers/${tm}/profiler`)).json()).profilingList;
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Waits until no profile runs in the TaskManager, so that the next test starts from a quiet JVM. */
 export async function quiet(flink: Pick<LocalFlink, "restUrl">, tm: string): Promise<void> {
@@ -22,7 +29,12 @@ export async function quiet(flink: Pick<LocalFlink, "restUrl">, tm: string): Pro
  * Geometry only, no tree: frames are read as drawn, f(level, left, width, type, 'title'). As every report of
  * the project does (collapsed.ts), samples of waiting threads (a parked or sleeping leaf) are left out of both.
  */
-export function positionalShares(html: string): { samples: number; waiting: number; self: Map<string, number>; total: (name: string) => number } {
+export function positionalShares(html: string): {
+  samples: number;
+  waiting: number;
+  self: Map<string, number>;
+  total: (name: string) => number;
+} {
   const frames = [...html.matchAll(/^f\((\d+),(\d+),(\d+),\d+,'((?:[^'\\]|\\.)*)'/gm)].map((m) => ({
     level: Number(m[1]),
     left: Number(m[2]),
@@ -54,4 +66,3 @@ export const pct = (n: number, of: number) => Math.round((n / of) * 1000) / 10;
 // On two cores shared with other Flink tests, a TaskManager's RPC system can take longer than Flink's default
 // 10 s to start; a slow start is not what these tests are about.
 export const SLOW_MACHINE = { "pekko.startup-timeout": "60 s" };
-

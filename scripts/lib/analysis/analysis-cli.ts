@@ -39,7 +39,8 @@ export interface MergeCommand {
 
 export type AnalysisCommand = ReportCommand | DiffCommand | MergeCommand;
 
-export const isAnalysisCommand = (word: string | undefined): word is AnalysisKind => (ANALYSIS_COMMANDS as readonly string[]).includes(word ?? "");
+export const isAnalysisCommand = (word: string | undefined): word is AnalysisKind =>
+  (ANALYSIS_COMMANDS as readonly string[]).includes(word ?? "");
 
 const OPTIONS = {
   top: { type: "string" },
@@ -58,39 +59,84 @@ const ALLOWED: Record<AnalysisKind, readonly string[]> = {
 
 /** `argv` without the command word itself. */
 export function parseAnalysisCommand(kind: AnalysisKind, argv: readonly string[]): AnalysisCommand {
-  const parsed = asUsageError(`run with --help to see what ${kind} takes`, () => parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS }));
+  const parsed = asUsageError(`run with --help to see what ${kind} takes`, () =>
+    parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: OPTIONS }),
+  );
   const { values, positionals } = parsed;
   const given = Object.keys(values).filter((k) => values[k as keyof typeof values] !== undefined);
   const foreign = given.find((k) => !ALLOWED[kind].includes(k));
-  if (foreign) throw new UsageError(`${kind} takes no --${foreign}`, `${kind} takes ${ALLOWED[kind].map((o) => `--${o}`).join(", ")}`);
+  if (foreign)
+    throw new UsageError(
+      `${kind} takes no --${foreign}`,
+      `${kind} takes ${ALLOWED[kind].map((o) => `--${o}`).join(", ")}`,
+    );
   const top = values.top === undefined ? 10 : parseTop(values.top);
   const json = values.json ?? false;
   if (kind === "diff") {
     if (positionals.length !== 2) {
-      throw new UsageError(`diff compares two profiles, got ${positionals.length}`, "e.g. profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed");
+      throw new UsageError(
+        `diff compares two profiles, got ${positionals.length}`,
+        "e.g. profile.mjs diff profiles/before/tm-0.collapsed profiles/after/tm-0.collapsed",
+      );
     }
-    return { kind, base: positionals[0]!, next: positionals[1]!, outputDir: outputPath(values.output ?? "profiles"), top, json };
+    return {
+      kind,
+      base: positionals[0]!,
+      next: positionals[1]!,
+      outputDir: outputPath(values.output ?? "profiles"),
+      top,
+      json,
+    };
   }
-  if (positionals.length === 0) throw new UsageError(`${kind} needs at least one profile file or folder`, `e.g. profile.mjs ${kind} profiles/orders/RUN_ID${kind === "merge" ? " -o profiles/orders-merged" : ""}`);
+  if (positionals.length === 0)
+    throw new UsageError(
+      `${kind} needs at least one profile file or folder`,
+      `e.g. profile.mjs ${kind} profiles/orders/RUN_ID${kind === "merge" ? " -o profiles/orders-merged" : ""}`,
+    );
   if (kind === "merge") {
-    if (values.output === undefined) throw new UsageError("merge needs -o OUT", "e.g. -o profiles/orders-merged writes orders-merged.collapsed and orders-merged.html");
-    return { kind, inputs: positionals, output: outputPath(values.output).replace(/\.(collapsed|html)$/, ""), top, json };
+    if (values.output === undefined)
+      throw new UsageError(
+        "merge needs -o OUT",
+        "e.g. -o profiles/orders-merged writes orders-merged.collapsed and orders-merged.html",
+      );
+    return {
+      kind,
+      inputs: positionals,
+      output: outputPath(values.output).replace(/\.(collapsed|html)$/, ""),
+      top,
+      json,
+    };
   }
-  return { kind, inputs: positionals, top, grep: values.grep === undefined ? undefined : parseGrep(values.grep), threads: values.threads ?? false, json };
+  return {
+    kind,
+    inputs: positionals,
+    top,
+    grep: values.grep === undefined ? undefined : parseGrep(values.grep),
+    threads: values.threads ?? false,
+    json,
+  };
 }
 
 function parseTop(value: string): number {
   const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000) throw new UsageError(`--top "${value}" is not a number from 1 to 1000`, "e.g. --top 20");
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000)
+    throw new UsageError(`--top "${value}" is not a number from 1 to 1000`, "e.g. --top 20");
   return n;
 }
 
 function parseGrep(value: string): string {
-  if (value === "") throw new UsageError("--grep pattern is empty", "e.g. --grep json (a regular expression; case-insensitive unless it has a capital letter)");
+  if (value === "")
+    throw new UsageError(
+      "--grep pattern is empty",
+      "e.g. --grep json (a regular expression; case-insensitive unless it has a capital letter)",
+    );
   try {
     grepPattern(value);
   } catch (err) {
-    throw new UsageError(`--grep "${value}" is not a regular expression: ${(err as Error).message}`, "escape special characters, e.g. --grep 'String\\.format' or --grep '\\$Lambda'");
+    throw new UsageError(
+      `--grep "${value}" is not a regular expression: ${(err as Error).message}`,
+      "escape special characters, e.g. --grep 'String\\.format' or --grep '\\$Lambda'",
+    );
   }
   return value;
 }

@@ -46,15 +46,24 @@ async function diff(cmd: DiffCommand, write: Write): Promise<void> {
     // folder or several files are merged into a collapsed file for it first.
     // Regressions need self samples only: two single files are read for their leaves alone.
     // (jfrconv cannot read async-profiler 2.x html: such a file goes to it as collapsed stacks we read.)
-    const alone = base.length === 1 && next.length === 1 && base[0]!.format !== "html-2" && next[0]!.format !== "html-2";
+    const alone =
+      base.length === 1 && next.length === 1 && base[0]!.format !== "html-2" && next[0]!.format !== "html-2";
     let tables: [FrameTable, FrameTable];
     if (alone) {
       const early = settled(diffHtml(base[0]!.file, next[0]!.file, html, title));
-      tables = [(await readAll(base, { into: new LeafCounts() })).table(), (await readAll(next, { into: new LeafCounts() })).table()];
+      tables = [
+        (await readAll(base, { into: new LeafCounts() })).table(),
+        (await readAll(next, { into: new LeafCounts() })).table(),
+      ];
       (await early)();
     } else {
       const [b, n] = [await readAll(base), await readAll(next)];
-      await diffHtml(await collapsedFor(base, b, path.join(tmp, "base.collapsed")), await collapsedFor(next, n, path.join(tmp, "new.collapsed")), html, title);
+      await diffHtml(
+        await collapsedFor(base, b, path.join(tmp, "base.collapsed")),
+        await collapsedFor(next, n, path.join(tmp, "new.collapsed")),
+        html,
+        title,
+      );
       tables = [frameTable(b, false), frameTable(n, false)];
     }
     const result = diffResult({ inputs: base, table: tables[0] }, { inputs: next, table: tables[1] }, html, cmd.top);

@@ -30,13 +30,16 @@ function frameTable(title: string, frames: readonly TopFrame[]): string[] {
 function summaryLines(s: ProfileSummary): string[] {
   const out = [profilesLine(s)];
   if (s.samples === 0) return [...out, "  no samples: the profiles are empty"];
-  if (s.waiting >= 5) out.push(`  ${s.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
+  if (s.waiting >= 5)
+    out.push(`  ${s.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
   out.push(...frameTable("top frames by self time", s.top));
   return out;
 }
 
 function grepLines(g: GrepResult): string[] {
-  const out = [`--grep ${g.pattern}: ${g.share.toFixed(1)}% of all samples (${count(g.samples)}) have a matching frame`];
+  const out = [
+    `--grep ${g.pattern}: ${g.share.toFixed(1)}% of all samples (${count(g.samples)}) have a matching frame`,
+  ];
   if (g.samples === 0) return [...out, "  no frame matches (case-insensitive unless the pattern has a capital letter)"];
   out.push(...frameTable("matching frames by total time", g.frames));
   out.push("heaviest matching stacks (from the caller of the first match to the leaf)");
@@ -50,7 +53,10 @@ function threadLines(title: string, rows: readonly ThreadRow[]): string[] {
   return [
     title,
     `   share%  running%  ${"".padEnd(width)}  top running frame`,
-    ...rows.map((r) => `  ${pct(r.share)}   ${pct(r.running)}  ${label(r).padEnd(width)}  ${r.top === null ? "-" : shortFrame(r.top)}`),
+    ...rows.map(
+      (r) =>
+        `  ${pct(r.share)}   ${pct(r.running)}  ${label(r).padEnd(width)}  ${r.top === null ? "-" : shortFrame(r.top)}`,
+    ),
   ];
 }
 const label = (r: ThreadRow) => (r.subtasks ? `${r.name} [${r.subtasks.join(", ")}]` : r.name);
@@ -61,10 +67,12 @@ export function renderReport(r: ReportResult): string {
   if (r.grep) out.push("", ...grepLines(r.grep));
   if (r.threads) {
     out.push("");
-    if (!r.hasThreads) out.push("--threads: these profiles have no thread frames; profile with -t (--threads) to split them by thread");
+    if (!r.hasThreads)
+      out.push("--threads: these profiles have no thread frames; profile with -t (--threads) to split them by thread");
     out.push(...threadLines("threads, busiest first", r.threads));
-    if (r.operators && r.operators.length > 0) out.push(...threadLines("Flink operators (tasks; chained operators share one), busiest first", r.operators));
-    else if (r.hasThreads) out.push("no Flink task threads (\"<task> (<i>/<n>)#<attempt>\") in these profiles");
+    if (r.operators && r.operators.length > 0)
+      out.push(...threadLines("Flink operators (tasks; chained operators share one), busiest first", r.operators));
+    else if (r.hasThreads) out.push('no Flink task threads ("<task> (<i>/<n>)#<attempt>") in these profiles');
   }
   return `${out.join("\n")}\n`;
 }
@@ -77,9 +85,14 @@ export function renderDiff(d: DiffResult): string {
   ];
   const grew = d.regressions.filter((r) => r.delta > 0);
   const shrank = d.regressions.filter((r) => r.delta < 0).reverse();
-  const rows = (rs: typeof grew) => rs.map((r) => `  ${pct(r.base)}  ${pct(r.new)}  ${signed(r.delta)}  ${r.frame}${r.change === "new" || r.change === "gone" ? `  (${r.change})` : ""}`);
+  const rows = (rs: typeof grew) =>
+    rs.map(
+      (r) =>
+        `  ${pct(r.base)}  ${pct(r.new)}  ${signed(r.delta)}  ${r.frame}${r.change === "new" || r.change === "gone" ? `  (${r.change})` : ""}`,
+    );
   const head = "    base%    new%    delta  frame";
-  if (grew.length > 0) out.push("frames whose share of samples grew most (self time, % of each profile's samples)", head, ...rows(grew));
+  if (grew.length > 0)
+    out.push("frames whose share of samples grew most (self time, % of each profile's samples)", head, ...rows(grew));
   if (shrank.length > 0) out.push("frames whose share of samples shrank most", head, ...rows(shrank));
   if (d.regressions.length === 0) out.push("no frame's share changed by 0.1 points or more");
   return `${out.join("\n")}\n`;
@@ -91,7 +104,10 @@ export function skewLines(rows: readonly SkewRow[]): string[] {
   return [
     "TaskManagers whose frames differ most from the rest (% of samples elsewhere than the rest's)",
     `  differs  ${"TaskManager".padEnd(width)}  the frame that differs most: here vs the rest`,
-    ...rows.map((r) => `  ${pct(r.differs)}  ${r.target.padEnd(width)}  ${r.frame === null ? "-" : `${shortFrame(r.frame)}: ${r.here.toFixed(1)}% vs ${r.rest.toFixed(1)}%`}${r.outlier ? "  <- outlier" : ""}`),
+    ...rows.map(
+      (r) =>
+        `  ${pct(r.differs)}  ${r.target.padEnd(width)}  ${r.frame === null ? "-" : `${shortFrame(r.frame)}: ${r.here.toFixed(1)}% vs ${r.rest.toFixed(1)}%`}${r.outlier ? "  <- outlier" : ""}`,
+    ),
   ];
 }
 
@@ -104,7 +120,8 @@ export function renderMerge(m: MergeResult): string {
 
 export function renderClusterView(v: ClusterView): string {
   const out = [`all ${v.taskManagers} TaskManagers together: ${count(v.samples)} samples`];
-  if (v.waiting >= 5) out.push(`  ${v.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
+  if (v.waiting >= 5)
+    out.push(`  ${v.waiting.toFixed(1)}% of samples were threads waiting (parked, sleeping, polling); the rest:`);
   out.push(...frameTable("cluster-wide top frames by self time", v.top), ...skewLines(v.skew));
   return `${out.join("\n")}\n`;
 }

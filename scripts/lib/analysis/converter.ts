@@ -35,17 +35,26 @@ export function jfrconv(options: readonly string[], files: readonly string[]): P
 async function runJfrconv(options: readonly string[], files: readonly string[]): Promise<void> {
   const bin = jfrconvPath();
   if (!existsSync(bin)) {
-    throw new HintedError(`async-profiler's converter is not at ${bin}`, "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder");
+    throw new HintedError(
+      `async-profiler's converter is not at ${bin}`,
+      "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder",
+    );
   }
   try {
     await promisify(execFile)(bin, [...options, ...files], { maxBuffer: 16 << 20 });
   } catch (err) {
     const e = err as { stderr?: string; message: string };
-    const lines = (e.stderr ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+    const lines = (e.stderr ?? "")
+      .split("\n")
+      .map((l) => l.trim())
+      .filter(Boolean);
     // The exception's line when there is one; else the launcher's last word (say, that it found no java).
     const said = lines.find((l) => /Exception|Error|error/.test(l)) ?? lines.at(-1) ?? e.message.split("\n")[0];
     throw new HintedError(
-      `async-profiler's converter failed on ${files.slice(0, -1).map((f) => path.basename(f)).join(", ")}: ${said}`,
+      `async-profiler's converter failed on ${files
+        .slice(0, -1)
+        .map((f) => path.basename(f))
+        .join(", ")}: ${said}`,
       "check that the input is an async-profiler profile (3.0+ for html) and that java 11+ is on PATH or in JAVA_HOME",
     );
   }
@@ -54,7 +63,8 @@ async function runJfrconv(options: readonly string[], files: readonly string[]):
 export const toCollapsed = (input: string, output: string, opts: { threads?: boolean } = {}) =>
   jfrconv(["-o", "collapsed", ...(opts.threads ? ["--threads"] : [])], [input, output]);
 
-export const toHtml = (input: string, output: string, title: string) => jfrconv(["-o", "html", "--title", title], [input, output]);
+export const toHtml = (input: string, output: string, title: string) =>
+  jfrconv(["-o", "html", "--title", title], [input, output]);
 
 /** A differential flame graph: widths follow NEW; red where NEW has more self samples, blue fewer, yellow new. */
 export const diffHtml = (base: string, next: string, output: string, title: string) =>

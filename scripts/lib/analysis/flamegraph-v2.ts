@@ -59,10 +59,14 @@ interface Open {
 
 export function parseFlameGraphV2(html: string): FlameGraphV2 {
   if (/const cpool = \[/.test(html)) {
-    throw new FlameGraphFormatError("this is an async-profiler 3.0+ flame graph (it has a frame pool), not a 2.x one: read it with `profile.mjs report`");
+    throw new FlameGraphFormatError(
+      "this is an async-profiler 3.0+ flame graph (it has a frame pool), not a 2.x one: read it with `profile.mjs report`",
+    );
   }
   if (!SIGNATURE.test(html)) {
-    throw new FlameGraphFormatError("no async-profiler 2.x frame data: its viewer has no function f(level, left, width, type, title)");
+    throw new FlameGraphFormatError(
+      "no async-profiler 2.x frame data: its viewer has no function f(level, left, width, type, title)",
+    );
   }
   const title = /<h1>([^<]*)<\/h1>/.exec(html)?.[1] ?? "";
   const levelsDeclared = Number(/const levels = Array\((\d+)\);/.exec(html)?.[1] ?? Infinity);
@@ -81,7 +85,8 @@ export function parseFlameGraphV2(html: string): FlameGraphV2 {
       const self = f.width - f.childWidths;
       // Drawn children start after the self samples and touch each other up to the frame's end.
       if (f.children > 0) hidden += f.gaps + (f.left + f.width - f.next);
-      if (self > 0 && open.length > 0) stacks.push({ frames: [...open.slice(1).map((o) => o.title), f.title], count: self });
+      if (self > 0 && open.length > 0)
+        stacks.push({ frames: [...open.slice(1).map((o) => o.title), f.title], count: self });
     }
   };
 
@@ -90,10 +95,14 @@ export function parseFlameGraphV2(html: string): FlameGraphV2 {
     if (!line.startsWith("f(")) continue;
     const m = FRAME_CALL.exec(line);
     const where = `line ${i + 1}`;
-    if (!m) throw new FlameGraphFormatError(`${where} is not a frame call f(level,left,width,type,'title'): ${line.slice(0, 80)}`);
+    if (!m)
+      throw new FlameGraphFormatError(
+        `${where} is not a frame call f(level,left,width,type,'title'): ${line.slice(0, 80)}`,
+      );
     const [level, left, width] = [Number(m[1]), Number(m[2]), Number(m[3])];
     const name = unescapeTitle(m[5]!);
-    if (![level, left, width].every(Number.isSafeInteger)) throw new FlameGraphFormatError(`${where}: a number is out of range`);
+    if (![level, left, width].every(Number.isSafeInteger))
+      throw new FlameGraphFormatError(`${where}: a number is out of range`);
     if (level === 0) {
       if (samples >= 0) throw new FlameGraphFormatError(`${where}: a second root frame`);
       if (left !== 0 || name !== "all") throw new FlameGraphFormatError(`${where}: the root frame is not 'all' at 0`);
@@ -103,15 +112,19 @@ export function parseFlameGraphV2(html: string): FlameGraphV2 {
       continue;
     }
     if (samples < 0) throw new FlameGraphFormatError(`${where}: a frame before the root frame`);
-    if (level >= levelsDeclared) throw new FlameGraphFormatError(`${where}: level ${level} beyond the ${levelsDeclared} levels the file declares`);
-    if (level > open.length) throw new FlameGraphFormatError(`${where}: level ${level} has no parent at level ${level - 1}`);
+    if (level >= levelsDeclared)
+      throw new FlameGraphFormatError(`${where}: level ${level} beyond the ${levelsDeclared} levels the file declares`);
+    if (level > open.length)
+      throw new FlameGraphFormatError(`${where}: level ${level} has no parent at level ${level - 1}`);
     close(level);
     const parent = open[level - 1]!;
     if (width <= 0) throw new FlameGraphFormatError(`${where}: a frame of no samples`);
     // The first child starts after the parent's own samples, which are unknown until its children are read;
     // so a child may start anywhere at or after the previous sibling, and must end inside the parent.
     if (left < parent.next || left + width > parent.left + parent.width) {
-      throw new FlameGraphFormatError(`${where}: '${name}' [${left}, ${left + width}) does not fit in '${parent.title}' [${parent.left}, ${parent.left + parent.width}) after its previous frame`);
+      throw new FlameGraphFormatError(
+        `${where}: '${name}' [${left}, ${left + width}) does not fit in '${parent.title}' [${parent.left}, ${parent.left + parent.width}) after its previous frame`,
+      );
     }
     if (parent.children > 0) parent.gaps += left - parent.next;
     parent.children++;

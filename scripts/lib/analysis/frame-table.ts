@@ -90,16 +90,31 @@ export function selfByFrame(table: FrameTable): Map<string, number> {
 /** Frames of running code by self samples, then total; shares of all samples, one decimal. */
 export function topFrames(table: FrameTable, limit: number): TopFrame[] {
   const { self, total } = table;
-  return ranked(table, limit, (i) => self[i]! > 0, (a, b) => self[b]! - self[a]! || total[b]! - total[a]!);
+  return ranked(
+    table,
+    limit,
+    (i) => self[i]! > 0,
+    (a, b) => self[b]! - self[a]! || total[b]! - total[a]!,
+  );
 }
 
 /** Frames of running code by total samples: where the time is spent underneath. */
 export function topByTotal(table: FrameTable, limit: number): TopFrame[] {
   const { self, total } = table;
-  return ranked(table, limit, (i) => total[i]! > 0, (a, b) => total[b]! - total[a]! || self[b]! - self[a]!);
+  return ranked(
+    table,
+    limit,
+    (i) => total[i]! > 0,
+    (a, b) => total[b]! - total[a]! || self[b]! - self[a]!,
+  );
 }
 
-function ranked(table: FrameTable, limit: number, keep: (i: number) => boolean, order: (a: number, b: number) => number): TopFrame[] {
+function ranked(
+  table: FrameTable,
+  limit: number,
+  keep: (i: number) => boolean,
+  order: (a: number, b: number) => number,
+): TopFrame[] {
   const ids = function* () {
     for (let i = 0; i < table.names.length; i++) if (keep(i)) yield i;
   };

@@ -39,7 +39,9 @@ export function grepProfile(tree: StackTree, pattern: string, limit: number): Gr
   const { names, idOf } = readableIds(tree);
   // Either spelling may be searched for: com/acme/Job.map (async-profiler's, the viewer's) or com.acme.Job.map.
   // Thread frames name threads, not code ("Encode JSON (1/2)#0" would match "json"): --threads is for them.
-  const hit = tree.names.map((raw, i) => threadName(raw) === undefined && (regex.test(raw) || regex.test(names[idOf[i]!]!)));
+  const hit = tree.names.map(
+    (raw, i) => threadName(raw) === undefined && (regex.test(raw) || regex.test(names[idOf[i]!]!)),
+  );
   const self = new Float64Array(names.length);
   const total = new Float64Array(names.length);
   const seen = new Int32Array(names.length).fill(-1);

@@ -20,7 +20,8 @@ export interface ProfileInput {
 const PREFERRED: readonly InputFormat[] = ["collapsed", "jfr", "html", "html-2"];
 const PROFILE_EXT = /\.(collapsed|folded|txt|jfr|html)$/;
 
-const READS = "profile.mjs reads collapsed stacks (frame;frame;frame count), .jfr recordings and async-profiler html flame graphs (3+, and 2.x as Flink's built-in profiler writes them)";
+const READS =
+  "profile.mjs reads collapsed stacks (frame;frame;frame count), .jfr recordings and async-profiler html flame graphs (3+, and 2.x as Flink's built-in profiler writes them)";
 
 /** The first bytes of a file decide its format; undefined when it is none of the three. */
 export function sniffFormat(head: string): InputFormat | undefined {
@@ -36,7 +37,11 @@ export async function resolveInputs(args: readonly string[]): Promise<ProfileInp
   const inputs: ProfileInput[] = [];
   for (const arg of args) {
     const info = await stat(arg).catch(() => undefined);
-    if (info === undefined) throw new UsageError(`no such file or folder: ${arg}`, "give profiles written by profile.mjs (-o DIR), or a folder of them");
+    if (info === undefined)
+      throw new UsageError(
+        `no such file or folder: ${arg}`,
+        "give profiles written by profile.mjs (-o DIR), or a folder of them",
+      );
     if (info.isDirectory()) {
       inputs.push(...(await folderInputs(arg)));
     } else {

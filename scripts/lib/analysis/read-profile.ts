@@ -18,7 +18,10 @@ export interface ReadOptions<T extends CollapsedSink = StackTree> {
   into?: T;
 }
 
-export async function readStacks<T extends CollapsedSink = StackTree>(input: ProfileInput, opts: ReadOptions<T> = {}): Promise<T> {
+export async function readStacks<T extends CollapsedSink = StackTree>(
+  input: ProfileInput,
+  opts: ReadOptions<T> = {},
+): Promise<T> {
   const tree = opts.into ?? (new StackTree() as unknown as T);
   if (input.format === "collapsed") {
     await readCollapsed(input.file, tree);
@@ -32,10 +35,14 @@ export async function readStacks<T extends CollapsedSink = StackTree>(input: Pro
       fg = parseFlameGraphV2(await readFile(input.file, "utf8"));
     } catch (err) {
       if (!(err instanceof FlameGraphFormatError)) throw err;
-      throw new UsageError(`${input.file} is an async-profiler 2.x html flame graph that cannot be read back: ${err.message}`, "open it in a browser; profile.mjs reads only what it can read exactly");
+      throw new UsageError(
+        `${input.file} is an async-profiler 2.x html flame graph that cannot be read back: ${err.message}`,
+        "open it in a browser; profile.mjs reads only what it can read exactly",
+      );
     }
     const text = Buffer.from(flameGraphV2Collapsed(fg), "utf8");
-    for (let start = 0, nl = text.indexOf(10); nl >= 0; start = nl + 1, nl = text.indexOf(10, start)) tree.addBytes(text, start, nl);
+    for (let start = 0, nl = text.indexOf(10); nl >= 0; start = nl + 1, nl = text.indexOf(10, start))
+      tree.addBytes(text, start, nl);
     return tree;
   }
   const dir = await mkdtemp(path.join(os.tmpdir(), "profile-read-"));
@@ -50,7 +57,10 @@ export async function readStacks<T extends CollapsedSink = StackTree>(input: Pro
 }
 
 /** Every stack of these profiles together: one TaskManager's, a run's, a cluster's. */
-export async function readAll<T extends CollapsedSink = StackTree>(inputs: readonly ProfileInput[], opts: ReadOptions<T> = {}): Promise<T> {
+export async function readAll<T extends CollapsedSink = StackTree>(
+  inputs: readonly ProfileInput[],
+  opts: ReadOptions<T> = {},
+): Promise<T> {
   const tree = opts.into ?? (new StackTree() as unknown as T);
   for (const input of inputs) await readStacks(input, { ...opts, into: tree });
   return tree;

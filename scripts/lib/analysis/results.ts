@@ -50,10 +50,16 @@ export interface ReportOptions {
   threads?: boolean;
 }
 
-const described = (inputs: readonly ProfileInput[]) => inputs.map((i) => ({ name: i.name, file: i.file, format: i.format }));
+const described = (inputs: readonly ProfileInput[]) =>
+  inputs.map((i) => ({ name: i.name, file: i.file, format: i.format }));
 
 export function summary(inputs: readonly ProfileInput[], table: FrameTable, top: number): ProfileSummary {
-  return { profiles: described(inputs), samples: table.samples, waiting: waitingPercent(table), top: topFrames(table, top) };
+  return {
+    profiles: described(inputs),
+    samples: table.samples,
+    waiting: waitingPercent(table),
+    top: topFrames(table, top),
+  };
 }
 
 export function reportResult(inputs: readonly ProfileInput[], tree: StackTree, opts: ReportOptions): ReportResult {
@@ -73,7 +79,11 @@ export function diffResult(
   html: string,
   top: number,
 ): DiffResult {
-  const side = (s: typeof base) => ({ profiles: described(s.inputs), samples: s.table.samples, waiting: waitingPercent(s.table) });
+  const side = (s: typeof base) => ({
+    profiles: described(s.inputs),
+    samples: s.table.samples,
+    waiting: waitingPercent(s.table),
+  });
   return { base: side(base), new: side(next), html, regressions: regressions(base.table, next.table, top) };
 }
 

@@ -49,7 +49,14 @@ export function skew(tables: readonly { target: string; table: FrameTable }[]): 
     }
     const h = frame === null ? 0 : (here.get(frame) ?? 0);
     const rest = frame === null ? 0 : ((sum.get(frame) ?? 0) - h) / others;
-    return { target, differs: round(distance * 50), frame, here: round(h * 100), rest: round(rest * 100), outlier: false };
+    return {
+      target,
+      differs: round(distance * 50),
+      frame,
+      here: round(h * 100),
+      rest: round(rest * 100),
+      outlier: false,
+    };
   });
   const median = [...rows.map((r) => r.differs)].sort((a, b) => a - b)[Math.floor((rows.length - 1) / 2)]!;
   for (const r of rows) r.outlier = r.differs >= 10 && r.differs >= 1.5 * median;

@@ -60,6 +60,11 @@ export interface OperatorThreads {
 export function operatorThreadFilter(op: OperatorThreads): (thread: string) => boolean {
   return (thread) => {
     const t = flinkTask(thread);
-    return t !== undefined && t.task === op.task && t.parallelism === op.parallelism && (op.subtasks === undefined || op.subtasks.has(t.subtask - 1));
+    return (
+      t !== undefined &&
+      t.task === op.task &&
+      t.parallelism === op.parallelism &&
+      (op.subtasks === undefined || op.subtasks.has(t.subtask - 1))
+    );
   };
 }

@@ -118,7 +118,10 @@ export class StackTree implements CollapsedSink {
 
   /** Collapsed text again, one line per distinct stack. */
   *collapsedLines(): Generator<string> {
-    for (const n of this.stackEnds()) yield `${this.path(n).map((id) => this.names[id]).join(";")} ${this.self[n]}\n`;
+    for (const n of this.stackEnds())
+      yield `${this.path(n)
+        .map((id) => this.names[id])
+        .join(";")} ${this.self[n]}\n`;
   }
 
   private addSamples(node: number, count: number): void {

@@ -30,7 +30,13 @@ const ROOT = [
   "org/apache/flink/streaming/runtime/tasks/StreamTask.invoke",
   "org/apache/flink/streaming/runtime/tasks/mailbox/MailboxProcessor.runMailboxLoop",
 ];
-const PACKAGES = ["com/example/orders", "org/apache/flink/streaming/api/operators", "com/fasterxml/jackson/core/json", "java/util/concurrent", "org/apache/flink/runtime/io/network"];
+const PACKAGES = [
+  "com/example/orders",
+  "org/apache/flink/streaming/api/operators",
+  "com/fasterxml/jackson/core/json",
+  "java/util/concurrent",
+  "org/apache/flink/runtime/io/network",
+];
 const BRANCHES: [string, string, number][] = [
   ["com/example/orders/EncodeOrder.map", "com/example/orders/OrderJsonEncoder.escape", 0.4],
   ["org/apache/flink/streaming/api/operators/StreamSourceContexts.collect", "java/util/HashMap.resize", 0.35],
@@ -43,14 +49,16 @@ export function* syntheticCollapsed(opts: SyntheticOptions): Generator<string> {
   // What is left to write, spread over the stacks left: the file ends up the size asked for.
   let bytesLeft = opts.bytes;
   let stacksLeft = opts.stacks;
-  const frame = (tag: string) => `${PACKAGES[Math.floor(shape() * PACKAGES.length)]}/Stage${Math.floor(shape() * 60)}Handler.process${tag}`;
+  const frame = (tag: string) =>
+    `${PACKAGES[Math.floor(shape() * PACKAGES.length)]}/Stage${Math.floor(shape() * 60)}Handler.process${tag}`;
   const length = (frames: readonly string[]) => frames.reduce((n, f) => n + f.length + 1, 6);
 
   function* tree(prefix: string[], n: number, leaf: string): Generator<string> {
     if (n === 1) {
       const frames = [...prefix];
       const target = (bytesLeft / stacksLeft) * (0.5 + shape()) - leaf.length;
-      for (let size = length(frames); size < target; size += frames[frames.length - 1]!.length + 1) frames.push(frame(String(Math.floor(shape() * 40))));
+      for (let size = length(frames); size < target; size += frames[frames.length - 1]!.length + 1)
+        frames.push(frame(String(Math.floor(shape() * 40))));
       const line = `${[...frames, leaf].join(";")} ${1 + Math.floor(counts() * counts() * 200)}\n`;
       bytesLeft -= line.length;
       stacksLeft--;
@@ -62,7 +70,8 @@ export function* syntheticCollapsed(opts: SyntheticOptions): Generator<string> {
     const k = Math.min(n, 2 + Math.floor(shape() * 3));
     let left = n;
     for (let j = 0; j < k; j++) {
-      const part = j === k - 1 ? left : Math.max(1, Math.min(left - (k - 1 - j), Math.round((n / k) * (0.5 + shape()))));
+      const part =
+        j === k - 1 ? left : Math.max(1, Math.min(left - (k - 1 - j), Math.round((n / k) * (0.5 + shape()))));
       left -= part;
       // The callee's name carries its branch number: every stack is distinct by construction.
       yield* tree([...shared, frame(`${j}x${shared.length}`)], part, leaf);

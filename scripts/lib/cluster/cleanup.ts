@@ -13,5 +13,9 @@ export async function cleanup(cmd: CleanupCommand, write: (line: string) => void
   const deleted = await deleteJobs(kubectl, namespace, selector, cmd.dryRun);
   const verb = cmd.dryRun ? "would delete" : "deleted";
   for (const name of deleted) write(`${verb} ${name}`);
-  write(deleted.length === 0 ? `nothing to clean up in ${namespace} (${selector})` : `${verb} ${deleted.length} object(s) in ${namespace}`);
+  write(
+    deleted.length === 0
+      ? `nothing to clean up in ${namespace} (${selector})`
+      : `${verb} ${deleted.length} object(s) in ${namespace}`,
+  );
 }

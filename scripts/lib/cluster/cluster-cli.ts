@@ -102,34 +102,51 @@ export function parseKubeTarget(v: ClusterValues): KubeTarget {
   const kube: KubeTarget = {};
   if (v.namespace !== undefined) {
     if (!isDnsLabel(v.namespace)) {
-      throw new UsageError(`namespace "${v.namespace}" is not a valid Kubernetes namespace name`, "use lower-case letters, digits and '-', e.g. -n flink");
+      throw new UsageError(
+        `namespace "${v.namespace}" is not a valid Kubernetes namespace name`,
+        "use lower-case letters, digits and '-', e.g. -n flink",
+      );
     }
     kube.namespace = v.namespace;
   }
-  if (v.context !== undefined) kube.context = nonEmpty("--context", v.context, "name a context from `kubectl config get-contexts`");
-  if (v.kubeconfig !== undefined) kube.kubeconfig = nonEmpty("--kubeconfig", v.kubeconfig, "give the path of a kubeconfig file");
+  if (v.context !== undefined)
+    kube.context = nonEmpty("--context", v.context, "name a context from `kubectl config get-contexts`");
+  if (v.kubeconfig !== undefined)
+    kube.kubeconfig = nonEmpty("--kubeconfig", v.kubeconfig, "give the path of a kubeconfig file");
   return kube;
 }
 
 export function parseChoice(v: ClusterValues, required: boolean): TaskManagerChoice | undefined {
   const given = [v.cluster !== undefined, v.selector !== undefined, (v.pod ?? []).length > 0].filter(Boolean).length;
   if (given > 1) {
-    throw new UsageError("--cluster, -l/--selector and --pod choose TaskManagers in different ways", "give only one of them");
+    throw new UsageError(
+      "--cluster, -l/--selector and --pod choose TaskManagers in different ways",
+      "give only one of them",
+    );
   }
   if (v.cluster !== undefined) {
     if (!isDnsLabel(v.cluster)) {
-      throw new UsageError(`cluster name "${v.cluster}" is not a valid Flink cluster id`, "use the FlinkDeployment's or StatefulSet's name, e.g. --cluster orders");
+      throw new UsageError(
+        `cluster name "${v.cluster}" is not a valid Flink cluster id`,
+        "use the FlinkDeployment's or StatefulSet's name, e.g. --cluster orders",
+      );
     }
     return { by: "cluster", cluster: v.cluster };
   }
   if (v.selector !== undefined) {
-    const selector = nonEmpty("-l/--selector", v.selector, "use a label selector, e.g. -l app=orders,component=taskmanager");
-    if (/[\n\r]/.test(selector)) throw new UsageError("the label selector spans several lines", "write it on one line, e.g. -l app=orders");
+    const selector = nonEmpty(
+      "-l/--selector",
+      v.selector,
+      "use a label selector, e.g. -l app=orders,component=taskmanager",
+    );
+    if (/[\n\r]/.test(selector))
+      throw new UsageError("the label selector spans several lines", "write it on one line, e.g. -l app=orders");
     return { by: "selector", selector };
   }
   if (v.pod && v.pod.length > 0) {
     for (const pod of v.pod) {
-      if (!isDnsSubdomain(pod)) throw new UsageError(`"${pod}" is not a valid pod name`, "copy the name from `kubectl get pods`");
+      if (!isDnsSubdomain(pod))
+        throw new UsageError(`"${pod}" is not a valid pod name`, "copy the name from `kubectl get pods`");
     }
     return { by: "pods", pods: [...new Set(v.pod)] };
   }
@@ -163,7 +180,10 @@ export function parseStartTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_START_TIMEOUT;
   const n = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 3600) {
-    throw new UsageError(`--start-timeout "${value}" is out of range`, "use whole seconds from 1 to 3600, e.g. --start-timeout 300 for a slow autoscaler");
+    throw new UsageError(
+      `--start-timeout "${value}" is out of range`,
+      "use whole seconds from 1 to 3600, e.g. --start-timeout 300 for a slow autoscaler",
+    );
   }
   return n;
 }
@@ -180,11 +200,17 @@ export const MIB = 1024 * 1024;
 export function parseMaxResultMiB(value: string | undefined, via: Via): number {
   if (value === undefined) return DEFAULT_MAX_RESULT_MIB;
   if (via === "exec") {
-    throw new UsageError("--max-result-mib limits what a profiling Job's log carries; --via exec streams without one", "drop --max-result-mib, or use --via job");
+    throw new UsageError(
+      "--max-result-mib limits what a profiling Job's log carries; --via exec streams without one",
+      "drop --max-result-mib, or use --via job",
+    );
   }
   const n = Number(value.trim());
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1024) {
-    throw new UsageError(`--max-result-mib "${value}" is out of range`, "use whole MiB from 1 to 1024, below your kubelet's containerLogMaxSize (10 MiB by default)");
+    throw new UsageError(
+      `--max-result-mib "${value}" is out of range`,
+      "use whole MiB from 1 to 1024, below your kubelet's containerLogMaxSize (10 MiB by default)",
+    );
   }
   return n;
 }
@@ -192,7 +218,10 @@ export function parseMaxResultMiB(value: string | undefined, via: Via): number {
 export function parseRunId(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (!isDnsLabel(value) || value.length > 40) {
-    throw new UsageError(`run id "${value}" is not a run id`, "copy it from the run's output or `kubectl get jobs -L flink-profiling/run-id`");
+    throw new UsageError(
+      `run id "${value}" is not a run id`,
+      "copy it from the run's output or `kubectl get jobs -L flink-profiling/run-id`",
+    );
   }
   return value;
 }

@@ -44,7 +44,6 @@ export interface ClusterRun {
   dryRun?: string;
 }
 
-
 export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOptions = {}): Promise<ClusterRun> {
   // The formats are made on this machine from the one file each TaskManager sends: if they cannot be,
   // say so before any Job exists (a fallback that converts in the TaskManager would be the JVM this avoids).
@@ -64,19 +63,43 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   // Room to be scheduled and to pull the image (--start-timeout), to profile, and to send the result.
   const deadline = Math.max(template?.activeDeadlineSeconds ?? 0, cmd.startTimeout + cmd.settings.duration + 120);
   const targets = selection.targets;
-  const render = (t: TaskManagerTarget) => renderProfilingJob(template!, { namespace, pod: t.pod, container: t.container, runId, helperArgs: args, activeDeadlineSeconds: deadline });
+  const render = (t: TaskManagerTarget) =>
+    renderProfilingJob(template!, {
+      namespace,
+      pod: t.pod,
+      container: t.container,
+      runId,
+      helperArgs: args,
+      activeDeadlineSeconds: deadline,
+    });
 
   if (cmd.dryRun) {
     const text = template
       ? renderDryRun(targets.map(render), cmd.json)
-      : renderDryRun(targets.map((t) => execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args])), cmd.json);
+      : renderDryRun(
+          targets.map((t) =>
+            execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]),
+          ),
+          cmd.json,
+        );
     return { runId, namespace, cluster, targets: [], dryRun: text };
   }
 
   const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
   await requireWritable(dest.outputDir);
-  note(`run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`);
-  const interrupted = (t: TaskManagerTarget): TargetReport => ({ target: t.pod, status: "interrupted", event: cmd.settings.event, files: [], top: [], waiting: 0, notices: [], error: { message: "interrupted before it started" } });
+  note(
+    `run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`,
+  );
+  const interrupted = (t: TaskManagerTarget): TargetReport => ({
+    target: t.pod,
+    status: "interrupted",
+    event: cmd.settings.event,
+    files: [],
+    top: [],
+    waiting: 0,
+    notices: [],
+    error: { message: "interrupted before it started" },
+  });
 
   let reports: TargetReport[];
   const creationErrors: ClusterError[] = [];
@@ -88,56 +111,109 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   const ended = new Set<string>();
   try {
     if (template) {
-      const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: cmd.startTimeout * 1000 });
+      const follower = createRunFollower(kubectl, namespace, runId, {
+        signal: opts.signal,
+        startTimeoutMs: cmd.startTimeout * 1000,
+      });
       const creator = createJobCreator(kubectl, namespace);
-      reports = await runPool(targets, cmd.concurrency, async (t) => {
-        const ctx = { pod: t.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage, templateConfigMap: stored!.configMap };
-        const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
-        const job = render(t);
-        try {
-          await creator.create(job);
-        } catch (err) {
-          if (!(err instanceof ClusterError)) throw err;
-          creationErrors.push(err);
-          tracker.set("failed");
-          return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
-        }
-        const end = await follower.watch(job.metadata!.name!, ctx, {
-          onLine: (line) => {
-            reached.add(t.pod);
-            const e = parseHelperLine(line);
-            if (e?.type === "started") started.add(t.pod);
-            if (e?.type === "done") ended.add(t.pod);
-            if (e) tracker.onEvent(e);
-          },
-          onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
-        });
-        const report = await finishTarget({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, cmd.settings, dest, ctx);
-        tracker.set(report.status === "ok" ? "done" : report.status);
-        return report;
-      }, interrupted, opts.signal);
+      reports = await runPool(
+        targets,
+        cmd.concurrency,
+        async (t) => {
+          const ctx = {
+            pod: t.pod,
+            namespace,
+            serviceAccount: template.serviceAccountName,
+            image: template.runnerImage,
+            templateConfigMap: stored!.configMap,
+          };
+          const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+          const job = render(t);
+          try {
+            await creator.create(job);
+          } catch (err) {
+            if (!(err instanceof ClusterError)) throw err;
+            creationErrors.push(err);
+            tracker.set("failed");
+            return { ...interrupted(t), status: "failed" as const, error: { message: err.message, hint: err.hint } };
+          }
+          const end = await follower.watch(job.metadata!.name!, ctx, {
+            onLine: (line) => {
+              reached.add(t.pod);
+              const e = parseHelperLine(line);
+              if (e?.type === "started") started.add(t.pod);
+              if (e?.type === "done") ended.add(t.pod);
+              if (e) tracker.onEvent(e);
+            },
+            onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
+          });
+          const report = await finishTarget(
+            { ...end, interrupted: end.interrupted || opts.signal?.aborted === true },
+            cmd.settings,
+            dest,
+            ctx,
+          );
+          tracker.set(report.status === "ok" ? "done" : report.status);
+          return report;
+        },
+        interrupted,
+        opts.signal,
+      );
     } else {
-      reports = await runPool(targets, cmd.concurrency, async (t) => {
-        const ctx = { pod: t.pod, namespace };
-        const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
-        reached.add(t.pod);
-        started.add(t.pod);
-        const { run, lines } = await execHelper(execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]), {
-          signal: opts.signal,
-          onEvent: (e) => {
-            if (e.type === "done") ended.add(t.pod);
-            tracker.onEvent(e);
-          },
-        });
-        const report = await finishTarget({ lines, exitCode: run.exitCode ?? undefined, stderr: run.stderrTail, interrupted: opts.signal?.aborted === true }, cmd.settings, dest, ctx);
-        tracker.set(report.status === "ok" ? "done" : report.status);
-        return report;
-      }, interrupted, opts.signal);
+      reports = await runPool(
+        targets,
+        cmd.concurrency,
+        async (t) => {
+          const ctx = { pod: t.pod, namespace };
+          const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
+          reached.add(t.pod);
+          started.add(t.pod);
+          const { run, lines } = await execHelper(
+            execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]),
+            {
+              signal: opts.signal,
+              onEvent: (e) => {
+                if (e.type === "done") ended.add(t.pod);
+                tracker.onEvent(e);
+              },
+            },
+          );
+          const report = await finishTarget(
+            {
+              lines,
+              exitCode: run.exitCode ?? undefined,
+              stderr: run.stderrTail,
+              interrupted: opts.signal?.aborted === true,
+            },
+            cmd.settings,
+            dest,
+            ctx,
+          );
+          tracker.set(report.status === "ok" ? "done" : report.status);
+          return report;
+        },
+        interrupted,
+        opts.signal,
+      );
     }
   } catch (err) {
     // Anything unexpected (a full disk under -o, say): still stop what may run and delete the run's Jobs.
-    const failed = targets.map((t) => ({ ...interrupted(t), status: "failed" as const, error: { message: (err as Error).message } }));
-    await cleanUp(kubectl, namespace, runId, template, cmd, failed, targets.filter((t) => reached.has(t.pod) && !ended.has(t.pod)), note, opts.signal?.aborted === true);
+    const failed = targets.map((t) => ({
+      ...interrupted(t),
+      status: "failed" as const,
+      error: { message: (err as Error).message },
+    }));
+    await cleanUp(
+      kubectl,
+      namespace,
+      runId,
+      template,
+      cmd,
+      failed,
+      targets.filter((t) => reached.has(t.pod) && !ended.has(t.pod)),
+      note,
+      opts.signal?.aborted === true,
+    );
     throw err;
   }
 
@@ -148,15 +224,24 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
 }
 
 async function cleanUp(
-  kubectl: Kubectl, namespace: string, runId: string, template: ProfilingJobTemplate | undefined, cmd: ClusterCommand,
-  reports: TargetReport[], reached: TaskManagerTarget[], note: (line: string) => void, aborted: boolean,
+  kubectl: Kubectl,
+  namespace: string,
+  runId: string,
+  template: ProfilingJobTemplate | undefined,
+  cmd: ClusterCommand,
+  reports: TargetReport[],
+  reached: TaskManagerTarget[],
+  note: (line: string) => void,
+  aborted: boolean,
 ): Promise<void> {
   const allOk = reports.every((r) => r.status === "ok");
   // A failed or interrupted target may still have a profiler running: stop it where it runs.
   const toStop = reached.filter((t) => reports.find((r) => r.target === t.pod)?.status !== "ok");
   if (toStop.length > 0) {
     note(`stopping the profiler in ${toStop.length} TaskManager(s)${aborted ? " after the interrupt" : ""}`);
-    const stopped = template ? await stopViaJobs(kubectl, namespace, runId, template, toStop) : await stopViaExec(kubectl, namespace, HELPER_COMMAND, toStop);
+    const stopped = template
+      ? await stopViaJobs(kubectl, namespace, runId, template, toStop)
+      : await stopViaExec(kubectl, namespace, HELPER_COMMAND, toStop);
     for (const u of stopped.unconfirmed) note(`could not confirm the profiler stopped in ${u.pod}: ${u.reason}`);
   }
   if (!template) return;
@@ -167,7 +252,9 @@ async function cleanUp(
   try {
     await deleteRun(kubectl, namespace, runId);
   } catch (err) {
-    note(`could not delete the run's Jobs (${(err as Error).message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`);
+    note(
+      `could not delete the run's Jobs (${(err as Error).message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`,
+    );
   }
 }
 
@@ -177,6 +264,9 @@ async function requireWritable(dir: string): Promise<void> {
     await mkdir(dir, { recursive: true });
     await access(dir, constants.W_OK);
   } catch (err) {
-    throw new UsageError(`cannot write profiles to ${dir}: ${(err as Error).message}`, "choose a writable directory with -o DIR");
+    throw new UsageError(
+      `cannot write profiles to ${dir}: ${(err as Error).message}`,
+      "choose a writable directory with -o DIR",
+    );
   }
 }

@@ -2,7 +2,10 @@
 // the Job template, and the TaskManagers. Each step fails with a ClusterError that says how to fix it.
 import { TEMPLATE_KEY, parseTemplate, type ProfilingJobTemplate } from "../../../components/profiling-job.ts";
 import {
-  LEGACY_TEMPLATE_CONFIGMAP_NAME, TEMPLATE_CLUSTER_LABEL, TEMPLATE_CONFIGMAP_LABELS, templateConfigMapName,
+  LEGACY_TEMPLATE_CONFIGMAP_NAME,
+  TEMPLATE_CLUSTER_LABEL,
+  TEMPLATE_CONFIGMAP_LABELS,
+  templateConfigMapName,
 } from "../../../components/profiling-names.ts";
 import type { TaskManagerChoice } from "./cluster-cli.ts";
 import type { Kubectl } from "./kubectl.ts";
@@ -43,7 +46,8 @@ export async function readTemplate(kubectl: Kubectl, namespace: string, cluster?
   const legacy = await getConfigMap(kubectl, namespace, LEGACY_TEMPLATE_CONFIGMAP_NAME);
   // With a cluster, parseStored refuses a legacy-named template labelled for another cluster. Without one,
   // a labelled ConfigMap of that name is simply cluster "flink"'s, and says nothing about the others.
-  if (legacy && (cluster || !legacy.metadata?.labels?.[TEMPLATE_CLUSTER_LABEL])) return parseStored(legacy, namespace, cluster);
+  if (legacy && (cluster || !legacy.metadata?.labels?.[TEMPLATE_CLUSTER_LABEL]))
+    return parseStored(legacy, namespace, cluster);
   if (cluster) throw noTemplate(namespace, cluster);
   return parseStored(await onlyTemplate(kubectl, namespace), namespace, undefined);
 }
@@ -53,7 +57,11 @@ export async function readTemplate(kubectl: Kubectl, namespace: string, cluster?
  * one cluster the chosen pods belong to (their labels say which), so those choices work with several
  * clusters in a namespace too.
  */
-export async function readTemplateFor(kubectl: Kubectl, namespace: string, choice: TaskManagerChoice): Promise<StoredTemplate> {
+export async function readTemplateFor(
+  kubectl: Kubectl,
+  namespace: string,
+  choice: TaskManagerChoice,
+): Promise<StoredTemplate> {
   if (choice.by === "cluster") {
     try {
       return await readTemplate(kubectl, namespace, choice.cluster);
@@ -68,7 +76,10 @@ export async function readTemplateFor(kubectl: Kubectl, namespace: string, choic
   return readTemplate(kubectl, namespace, clusters.size === 1 ? only : undefined);
 }
 
-type ConfigMapObject = { metadata?: { name?: string; labels?: Record<string, string> }; data?: Record<string, unknown> };
+type ConfigMapObject = {
+  metadata?: { name?: string; labels?: Record<string, string> };
+  data?: Record<string, unknown>;
+};
 
 async function getConfigMap(kubectl: Kubectl, namespace: string, name: string): Promise<ConfigMapObject | undefined> {
   const r = await kubectl.run(["get", "configmap", name, `--namespace=${namespace}`, "-o", "json"]);
@@ -79,16 +90,31 @@ async function getConfigMap(kubectl: Kubectl, namespace: string, name: string): 
 
 /** Lists the namespace's templates by label; people may lack `list` on ConfigMaps, so say what to add instead. */
 async function onlyTemplate(kubectl: Kubectl, namespace: string): Promise<ConfigMapObject> {
-  const selector = Object.entries(TEMPLATE_CONFIGMAP_LABELS).map(([k, v]) => `${k}=${v}`).join(",");
-  const r = await kubectl.run(["get", "configmaps", `--namespace=${namespace}`, `--selector=${selector}`, "-o", "json"]);
+  const selector = Object.entries(TEMPLATE_CONFIGMAP_LABELS)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
+  const r = await kubectl.run([
+    "get",
+    "configmaps",
+    `--namespace=${namespace}`,
+    `--selector=${selector}`,
+    "-o",
+    "json",
+  ]);
   const items: ConfigMapObject[] = r.exitCode === 0 ? (JSON.parse(r.stdout).items ?? []) : [];
   if (items.length === 1) return items[0]!;
   const clusters = items.map((i) => i.metadata?.labels?.[TEMPLATE_CLUSTER_LABEL] ?? i.metadata?.name).join(", ");
   if (items.length > 1) {
-    throw new ClusterError(`several Flink clusters have a profiling Job template in namespace "${namespace}": ${clusters}`, "add --cluster NAME to say whose template to use");
+    throw new ClusterError(
+      `several Flink clusters have a profiling Job template in namespace "${namespace}": ${clusters}`,
+      "add --cluster NAME to say whose template to use",
+    );
   }
   if (r.exitCode === 0) {
-    throw new ClusterError(`no profiling Job template in namespace "${namespace}"`, "deploy the ProfilingAccess component into this namespace, or profile with your own exec right: --via exec");
+    throw new ClusterError(
+      `no profiling Job template in namespace "${namespace}"`,
+      "deploy the ProfilingAccess component into this namespace, or profile with your own exec right: --via exec",
+    );
   }
   throw new ClusterError(
     `no profiling Job template found in namespace "${namespace}" without --cluster (you may not list ConfigMaps)`,
@@ -109,20 +135,34 @@ function parseStored(cm: ConfigMapObject, namespace: string, cluster: string | u
   const name = cm.metadata?.name ?? LEGACY_TEMPLATE_CONFIGMAP_NAME;
   const text = cm.data?.[TEMPLATE_KEY];
   if (typeof text !== "string") {
-    throw new ClusterError(`ConfigMap ${name} in "${namespace}" has no ${TEMPLATE_KEY}`, "redeploy the ProfilingAccess component, which writes it");
+    throw new ClusterError(
+      `ConfigMap ${name} in "${namespace}" has no ${TEMPLATE_KEY}`,
+      "redeploy the ProfilingAccess component, which writes it",
+    );
   }
   const owner = cm.metadata?.labels?.[TEMPLATE_CLUSTER_LABEL];
   if (cluster && owner && owner !== cluster) {
-    throw new ClusterError(`ConfigMap ${name} in "${namespace}" is the template of Flink cluster "${owner}", not "${cluster}"`, "redeploy the ProfilingAccess component; do not edit or rename the ConfigMap by hand");
+    throw new ClusterError(
+      `ConfigMap ${name} in "${namespace}" is the template of Flink cluster "${owner}", not "${cluster}"`,
+      "redeploy the ProfilingAccess component; do not edit or rename the ConfigMap by hand",
+    );
   }
   try {
     return { template: parseTemplate(text), configMap: name };
   } catch (err) {
-    throw new ClusterError(`the profiling Job template in "${namespace}" is broken: ${(err as Error).message}`, "redeploy the ProfilingAccess component; do not edit the ConfigMap by hand");
+    throw new ClusterError(
+      `the profiling Job template in "${namespace}" is broken: ${(err as Error).message}`,
+      "redeploy the ProfilingAccess component; do not edit the ConfigMap by hand",
+    );
   }
 }
 
-export async function findTaskManagers(kubectl: Kubectl, namespace: string, choice: TaskManagerChoice, container?: string): Promise<Selection> {
+export async function findTaskManagers(
+  kubectl: Kubectl,
+  namespace: string,
+  choice: TaskManagerChoice,
+  container?: string,
+): Promise<Selection> {
   const args = ["get", "pods", `--namespace=${namespace}`];
   if (choice.by === "selector") args.push(`--selector=${choice.selector}`);
   const list = await kubectl.json<{ items?: unknown[] }>(args, `list pods in ${namespace}`);

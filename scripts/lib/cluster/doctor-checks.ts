@@ -32,7 +32,11 @@ export function describeRight(r: Right): string {
 /** What the person running profile.mjs needs, per way of running. */
 export function callerRights(via: "job" | "exec", templateConfigMap: string): Right[] {
   const common: Right[] = [{ verb: "list", resource: "pods", why: "find the TaskManagers" }];
-  if (via === "exec") return [...common, { verb: "create", resource: "pods", subresource: "exec", why: "run the helper with --via exec" }];
+  if (via === "exec")
+    return [
+      ...common,
+      { verb: "create", resource: "pods", subresource: "exec", why: "run the helper with --via exec" },
+    ];
   return [
     ...common,
     { verb: "get", resource: "configmaps", name: templateConfigMap, why: "read the Job template" },
@@ -58,14 +62,27 @@ export function flinkVersionFromImage(image: string): string | undefined {
 
 export function flinkVersionCheck(image: string): Check {
   const version = flinkVersionFromImage(image);
-  if (!version) return { verdict: "notice", what: `Flink version unknown (image ${image})`, fix: "tag the TaskManager image with the Flink version, e.g. flink:2.3.0-java17" };
+  if (!version)
+    return {
+      verdict: "notice",
+      what: `Flink version unknown (image ${image})`,
+      fix: "tag the TaskManager image with the Flink version, e.g. flink:2.3.0-java17",
+    };
   const supported = `${SUPPORTED_FLINK_VERSIONS.join(", ")} (${FLINK_VERSIONS_FILE})`;
   switch (supportStatus(version)) {
     case "supported":
       return { verdict: "ok", what: `Flink ${version} (image ${image})` };
     case "older":
-      return { verdict: "notice", what: `Flink ${version} is older than the versions this project supports: ${supported}`, fix: "profiling works with any JVM, but upgrade Flink when you can" };
+      return {
+        verdict: "notice",
+        what: `Flink ${version} is older than the versions this project supports: ${supported}`,
+        fix: "profiling works with any JVM, but upgrade Flink when you can",
+      };
     default:
-      return { verdict: "notice", what: `Flink ${version} is not one of the versions this project supports: ${supported}`, fix: "profiling works with any JVM; the components and their checks are made for the versions listed" };
+      return {
+        verdict: "notice",
+        what: `Flink ${version} is not one of the versions this project supports: ${supported}`,
+        fix: "profiling works with any JVM; the components and their checks are made for the versions listed",
+      };
   }
 }

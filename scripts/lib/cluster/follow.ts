@@ -26,7 +26,12 @@ export interface FollowOptions {
 }
 
 // Waiting reasons that will not fix themselves while we wait.
-const FATAL_WAITING = new Set(["ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull", "CreateContainerConfigError"]);
+const FATAL_WAITING = new Set([
+  "ImagePullBackOff",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "CreateContainerConfigError",
+]);
 
 interface Watched {
   job: string;
@@ -62,34 +67,59 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
   const startStream = (w: Watched, pod: string) => {
     w.pod = pod;
     w.stream = kubectl
-      .lines(["logs", "--follow", `--namespace=${namespace}`, pod], (line) => {
-        w.lines.push(line);
-        w.handlers.onLine?.(line);
-      }, { signal: w.streamAbort.signal })
+      .lines(
+        ["logs", "--follow", `--namespace=${namespace}`, pod],
+        (line) => {
+          w.lines.push(line);
+          w.handlers.onLine?.(line);
+        },
+        { signal: w.streamAbort.signal },
+      )
       .then((r) => r.exitCode)
       .catch(() => 1)
-      .finally(() => { w.streamDone = true; });
+      .finally(() => {
+        w.streamDone = true;
+      });
   };
 
   const tick = async () => {
-    const list = await kubectl.run(["get", "pods", `--namespace=${namespace}`, `--selector=${runSelector(runId)}`, "-o", "json"]);
+    const list = await kubectl.run([
+      "get",
+      "pods",
+      `--namespace=${namespace}`,
+      `--selector=${runSelector(runId)}`,
+      "-o",
+      "json",
+    ]);
     if (list.exitCode !== 0) return;
     const pods: any[] = JSON.parse(list.stdout).items ?? [];
     let needEvents = false;
     for (const w of [...watched.values()]) {
-      const pod = pods.find((p) => (p.metadata?.labels?.["batch.kubernetes.io/job-name"] ?? p.metadata?.labels?.["job-name"]) === w.job);
+      const pod = pods.find(
+        (p) => (p.metadata?.labels?.["batch.kubernetes.io/job-name"] ?? p.metadata?.labels?.["job-name"]) === w.job,
+      );
       const phase: string = pod?.status?.phase ?? "";
       const state = pod?.status?.containerStatuses?.[0]?.state ?? {};
       if (!pod) {
         if (w.pod) {
-          end(w, { problem: { code: "job-failed", message: `the profiling Job's pod ${w.pod} was deleted`, hint: "someone deleted it, or the Job hit its deadline" }, interrupted: false });
+          end(w, {
+            problem: {
+              code: "job-failed",
+              message: `the profiling Job's pod ${w.pod} was deleted`,
+              hint: "someone deleted it, or the Job hit its deadline",
+            },
+            interrupted: false,
+          });
           continue;
         }
         needEvents ||= Date.now() - w.since > 3 * pollMs;
       } else if (phase === "Pending" || state.waiting) {
         const reason: string | undefined = state.waiting?.reason;
         const p = reason ? waitingProblem(reason, state.waiting?.message, w.ctx) : undefined;
-        if (p && FATAL_WAITING.has(reason!)) { end(w, { problem: p, interrupted: false }); continue; }
+        if (p && FATAL_WAITING.has(reason!)) {
+          end(w, { problem: p, interrupted: false });
+          continue;
+        }
         if (p) seen(w, p);
         needEvents ||= Date.now() - w.since > 3 * pollMs;
       } else if (!w.stream) {
@@ -97,11 +127,21 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
       } else if ((phase === "Succeeded" || phase === "Failed") && w.streamDone) {
         const exitCode = state.terminated?.exitCode;
         if ((await w.stream) !== 0) w.lines = await fullLog(pod.metadata.name, w.lines);
-        end(w, { exitCode: typeof exitCode === "number" ? exitCode : phase === "Succeeded" ? 0 : 1, interrupted: false });
+        end(w, {
+          exitCode: typeof exitCode === "number" ? exitCode : phase === "Succeeded" ? 0 : 1,
+          interrupted: false,
+        });
         continue;
       }
       if (!w.stream && Date.now() - w.since > startTimeoutMs) {
-        end(w, { problem: w.seenProblem ?? { code: "job-failed", message: `the profiling Job's pod did not start within ${Math.round(startTimeoutMs / 1000)} s`, hint: `see \`kubectl describe job -n ${namespace} ${w.job}\`` }, interrupted: false });
+        end(w, {
+          problem: w.seenProblem ?? {
+            code: "job-failed",
+            message: `the profiling Job's pod did not start within ${Math.round(startTimeoutMs / 1000)} s`,
+            hint: `see \`kubectl describe job -n ${namespace} ${w.job}\``,
+          },
+          interrupted: false,
+        });
       }
     }
     if (needEvents) await readEvents();
@@ -114,9 +154,18 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
 
   const readEvents = async () => {
     // Only warnings explain a pod that does not start; a busy namespace has many more Normal events.
-    const r = await kubectl.run(["get", "events", `--namespace=${namespace}`, "--field-selector=type=Warning", "-o", "json"]);
+    const r = await kubectl.run([
+      "get",
+      "events",
+      `--namespace=${namespace}`,
+      "--field-selector=type=Warning",
+      "-o",
+      "json",
+    ]);
     if (r.exitCode !== 0) return;
-    const events: any[] = (JSON.parse(r.stdout).items ?? []).sort((a: any, b: any) => String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")));
+    const events: any[] = (JSON.parse(r.stdout).items ?? []).sort((a: any, b: any) =>
+      String(a.lastTimestamp ?? "").localeCompare(String(b.lastTimestamp ?? "")),
+    );
     for (const w of [...watched.values()]) {
       for (const e of events) {
         const name = e.involvedObject?.name;
@@ -124,7 +173,8 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
         const p = eventProblem(e, w.ctx);
         if (!p) continue;
         // A Job that may not create its pod will never get one: say so now rather than at the timeout.
-        if (p.code === "rbac-denied" || p.code === "image-pull" || p.code === "deadline") end(w, { problem: p, interrupted: false });
+        if (p.code === "rbac-denied" || p.code === "image-pull" || p.code === "deadline")
+          end(w, { problem: p, interrupted: false });
         else seen(w, p);
         break;
       }
@@ -146,7 +196,16 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
   return {
     watch(job: string, ctx: ProblemContext, handlers: WatchHandlers = {}): Promise<JobEnd> {
       return new Promise((resolve) => {
-        watched.set(job, { job, ctx, handlers, since: Date.now(), lines: [], streamDone: false, streamAbort: new AbortController(), finish: resolve });
+        watched.set(job, {
+          job,
+          ctx,
+          handlers,
+          since: Date.now(),
+          lines: [],
+          streamDone: false,
+          streamAbort: new AbortController(),
+          finish: resolve,
+        });
         if (loop === undefined) loop = run();
       });
     },

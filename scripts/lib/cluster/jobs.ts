@@ -21,7 +21,9 @@ export function createJobCreator(kubectl: Kubectl, namespace: string, batchMs = 
     const list = { apiVersion: "v1", kind: "List", items: batch.map((b) => b.job) };
     // The objects come from the checked template, and the API server validates them again; kubectl's
     // own schema check would only add a round trip for the OpenAPI document.
-    const r = await kubectl.run(["create", `--namespace=${namespace}`, "--validate=false", "-f", "-", "-o", "name"], { input: JSON.stringify(list) });
+    const r = await kubectl.run(["create", `--namespace=${namespace}`, "--validate=false", "-f", "-", "-o", "name"], {
+      input: JSON.stringify(list),
+    });
     const created = new Set(r.stdout.split("\n").map((l) => l.trim().replace(/^job(\.batch)?\//, "")));
     const what = batch.length === 1 ? "create the profiling Job" : `create ${batch.length} profiling Jobs`;
     for (const b of batch) {
@@ -41,17 +43,37 @@ export function createJobCreator(kubectl: Kubectl, namespace: string, batchMs = 
 }
 
 export const runSelector = (runId: string) => `${RUN_ID_LABEL}=${runId}`;
-export const allRunsSelector = () => Object.entries(MANAGED_BY).map(([k, v]) => `${k}=${v}`).join(",");
+export const allRunsSelector = () =>
+  Object.entries(MANAGED_BY)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(",");
 
 /**
  * Deletes the Jobs that match `selector` (a run, or every run); background cascading has the garbage
  * collector remove their pods, so the people who profile need no right to delete pods. Returns the names deleted.
  */
-export async function deleteJobs(kubectl: Kubectl, namespace: string, selector: string, dryRun = false): Promise<string[]> {
-  const args = ["delete", "jobs", `--namespace=${namespace}`, `--selector=${selector}`, "--ignore-not-found", "--cascade=background", "-o", "name"];
+export async function deleteJobs(
+  kubectl: Kubectl,
+  namespace: string,
+  selector: string,
+  dryRun = false,
+): Promise<string[]> {
+  const args = [
+    "delete",
+    "jobs",
+    `--namespace=${namespace}`,
+    `--selector=${selector}`,
+    "--ignore-not-found",
+    "--cascade=background",
+    "-o",
+    "name",
+  ];
   if (dryRun) args.push("--dry-run=client");
   const r = await kubectl.run(args);
   if (r.exitCode !== 0) throw explainKubectlFailure(r.stderr, `delete profiling Jobs (${selector})`, kubectl.kube);
   // kubectl says "No resources found" on stdout too; only kind/name lines are deletions.
-  return r.stdout.split("\n").map((l) => l.trim()).filter((l) => /^[\w.]+\/\S+$/.test(l));
+  return r.stdout
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /^[\w.]+\/\S+$/.test(l));
 }

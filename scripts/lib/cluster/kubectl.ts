@@ -17,11 +17,18 @@ export interface Kubectl {
   /** The flags that pick the cluster and user, for commands we hand to others (runHelper). */
   readonly connection: string[];
   /** Never throws for a non-zero exit: callers decide what a failure means. */
-  run(args: readonly string[], opts?: { input?: string; signal?: AbortSignal; timeoutMs?: number }): Promise<KubectlResult>;
+  run(
+    args: readonly string[],
+    opts?: { input?: string; signal?: AbortSignal; timeoutMs?: number },
+  ): Promise<KubectlResult>;
   /** Runs and parses `-o json` output; throws a ClusterError explaining a failure. */
   json<T = any>(args: readonly string[], what: string): Promise<T>;
   /** Streams stdout line by line (logs -f); resolves with the exit code when kubectl ends. */
-  lines(args: readonly string[], onLine: (line: string) => void, opts?: { signal?: AbortSignal }): Promise<KubectlResult>;
+  lines(
+    args: readonly string[],
+    onLine: (line: string) => void,
+    opts?: { signal?: AbortSignal },
+  ): Promise<KubectlResult>;
 }
 
 export function connectionArgs(kube: KubeTarget): string[] {
@@ -55,7 +62,12 @@ export function createKubectl(kube: KubeTarget, binary = process.env.FLINK_PROFI
       return JSON.parse(r.stdout);
     },
     async lines(args, onLine, opts = {}) {
-      const child = execa(binary, [...connection, ...args], { reject: false, stdin: "ignore", cancelSignal: opts.signal, buffer: { stdout: false } });
+      const child = execa(binary, [...connection, ...args], {
+        reject: false,
+        stdin: "ignore",
+        cancelSignal: opts.signal,
+        buffer: { stdout: false },
+      });
       let pending = "";
       child.stdout?.setEncoding("utf8");
       child.stdout?.on("data", (chunk: string) => {

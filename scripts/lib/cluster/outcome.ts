@@ -23,8 +23,10 @@ export function progressTracker(target: string, duration: number, onProgress?: (
   emit();
   return {
     onEvent(e: HelperEvent) {
-      if (e.type === "started") Object.assign(progress, { state: "profiling", event: e.event, duration: e.duration, remaining: e.duration });
-      else if (e.type === "progress") Object.assign(progress, { remaining: e.remaining, state: e.remaining <= 0 ? "finishing" : "profiling" });
+      if (e.type === "started")
+        Object.assign(progress, { state: "profiling", event: e.event, duration: e.duration, remaining: e.duration });
+      else if (e.type === "progress")
+        Object.assign(progress, { remaining: e.remaining, state: e.remaining <= 0 ? "finishing" : "profiling" });
       else if (e.type === "result" && progress.state === "profiling") progress.state = "finishing";
       else return;
       emit();
@@ -54,8 +56,21 @@ export interface Destination {
   runId: string;
 }
 
-export async function finishTarget(run: Finished, settings: ProfileSettings, dest: Destination, ctx: ProblemContext): Promise<TargetReport> {
-  const report: TargetReport = { target: ctx.pod, status: "ok", event: settings.event, files: [], top: [], waiting: 0, notices: [] };
+export async function finishTarget(
+  run: Finished,
+  settings: ProfileSettings,
+  dest: Destination,
+  ctx: ProblemContext,
+): Promise<TargetReport> {
+  const report: TargetReport = {
+    target: ctx.pod,
+    status: "ok",
+    event: settings.event,
+    files: [],
+    top: [],
+    waiting: 0,
+    notices: [],
+  };
   const events = run.lines.map(parseHelperLine).filter((e): e is HelperEvent => e !== undefined);
   let done = false;
   let helperError: Problem | undefined;
@@ -70,12 +85,19 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
     report.error = { message: p.message, ...(p.hint ? { hint: p.hint } : {}) };
     return report;
   };
-  if (run.interrupted) return fail("interrupted", { message: "interrupted: the profiler was stopped and nothing was kept" });
+  if (run.interrupted)
+    return fail("interrupted", { message: "interrupted: the profiler was stopped and nothing was kept" });
   const problem = run.problem ?? helperError ?? logProblem([...run.lines, ...(run.stderr ?? [])], run.exitCode, ctx);
   if (problem) return fail("failed", problem);
   if (!done || (run.exitCode !== undefined && run.exitCode !== 0)) {
-    const tail = (run.stderr ?? run.lines).filter((l) => !l.startsWith("{")).slice(-3).join(" | ");
-    return fail("failed", { message: `the helper did not finish (exit ${run.exitCode ?? "unknown"})`, hint: tail || "see the Job's log" });
+    const tail = (run.stderr ?? run.lines)
+      .filter((l) => !l.startsWith("{"))
+      .slice(-3)
+      .join(" | ");
+    return fail("failed", {
+      message: `the helper did not finish (exit ${run.exitCode ?? "unknown"})`,
+      hint: tail || "see the Job's log",
+    });
   }
 
   const { files, errors } = decodeRecords(run.lines);
@@ -87,7 +109,11 @@ export async function finishTarget(run: Finished, settings: ProfileSettings, des
   }
   const source = sourceFormat(settings.formats);
   const file = files.find((f) => f.format === source);
-  if (!file) return fail("failed", { message: `the helper sent no ${source} result`, hint: "see the Job's log for what the helper did" });
+  if (!file)
+    return fail("failed", {
+      message: `the helper sent no ${source} result`,
+      hint: "see the Job's log for what the helper did",
+    });
 
   const base = profileBase(dest.outputDir, dest.cluster, dest.runId, ctx.pod);
   const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source.${source}`);
@@ -113,10 +139,21 @@ async function writeAtomically(file: string, bytes: Buffer, outputDir: string): 
     await rm(tmp, { force: true });
     // The run's folders, made above, unless another target's files are in them (rmdir takes only empty ones).
     for (let dir = path.dirname(file); dir.startsWith(`${outputDir}${path.sep}`); dir = path.dirname(dir)) {
-      if (!(await rmdir(dir).then(() => true, () => false))) break;
+      if (
+        !(await rmdir(dir).then(
+          () => true,
+          () => false,
+        ))
+      )
+        break;
     }
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === "ENOSPC" ? "no space left on its volume" : code === "EDQUOT" ? "over the disk quota" : (err as Error).message;
+    const why =
+      code === "ENOSPC"
+        ? "no space left on its volume"
+        : code === "EDQUOT"
+          ? "over the disk quota"
+          : (err as Error).message;
     throw new HintedError(
       `the profile finished, but ${file} could not be written: ${why}`,
       `free space under ${outputDir} or choose another -o, and run again`,

@@ -1,6 +1,12 @@
 // Runs at most `limit` tasks at once, in order; once `signal` aborts, tasks not yet started are skipped.
 
-export async function runPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>, skipped: (item: T) => R, signal?: AbortSignal): Promise<R[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T) => Promise<R>,
+  skipped: (item: T) => R,
+  signal?: AbortSignal,
+): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const worker = async () => {

@@ -39,7 +39,11 @@ export interface RestThroughTaskManager {
   pod: string;
 }
 
-export async function restThroughTaskManager(kube: KubeTarget, choice: TaskManagerChoice, opts: RestThroughTaskManagerOptions = {}): Promise<RestThroughTaskManager> {
+export async function restThroughTaskManager(
+  kube: KubeTarget,
+  choice: TaskManagerChoice,
+  opts: RestThroughTaskManagerOptions = {},
+): Promise<RestThroughTaskManager> {
   const kubectl = opts.kubectl ?? createKubectl(kube);
   const namespace = await resolveNamespace(kubectl);
   await requireNamespace(kubectl, namespace);
@@ -49,7 +53,10 @@ export async function restThroughTaskManager(kube: KubeTarget, choice: TaskManag
   const target = selection.targets[0];
   if (!target) {
     const why = selection.skipped.map((s) => `${s.pod}: ${s.reason}`).join("; ");
-    throw new HintedError(`no running TaskManager in ${namespace} to read the JobManager's REST API from${why ? ` (${why})` : ""}`, "the cluster needs at least one running TaskManager; check with kubectl get pods");
+    throw new HintedError(
+      `no running TaskManager in ${namespace} to read the JobManager's REST API from${why ? ` (${why})` : ""}`,
+      "the cluster needs at least one running TaskManager; check with kubectl get pods",
+    );
   }
   const cluster = choice.by === "cluster" ? choice.cluster : (target.cluster ?? namespace);
   const url = opts.restUrl ?? defaultRestUrl(cluster);
@@ -64,20 +71,39 @@ export async function restThroughTaskManager(kube: KubeTarget, choice: TaskManag
     activeDeadlineSeconds: (opts.startTimeoutSeconds ?? 120) + 120,
   });
   opts.onNote?.(`reading Flink's REST API at ${url} from ${target.pod} (run ${runId})`);
-  const ctx = { pod: target.pod, namespace, serviceAccount: template.serviceAccountName, image: template.runnerImage, templateConfigMap: stored.configMap };
-  const follower = createRunFollower(kubectl, namespace, runId, { signal: opts.signal, startTimeoutMs: (opts.startTimeoutSeconds ?? 120) * 1000 });
+  const ctx = {
+    pod: target.pod,
+    namespace,
+    serviceAccount: template.serviceAccountName,
+    image: template.runnerImage,
+    templateConfigMap: stored.configMap,
+  };
+  const follower = createRunFollower(kubectl, namespace, runId, {
+    signal: opts.signal,
+    startTimeoutMs: (opts.startTimeoutSeconds ?? 120) * 1000,
+  });
   try {
     await createJobCreator(kubectl, namespace).create(job);
     const end = await follower.watch(job.metadata!.name!, ctx);
-    if (end.interrupted) throw new HintedError("interrupted while reading Flink's REST API", "nothing was changed; run again");
+    if (end.interrupted)
+      throw new HintedError("interrupted while reading Flink's REST API", "nothing was changed; run again");
     const events = end.lines.map(parseHelperLine);
     const error = events.find((e) => e?.type === "error");
-    const problem = end.problem ?? (error?.type === "error" ? helperProblem(error.code, error.message, error.hint, ctx) : logProblem(end.lines, end.exitCode, ctx));
+    const problem =
+      end.problem ??
+      (error?.type === "error"
+        ? helperProblem(error.code, error.message, error.hint, ctx)
+        : logProblem(end.lines, end.exitCode, ctx));
     if (problem) throw new HintedError(problem.message, problem.hint ?? "see the Job's log");
-    if (end.exitCode !== undefined && end.exitCode !== 0) throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
+    if (end.exitCode !== undefined && end.exitCode !== 0)
+      throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
     const records = events.filter((e): e is RestRecord => e?.type === "rest");
     return { rest: recordedRest(records, url), namespace, cluster, pod: target.pod };
   } finally {
-    await deleteRun(kubectl, namespace, runId).catch((err: Error) => opts.onNote?.(`could not delete the run's Job (${err.message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`));
+    await deleteRun(kubectl, namespace, runId).catch((err: Error) =>
+      opts.onNote?.(
+        `could not delete the run's Job (${err.message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`,
+      ),
+    );
   }
 }

@@ -46,10 +46,15 @@ export function matchesLabels(labels: Record<string, string>, wanted: Record<str
 
 /** The cluster a TaskManager pod belongs to, from whichever labelling scheme it uses. */
 export function clusterOf(labels: Record<string, string>): string | undefined {
-  if (labels.component === "taskmanager" && labels["app.kubernetes.io/name"] === "flink" && labels["app.kubernetes.io/instance"]) {
+  if (
+    labels.component === "taskmanager" &&
+    labels["app.kubernetes.io/name"] === "flink" &&
+    labels["app.kubernetes.io/instance"]
+  ) {
     return labels["app.kubernetes.io/instance"];
   }
-  if (labels.component === "taskmanager" && /^flink-(standalone|native)-kubernetes$/.test(labels.type ?? "")) return labels.app;
+  if (labels.component === "taskmanager" && /^flink-(standalone|native)-kubernetes$/.test(labels.type ?? ""))
+    return labels.app;
   return undefined;
 }
 
@@ -72,7 +77,10 @@ export function podInfo(pod: any): PodInfo {
     labels: { ...(pod?.metadata?.labels ?? {}) },
     phase: String(pod?.status?.phase ?? "Unknown"),
     deleting: Boolean(pod?.metadata?.deletionTimestamp),
-    containers: (pod?.spec?.containers ?? []).map((c: any) => ({ name: String(c?.name ?? ""), image: String(c?.image ?? "") })),
+    containers: (pod?.spec?.containers ?? []).map((c: any) => ({
+      name: String(c?.name ?? ""),
+      image: String(c?.image ?? ""),
+    })),
     ...(waiting ? { waiting } : {}),
   };
 }
@@ -81,7 +89,12 @@ export function podInfo(pod: any): PodInfo {
  * `pods` is every pod of the namespace for --cluster and --pod, or kubectl's answer to the selector for
  * -l. Throws a UsageError when nothing can be profiled, naming what was there instead.
  */
-export function selectTaskManagers(pods: PodInfo[], choice: TaskManagerChoice, namespace: string, preferredContainer?: string): Selection {
+export function selectTaskManagers(
+  pods: PodInfo[],
+  choice: TaskManagerChoice,
+  namespace: string,
+  preferredContainer?: string,
+): Selection {
   let matching: PodInfo[];
   if (choice.by === "cluster") {
     const sets = clusterLabelSets(choice.cluster);
@@ -89,7 +102,10 @@ export function selectTaskManagers(pods: PodInfo[], choice: TaskManagerChoice, n
   } else if (choice.by === "pods") {
     const missing = choice.pods.filter((name) => !pods.some((p) => p.name === name));
     if (missing.length > 0) {
-      throw new UsageError(`no pod named ${missing.map((m) => `"${m}"`).join(", ")} in namespace "${namespace}"`, `list the TaskManagers with \`kubectl get pods -n ${namespace}\``);
+      throw new UsageError(
+        `no pod named ${missing.map((m) => `"${m}"`).join(", ")} in namespace "${namespace}"`,
+        `list the TaskManagers with \`kubectl get pods -n ${namespace}\``,
+      );
     }
     matching = choice.pods.map((name) => pods.find((p) => p.name === name)!);
   } else {
@@ -101,22 +117,39 @@ export function selectTaskManagers(pods: PodInfo[], choice: TaskManagerChoice, n
   for (const pod of matching) {
     const container = pickContainer(pod, preferredContainer);
     if (pod.deleting) selection.skipped.push({ pod: pod.name, reason: "the pod is being deleted" });
-    else if (pod.phase !== "Running") selection.skipped.push({ pod: pod.name, reason: `the pod is ${pod.phase}${pod.waiting ? ` (${pod.waiting})` : ""}, not Running` });
-    else if (!container) selection.skipped.push({ pod: pod.name, reason: `cannot tell which of its containers (${pod.containers.map((c) => c.name).join(", ")}) runs Flink` });
+    else if (pod.phase !== "Running")
+      selection.skipped.push({
+        pod: pod.name,
+        reason: `the pod is ${pod.phase}${pod.waiting ? ` (${pod.waiting})` : ""}, not Running`,
+      });
+    else if (!container)
+      selection.skipped.push({
+        pod: pod.name,
+        reason: `cannot tell which of its containers (${pod.containers.map((c) => c.name).join(", ")}) runs Flink`,
+      });
     else {
       const image = pod.containers.find((c) => c.name === container)?.image ?? "";
-      selection.targets.push({ pod: pod.name, container, image, ...(clusterOf(pod.labels) ? { cluster: clusterOf(pod.labels) } : {}) });
+      selection.targets.push({
+        pod: pod.name,
+        container,
+        image,
+        ...(clusterOf(pod.labels) ? { cluster: clusterOf(pod.labels) } : {}),
+      });
     }
   }
   if (selection.targets.length === 0) {
     const why = selection.skipped.map((s) => `${s.pod}: ${s.reason}`).join("; ");
-    throw new UsageError(`no TaskManager can be profiled now (${why})`, `check them with \`kubectl get pods -n ${namespace}\``);
+    throw new UsageError(
+      `no TaskManager can be profiled now (${why})`,
+      `check them with \`kubectl get pods -n ${namespace}\``,
+    );
   }
   return selection;
 }
 
 function nothingMatched(choice: TaskManagerChoice, namespace: string): string {
-  if (choice.by === "cluster") return `no TaskManager pod of Flink cluster "${choice.cluster}" in namespace "${namespace}"`;
+  if (choice.by === "cluster")
+    return `no TaskManager pod of Flink cluster "${choice.cluster}" in namespace "${namespace}"`;
   if (choice.by === "selector") return `no pod matches the selector "${choice.selector}" in namespace "${namespace}"`;
   return `no pod chosen in namespace "${namespace}"`;
 }

@@ -6,10 +6,23 @@ import type { Kubectl } from "./kubectl.ts";
 import type { TaskManagerTarget } from "./select.ts";
 
 /** `kubectl exec` of the helper in one TaskManager: every value its own argument, the helper's after `--`. */
-export function execCommand(kubectl: Kubectl, namespace: string, target: TaskManagerTarget, helper: string, helperArgs: readonly string[]): string[] {
+export function execCommand(
+  kubectl: Kubectl,
+  namespace: string,
+  target: TaskManagerTarget,
+  helper: string,
+  helperArgs: readonly string[],
+): string[] {
   return [
-    kubectl.binary, ...kubectl.connection, "exec", `--namespace=${namespace}`, target.pod, `--container=${target.container}`,
-    "--", helper, ...helperArgs,
+    kubectl.binary,
+    ...kubectl.connection,
+    "exec",
+    `--namespace=${namespace}`,
+    target.pod,
+    `--container=${target.container}`,
+    "--",
+    helper,
+    ...helperArgs,
   ];
 }
 
@@ -19,7 +32,10 @@ export interface ExecRun {
 }
 
 /** Runs the helper through exec; `onEvent` sees its events as they come, the lines are kept for the decoder. */
-export async function execHelper(command: string[], opts: Pick<HelperRunOptions, "signal" | "onEvent"> = {}): Promise<ExecRun> {
+export async function execHelper(
+  command: string[],
+  opts: Pick<HelperRunOptions, "signal" | "onEvent"> = {},
+): Promise<ExecRun> {
   const run = await runHelper(command, { signal: opts.signal, onEvent: opts.onEvent });
   // runHelper keeps parsed events; records are events too, so the decoder gets them back as lines.
   return { run, lines: run.events.map((e) => JSON.stringify(e)) };

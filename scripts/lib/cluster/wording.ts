@@ -6,8 +6,15 @@ import { inProfileMjsTerms } from "../helper-hints.ts";
 
 export interface Problem {
   code:
-    | "image-pull" | "unschedulable" | "rbac-denied" | "helper-missing" | "taskmanager-gone" | "deadline" | "job-failed"
-    | "result-too-large" | "helper-error";
+    | "image-pull"
+    | "unschedulable"
+    | "rbac-denied"
+    | "helper-missing"
+    | "taskmanager-gone"
+    | "deadline"
+    | "job-failed"
+    | "result-too-large"
+    | "helper-error";
   message: string;
   hint: string;
 }
@@ -23,7 +30,13 @@ export interface ProblemContext {
   templateConfigMap?: string;
 }
 
-const IMAGE_PULL = new Set(["ImagePullBackOff", "ErrImagePull", "InvalidImageName", "ErrImageNeverPull", "RegistryUnavailable"]);
+const IMAGE_PULL = new Set([
+  "ImagePullBackOff",
+  "ErrImagePull",
+  "InvalidImageName",
+  "ErrImageNeverPull",
+  "RegistryUnavailable",
+]);
 
 /** A waiting container reason (from the Job pod's status) as a Problem; undefined for the ordinary ones. */
 export function waitingProblem(reason: string, detail: string | undefined, ctx: ProblemContext): Problem | undefined {
@@ -35,7 +48,11 @@ export function waitingProblem(reason: string, detail: string | undefined, ctx: 
     };
   }
   if (reason === "CreateContainerConfigError" || reason === "CreateContainerError") {
-    return { code: "job-failed", message: `the profiling Job's container cannot start (${reason})${detail ? `: ${detail}` : ""}`, hint: `see \`kubectl describe pod\` for the Job's pod in ${ctx.namespace}` };
+    return {
+      code: "job-failed",
+      message: `the profiling Job's container cannot start (${reason})${detail ? `: ${detail}` : ""}`,
+      hint: `see \`kubectl describe pod\` for the Job's pod in ${ctx.namespace}`,
+    };
   }
   return undefined;
 }
@@ -65,9 +82,14 @@ export function eventProblem(event: EventLike, ctx: ProblemContext): Problem | u
     };
   }
   if (reason === "DeadlineExceeded") {
-    return { code: "deadline", message: "the profiling Job ran out of time (activeDeadlineSeconds)", hint: "use a shorter -d, or raise activeDeadlineSeconds in the Job template" };
+    return {
+      code: "deadline",
+      message: "the profiling Job ran out of time (activeDeadlineSeconds)",
+      hint: "use a shorter -d, or raise activeDeadlineSeconds in the Job template",
+    };
   }
-  if (reason === "Failed" && IMAGE_PULL.has(message.split(":")[0] ?? "")) return waitingProblem(message.split(":")[0]!, message, ctx);
+  if (reason === "Failed" && IMAGE_PULL.has(message.split(":")[0] ?? ""))
+    return waitingProblem(message.split(":")[0]!, message, ctx);
   if (event.type === "Warning" && /pull/i.test(reason + message) && /image/i.test(message)) {
     return waitingProblem("ErrImagePull", message, ctx);
   }
@@ -78,30 +100,49 @@ export function eventProblem(event: EventLike, ctx: ProblemContext): Problem | u
  * The Job's log (kubectl exec's stderr lands there too) and its exit code, when the helper itself did
  * not say what went wrong.
  */
-export function logProblem(lines: readonly string[], exitCode: number | undefined, ctx: ProblemContext): Problem | undefined {
+export function logProblem(
+  lines: readonly string[],
+  exitCode: number | undefined,
+  ctx: ProblemContext,
+): Problem | undefined {
   const text = lines.join("\n");
   // kubectl before 1.30 says "Error from server (Forbidden): …"; with WebSocket exec (the default since
   // 1.30) a refused exec is "error: unable to upgrade connection: … is forbidden: …".
-  const forbidden = /(?:Error from server \(Forbidden\):|error: unable to upgrade connection:)\s*(.*\bforbidden\b.*)$/m.exec(text);
+  const forbidden =
+    /(?:Error from server \(Forbidden\):|error: unable to upgrade connection:)\s*(.*\bforbidden\b.*)$/m.exec(text);
   if (forbidden) {
-    const sa = ctx.serviceAccount ? `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccount}` : "the Job's service account";
+    const sa = ctx.serviceAccount
+      ? `system:serviceaccount:${ctx.namespace}:${ctx.serviceAccount}`
+      : "the Job's service account";
     return {
       code: "rbac-denied",
       message: `RBAC denied the profiling Job: ${forbidden[1]}`,
       hint: `${sa} needs "create" on pods/exec and "get" on pods in ${ctx.namespace} (the ProfilingAccess component grants both); \`profile.mjs doctor\` checks it`,
     };
   }
-  if (/flink-profiler: (command )?not found|executable file not found in \$PATH|no such file or directory: unknown/.test(text) || exitCode === 127) {
+  if (
+    /flink-profiler: (command )?not found|executable file not found in \$PATH|no such file or directory: unknown/.test(
+      text,
+    ) ||
+    exitCode === 127
+  ) {
     return {
       code: "helper-missing",
       message: `flink-profiler is not in TaskManager ${ctx.pod}'s image`,
       hint: "build the TaskManager image from images/flink-profiling (it puts flink-profiler and async-profiler on PATH)",
     };
   }
-  if (exitCode === 126 || /permission denied/i.test(text) && /flink-profiler/.test(text)) {
-    return { code: "helper-missing", message: `flink-profiler in ${ctx.pod}'s image cannot be run (permission denied)`, hint: "the helper must be executable: chmod 0755 in the image" };
+  if (exitCode === 126 || (/permission denied/i.test(text) && /flink-profiler/.test(text))) {
+    return {
+      code: "helper-missing",
+      message: `flink-profiler in ${ctx.pod}'s image cannot be run (permission denied)`,
+      hint: "the helper must be executable: chmod 0755 in the image",
+    };
   }
-  const gone = /pods? "[^"]*" not found|container not found|cannot exec into a container in a completed pod|pod does not exist|is terminated/i.exec(text);
+  const gone =
+    /pods? "[^"]*" not found|container not found|cannot exec into a container in a completed pod|pod does not exist|is terminated/i.exec(
+      text,
+    );
   if (gone || exitCode === 137) {
     return {
       code: "taskmanager-gone",
@@ -130,10 +171,15 @@ export function helperProblem(code: string, message: string, hint: string | unde
       message: sizes
         ? `the profile of ${ctx.pod} is ${mib(sizes[1]!)} MiB once encoded, more than the ${mib(sizes[2]!)} MiB a profiling Job's log may carry (--max-result-mib); nothing was sent`
         : message,
-      hint: "the kubelet rotates a container's log at containerLogMaxSize (10 MiB by default) and a rotated log can lose the result: "
-        + "profile for less time (-d), leave jfr out of --format (the smaller collapsed stacks travel then), narrow it with -I, or use --via exec; "
-        + "raise --max-result-mib only if the kubelet's containerLogMaxSize is larger",
+      hint:
+        "the kubelet rotates a container's log at containerLogMaxSize (10 MiB by default) and a rotated log can lose the result: " +
+        "profile for less time (-d), leave jfr out of --format (the smaller collapsed stacks travel then), narrow it with -I, or use --via exec; " +
+        "raise --max-result-mib only if the kubelet's containerLogMaxSize is larger",
     };
   }
-  return { code: "helper-error", message, hint: hint ? inProfileMjsTerms(hint, "cluster", HELPER_COMMAND) : "see the Job's log for the helper's output" };
+  return {
+    code: "helper-error",
+    message,
+    hint: hint ? inProfileMjsTerms(hint, "cluster", HELPER_COMMAND) : "see the Job's log for the helper's output",
+  };
 }

@@ -28,18 +28,35 @@ const GENERATED = "Generated from images/flink-profiling/contract.json by `npm r
 export function withoutComments<T>(value: T): T {
   if (Array.isArray(value)) return value.map(withoutComments) as T;
   if (typeof value !== "object" || value === null) return value;
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== "$comment").map(([k, v]) => [k, withoutComments(v)])) as T;
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== "$comment")
+      .map(([k, v]) => [k, withoutComments(v)]),
+  ) as T;
 }
 
 /** Checks what the renderers rely on; throws with the offending entry. */
 export function checkContract(c: HelperContract): HelperContract {
-  const words = [c.command, ...c.actions, c.job.action, ...c.job.flags, ...c.job.actions, ...c.roles, ...c.events, ...c.formats, ...c.passthrough.flags, ...c.passthrough.withValue];
+  const words = [
+    c.command,
+    ...c.actions,
+    c.job.action,
+    ...c.job.flags,
+    ...c.job.actions,
+    ...c.roles,
+    ...c.events,
+    ...c.formats,
+    ...c.passthrough.flags,
+    ...c.passthrough.withValue,
+  ];
   for (const w of words) if (!BASH_WORD.test(w)) throw new Error(`contract: ${JSON.stringify(w)} is not a plain word`);
   for (const [code, exit] of Object.entries(c.errorCodes)) {
     if (!(exit in c.exitCodes)) throw new Error(`contract: error code ${code} names an unknown exit status ${exit}`);
   }
-  for (const a of [c.job.action, ...c.job.actions]) if (!c.actions.includes(a)) throw new Error(`contract: the Job's action ${a} is not an action`);
-  for (const [k, v] of Object.entries(c.limits)) if (!Number.isSafeInteger(v) || v < 1) throw new Error(`contract: limit ${k} must be a positive integer`);
+  for (const a of [c.job.action, ...c.job.actions])
+    if (!c.actions.includes(a)) throw new Error(`contract: the Job's action ${a} is not an action`);
+  for (const [k, v] of Object.entries(c.limits))
+    if (!Number.isSafeInteger(v) || v < 1) throw new Error(`contract: limit ${k} must be a positive integer`);
   return c;
 }
 
@@ -58,7 +75,9 @@ export function renderBash(contract: HelperContract): string {
     "# asprof options that may follow `--` (they shape sampling or drawing, nothing else).",
     list("PASSTHROUGH_FLAGS", c.passthrough.flags),
     list("PASSTHROUGH_WITH_VALUE", c.passthrough.withValue),
-    `readonly ${Object.entries(c.exitCodes).map(([k, v]) => `EXIT_${screaming(k)}=${v}`).join(" ")}`,
+    `readonly ${Object.entries(c.exitCodes)
+      .map(([k, v]) => `EXIT_${screaming(k)}=${v}`)
+      .join(" ")}`,
   ];
   // One block, so that the directive covers every line wherever the file is read (alone or sourced).
   return [

@@ -38,7 +38,6 @@ export interface RestProfileOptions {
   graceSeconds?: number;
 }
 
-
 export async function profileViaRest(cmd: RestCommand, opts: RestProfileOptions = {}): Promise<TargetReport[]> {
   const rest = flinkRest(cmd.restUrl, { signal: opts.signal });
   const mode = flinkMode(cmd.event);
@@ -50,7 +49,10 @@ export async function profileViaRest(cmd: RestCommand, opts: RestProfileOptions 
   return Promise.all(
     jvms.map(async ([id, ...others]) => {
       const report = await profileOne(rest, id!, mode, cmd, outputDir, opts);
-      if (others.length > 0) report.notices.push(`${others.join(", ")} run${others.length === 1 ? "s" : ""} in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers ${others.length === 1 ? "it" : "them"} too`);
+      if (others.length > 0)
+        report.notices.push(
+          `${others.join(", ")} run${others.length === 1 ? "s" : ""} in the same JVM (a MiniCluster): Flink profiles the whole JVM, so this profile covers ${others.length === 1 ? "it" : "them"} too`,
+        );
       return report;
     }),
   );
@@ -59,16 +61,25 @@ export async function profileViaRest(cmd: RestCommand, opts: RestProfileOptions 
 /** The TaskManagers to profile, by JVM (byJvm): those asked for, each known to the JobManager, or all it lists. */
 export async function chooseTaskManagers(rest: FlinkRest, asked: readonly string[]): Promise<string[][]> {
   const answer = await rest.getJson<{ taskmanagers?: { id?: unknown; path?: unknown }[] }>("/taskmanagers");
-  const known = (answer.taskmanagers ?? []).filter((t): t is { id: string; path?: unknown } => typeof t.id === "string");
+  const known = (answer.taskmanagers ?? []).filter(
+    (t): t is { id: string; path?: unknown } => typeof t.id === "string",
+  );
   if (asked.length === 0) {
-    if (known.length === 0) throw new HintedError(`no TaskManager is registered at ${rest.baseUrl}`, "start the cluster's TaskManagers, or check that --flink-rest points at the right JobManager");
+    if (known.length === 0)
+      throw new HintedError(
+        `no TaskManager is registered at ${rest.baseUrl}`,
+        "start the cluster's TaskManagers, or check that --flink-rest points at the right JobManager",
+      );
     return byJvm(known);
   }
   const unknown = asked.filter((id) => !known.some((t) => t.id === id));
   if (unknown.length > 0) {
     const sorted = known.map((t) => t.id).sort();
     const list = sorted.length > 0 ? sorted.slice(0, 10).join(", ") + (sorted.length > 10 ? ", …" : "") : "none";
-    throw new HintedError(`Flink at ${rest.baseUrl} knows no TaskManager ${unknown.join(", ")}`, `its TaskManagers: ${list}; or leave --tm out to profile them all`);
+    throw new HintedError(
+      `Flink at ${rest.baseUrl} knows no TaskManager ${unknown.join(", ")}`,
+      `its TaskManagers: ${list}; or leave --tm out to profile them all`,
+    );
   }
   return byJvm(known.filter((t) => asked.includes(t.id)));
 }
@@ -78,14 +89,32 @@ async function checkServed(rest: FlinkRest, id: string): Promise<void> {
     parseProfilingList(await rest.getJson(profilerPath(id)));
   } catch (err) {
     if (!(err instanceof FlinkRestError) || err.status !== 404 || !/^Not found/.test(err.errors[0] ?? "")) throw err;
-    const version = await rest.getJson<{ "flink-version"?: string }>("/config").then((c) => c["flink-version"], () => undefined);
+    const version = await rest.getJson<{ "flink-version"?: string }>("/config").then(
+      (c) => c["flink-version"],
+      () => undefined,
+    );
     const config = await rest.getJson<{ key: string; value: string }[]>("/jobmanager/config").catch(() => []);
     throw explainNotServed(version, config.find((e) => e.key === "rest.profiling.enabled")?.value);
   }
 }
 
-async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: RestCommand, outputDir: string, opts: RestProfileOptions): Promise<TargetReport> {
-  const report: TargetReport = { target: id, status: "ok", event: cmd.event, files: [], top: [], waiting: 0, notices: [] };
+async function profileOne(
+  rest: FlinkRest,
+  id: string,
+  mode: FlinkMode,
+  cmd: RestCommand,
+  outputDir: string,
+  opts: RestProfileOptions,
+): Promise<TargetReport> {
+  const report: TargetReport = {
+    target: id,
+    status: "ok",
+    event: cmd.event,
+    files: [],
+    top: [],
+    waiting: 0,
+    notices: [],
+  };
   const progress: TargetProgress = { target: id, state: "waiting", duration: cmd.duration, event: cmd.event };
   const show = () => opts.onProgress?.({ ...progress, event: report.event });
   show();
@@ -104,10 +133,19 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
       report.status = "interrupted";
       const over = started !== undefined && Date.now() >= startedAt + cmd.duration * 1000;
       report.error = over
-        ? { message: "interrupted after the profile ended in Flink, before its html was saved here", hint: `GET ${rest.baseUrl}${profilerPath(id)} lists it` }
+        ? {
+            message: "interrupted after the profile ended in Flink, before its html was saved here",
+            hint: `GET ${rest.baseUrl}${profilerPath(id)} lists it`,
+          }
         : started
-        ? { message: NO_CANCEL, hint: `its html will be listed by GET ${rest.baseUrl}${profilerPath(id)} after ${cmd.duration} s` }
-        : { message: "interrupted while asking Flink to start the profile", hint: `if Flink started it, it runs until its duration ends; GET ${rest.baseUrl}${profilerPath(id)} lists it` };
+          ? {
+              message: NO_CANCEL,
+              hint: `its html will be listed by GET ${rest.baseUrl}${profilerPath(id)} after ${cmd.duration} s`,
+            }
+          : {
+              message: "interrupted while asking Flink to start the profile",
+              hint: `if Flink started it, it runs until its duration ends; GET ${rest.baseUrl}${profilerPath(id)} lists it`,
+            };
     } else {
       report.status = "failed";
       report.error = { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined };
@@ -118,7 +156,13 @@ async function profileOne(rest: FlinkRest, id: string, mode: FlinkMode, cmd: Res
   return report;
 }
 
-async function trigger(rest: FlinkRest, id: string, mode: FlinkMode, duration: number, report: TargetReport): Promise<ProfilingInfo> {
+async function trigger(
+  rest: FlinkRest,
+  id: string,
+  mode: FlinkMode,
+  duration: number,
+  report: TargetReport,
+): Promise<ProfilingInfo> {
   let info: ProfilingInfo;
   try {
     info = parseProfilingInfo(await rest.postJson(profilerPath(id), { mode, duration }));
@@ -132,7 +176,9 @@ async function trigger(rest: FlinkRest, id: string, mode: FlinkMode, duration: n
   // Where perf events are blocked (a container's seccomp profile, perf_event_paranoid), CPU cannot start;
   // as --local falls back to ctimer, this falls back to ITIMER, Flink's timer-based mode, and says so.
   if (info.status === "FAILED" && mode === "CPU" && perfBlocked(info.message)) {
-    report.notices.push(`perf events are blocked in this TaskManager, so it was profiled with itimer (Flink said: "${info.message}")`);
+    report.notices.push(
+      `perf events are blocked in this TaskManager, so it was profiled with itimer (Flink said: "${info.message}")`,
+    );
     report.event = "itimer";
     return trigger(rest, id, "ITIMER", duration, report);
   }
@@ -146,7 +192,10 @@ async function withRunningProfile(rest: FlinkRest, id: string, error: HintedErro
   const running = list.find((p) => p.status === "RUNNING");
   if (!running) return error;
   const left = Math.max(0, Math.ceil((running.triggerTime + running.duration * 1000 - Date.now()) / 1000));
-  return new HintedError(`${error.message}; that profile (${running.mode}, ${running.duration} s) ends in about ${left} s`, error.hint);
+  return new HintedError(
+    `${error.message}; that profile (${running.mode}, ${running.duration} s) ends in about ${left} s`,
+    error.hint,
+  );
 }
 
 async function waitForEnd(
@@ -172,15 +221,25 @@ async function waitForEnd(
     if (remaining > 0) continue;
     const now = findOurs(parseProfilingList(await rest.getJson(profilerPath(id))), ours);
     if (now === undefined) {
-      throw new HintedError(`Flink no longer lists the profile started on ${id}`, "Flink keeps rest.profiling.history-size profiles (10 by default) per TaskManager; did others start meanwhile, or did the TaskManager restart?");
+      throw new HintedError(
+        `Flink no longer lists the profile started on ${id}`,
+        "Flink keeps rest.profiling.history-size profiles (10 by default) per TaskManager; did others start meanwhile, or did the TaskManager restart?",
+      );
     }
     if (now.status === "FAILED") throw explainFailed(now, id);
     if (now.status === "FINISHED") {
-      if (!now.outputFile) throw new HintedError(`Flink finished the profile on ${id} but named no file`, "look for it in Flink's web UI (TaskManager → Profiler)");
+      if (!now.outputFile)
+        throw new HintedError(
+          `Flink finished the profile on ${id} but named no file`,
+          "look for it in Flink's web UI (TaskManager → Profiler)",
+        );
       return now;
     }
     if (Date.now() > deadline) {
-      throw new HintedError(`Flink did not finish the profile on ${id} within ${duration + grace} s`, "the TaskManager may be overloaded or gone; its log says more, and Flink's web UI (TaskManager → Profiler) shows the profile's state");
+      throw new HintedError(
+        `Flink did not finish the profile on ${id} within ${duration + grace} s`,
+        "the TaskManager may be overloaded or gone; its log says more, and Flink's web UI (TaskManager → Profiler) shows the profile's state",
+      );
     }
   }
 }
@@ -190,8 +249,12 @@ function summarise(html: string, report: TargetReport): void {
   try {
     const fg = parseFlameGraphV2(html);
     Object.assign(report, summarizeCollapsed(flameGraphV2Collapsed(fg)));
-    if (fg.samples === 0) report.notices.push(`Flink's profile has no samples: nothing happened that ${report.event} counts (for lock, no contention)`);
-    if (fg.hidden > 0) report.notices.push(`${fg.hidden} samples of frames too narrow to draw count as their callers' own`);
+    if (fg.samples === 0)
+      report.notices.push(
+        `Flink's profile has no samples: nothing happened that ${report.event} counts (for lock, no contention)`,
+      );
+    if (fg.hidden > 0)
+      report.notices.push(`${fg.hidden} samples of frames too narrow to draw count as their callers' own`);
   } catch (err) {
     if (!(err instanceof FlameGraphFormatError)) throw err;
     report.notices.push(`no top frames: Flink's html could not be read back (${err.message}); open the html itself`);
@@ -213,5 +276,8 @@ async function writeNew(base: string, ext: string, bytes: Buffer): Promise<strin
 
 /** UTC time as in the other file names of the project: 20261124T062149Z. */
 function stamp(d: Date): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return d
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }

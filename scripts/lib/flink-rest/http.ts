@@ -26,13 +26,22 @@ export function parseRestUrl(value: string): string {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`--flink-rest ${JSON.stringify(value)} is not a URL`, "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081");
+    throw new UsageError(
+      `--flink-rest ${JSON.stringify(value)} is not a URL`,
+      "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081",
+    );
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new UsageError(`--flink-rest must be an http:// or https:// URL, not ${url.protocol}`, "e.g. --flink-rest http://127.0.0.1:8081");
+    throw new UsageError(
+      `--flink-rest must be an http:// or https:// URL, not ${url.protocol}`,
+      "e.g. --flink-rest http://127.0.0.1:8081",
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
-    throw new UsageError("--flink-rest takes no user, query or fragment", "give only scheme, host, port and an optional path prefix");
+    throw new UsageError(
+      "--flink-rest takes no user, query or fragment",
+      "give only scheme, host, port and an optional path prefix",
+    );
   }
   return url.href.replace(/\/+$/, "");
 }
@@ -63,14 +72,20 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
         method,
         redirect: "error",
         signal: AbortSignal.any(signals),
-        headers: body === undefined ? { accept: "application/json" } : { accept: "application/json", "content-type": "application/json" },
+        headers:
+          body === undefined
+            ? { accept: "application/json" }
+            : { accept: "application/json", "content-type": "application/json" },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
       const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
       const what = (err as Error).name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : cause;
-      throw new HintedError(`cannot reach Flink's REST API at ${base}: ${what}`, "check the address (the JobManager's rest.port, 8081 by default) and that the JobManager runs");
+      throw new HintedError(
+        `cannot reach Flink's REST API at ${base}: ${what}`,
+        "check the address (the JobManager's rest.port, 8081 by default) and that the JobManager runs",
+      );
     }
     if (!res.ok) {
       const text = await res.text().catch(() => "");
@@ -80,7 +95,10 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
       } catch {
         if (text) errors = [text.slice(0, 200)];
       }
-      const hint = res.status === 404 ? "this Flink does not know that path or id: check the job or TaskManager id, and the Flink version" : "see Flink's message above; the JobManager's log has the details";
+      const hint =
+        res.status === 404
+          ? "this Flink does not know that path or id: check the job or TaskManager id, and the Flink version"
+          : "see Flink's message above; the JobManager's log has the details";
       throw new FlinkRestError(method, url, res.status, errors, hint);
     }
     return res;
@@ -103,7 +121,10 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
         size += chunk.length;
         if (size > maxBytes) {
           await res.body?.cancel().catch(() => undefined);
-          throw new HintedError(`${base}${path} sent more than ${maxBytes} bytes`, "that is no profile this tool expects; download it yourself if you trust it");
+          throw new HintedError(
+            `${base}${path} sent more than ${maxBytes} bytes`,
+            "that is no profile this tool expects; download it yourself if you trust it",
+          );
         }
         chunks.push(Buffer.from(chunk));
       }

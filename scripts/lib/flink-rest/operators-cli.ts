@@ -51,37 +51,65 @@ export const hasOperatorFlags = (v: OperatorValues) => Object.values(v).some((x)
 /** A Flink JobID: 32 hex digits (JobID.toHexString). */
 export function parseJobId(value: string): string {
   const id = value.trim().toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new UsageError(`--job "${value}" is not a Flink job id (32 hex digits)`, "copy it from `profile.mjs operators` or Flink's web UI");
+  if (!/^[0-9a-f]{32}$/.test(id))
+    throw new UsageError(
+      `--job "${value}" is not a Flink job id (32 hex digits)`,
+      "copy it from `profile.mjs operators` or Flink's web UI",
+    );
   return id;
 }
 
 export function parseOperatorSpec(value: string): string {
   if (value.trim() === "" || value.length > 1000 || /[\u0000-\u001f\u007f]/.test(value)) {
-    throw new UsageError(`--operator ${JSON.stringify(value)} is empty, too long or has control characters`, "use busiest, an operator's name (e.g. --operator Score) or a vertex id");
+    throw new UsageError(
+      `--operator ${JSON.stringify(value)} is empty, too long or has control characters`,
+      "use busiest, an operator's name (e.g. --operator Score) or a vertex id",
+    );
   }
   return value;
 }
 
 export function parseTms(value: string): number {
   const n = parseDecimal(value);
-  if (n === undefined || n < 1 || n > MAX_TMS) throw new UsageError(`--tms "${value}" is not a number from 1 to ${MAX_TMS}`, "e.g. --tms 2: the two TaskManagers that run the busiest subtasks");
+  if (n === undefined || n < 1 || n > MAX_TMS)
+    throw new UsageError(
+      `--tms "${value}" is not a number from 1 to ${MAX_TMS}`,
+      "e.g. --tms 2: the two TaskManagers that run the busiest subtasks",
+    );
   return n;
 }
 
 function requireRest(v: OperatorValues, what: string): string {
-  if (v["flink-rest"] === undefined) throw new UsageError(`${what} needs --flink-rest URL`, "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081");
+  if (v["flink-rest"] === undefined)
+    throw new UsageError(
+      `${what} needs --flink-rest URL`,
+      "give the JobManager's REST address, e.g. --flink-rest http://127.0.0.1:8081",
+    );
   return parseRestUrl(v["flink-rest"]);
 }
 
-export function parseOperatorsCommand(v: OperatorValues, json: boolean, inCluster?: OperatorsCommand["inCluster"]): OperatorsCommand {
+export function parseOperatorsCommand(
+  v: OperatorValues,
+  json: boolean,
+  inCluster?: OperatorsCommand["inCluster"],
+): OperatorsCommand {
   if (v.operator !== undefined || v.tms !== undefined) {
-    throw new UsageError("operators lists every vertex; --operator and --tms are for a profile run", "e.g. profile.mjs --local --flink-rest URL --operator busiest");
+    throw new UsageError(
+      "operators lists every vertex; --operator and --tms are for a profile run",
+      "e.g. profile.mjs --local --flink-rest URL --operator busiest",
+    );
   }
   if (inCluster && v["flink-rest"] !== undefined) {
-    throw new UsageError("operators reads either the JobManager at --flink-rest or a Kubernetes cluster's, not both", "drop --flink-rest, or drop -n/--cluster");
+    throw new UsageError(
+      "operators reads either the JobManager at --flink-rest or a Kubernetes cluster's, not both",
+      "drop --flink-rest, or drop -n/--cluster",
+    );
   }
   if (!inCluster && v["rest-service"] !== undefined) {
-    throw new UsageError("--rest-service names the JobManager's REST Service in a cluster", "add -n NS --cluster NAME, or use --flink-rest URL for a JobManager you reach from here");
+    throw new UsageError(
+      "--rest-service names the JobManager's REST Service in a cluster",
+      "add -n NS --cluster NAME, or use --flink-rest URL for a JobManager you reach from here",
+    );
   }
   const service = v["rest-service"] === undefined ? {} : { restUrl: parseRestService(v["rest-service"]) };
   const from = inCluster ? { inCluster: { ...inCluster, ...service } } : { restUrl: requireRest(v, "operators") };
@@ -96,7 +124,10 @@ export function parseRestService(value: string): string {
   const m = /^([A-Za-z0-9][A-Za-z0-9.-]{0,252})(?::(\d{1,5}))?$/.exec(value.trim());
   const port = m?.[2] === undefined ? 8081 : parseDecimal(m[2]);
   if (!m || port === undefined || port < 1 || port > 65535) {
-    throw new UsageError(`--rest-service "${value}" is not HOST[:PORT]`, "e.g. --rest-service orders-rest:8081 (the JobManager's REST Service in the cluster's namespace)");
+    throw new UsageError(
+      `--rest-service "${value}" is not HOST[:PORT]`,
+      "e.g. --rest-service orders-rest:8081 (the JobManager's REST Service in the cluster's namespace)",
+    );
   }
   return `http://${m[1]}:${port}`;
 }
@@ -104,13 +135,23 @@ export function parseRestService(value: string): string {
 /** --operator on a --local run; undefined when none of its flags is given. */
 export function parseOperatorTarget(v: OperatorValues, local: { pids: number }): OperatorTarget | undefined {
   if (!hasOperatorFlags(v)) return undefined;
-  if (v["rest-service"] !== undefined) throw new UsageError("--rest-service is for operators in a cluster", "profile.mjs operators -n NS --cluster NAME --rest-service HOST[:PORT]");
+  if (v["rest-service"] !== undefined)
+    throw new UsageError(
+      "--rest-service is for operators in a cluster",
+      "profile.mjs operators -n NS --cluster NAME --rest-service HOST[:PORT]",
+    );
   if (v.operator === undefined) {
     const given = (["flink-rest", "job", "tms"] as const).filter((k) => v[k] !== undefined).map((k) => `--${k}`);
-    throw new UsageError(`${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`, "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators --flink-rest URL");
+    throw new UsageError(
+      `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`,
+      "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators --flink-rest URL",
+    );
   }
   if (v.tms !== undefined && local.pids > 0) {
-    throw new UsageError("--tms chooses TaskManagers by their busiest subtasks; --pid chooses the JVM itself", "drop one of them");
+    throw new UsageError(
+      "--tms chooses TaskManagers by their busiest subtasks; --pid chooses the JVM itself",
+      "drop one of them",
+    );
   }
   return {
     restUrl: requireRest(v, "--operator"),

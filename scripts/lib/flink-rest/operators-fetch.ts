@@ -2,7 +2,15 @@
 import { runPool } from "../cluster/pool.ts";
 import type { FlinkRest } from "./http.ts";
 import { chooseJobs, jobView, type JobView, type VertexData } from "./operators.ts";
-import { BACK_PRESSURED, BUSY, parseJob, parseJobList, parseLoad, parseSubtaskLoad, parseSubtaskPlaces } from "./rest-shapes.ts";
+import {
+  BACK_PRESSURED,
+  BUSY,
+  parseJob,
+  parseJobList,
+  parseLoad,
+  parseSubtaskLoad,
+  parseSubtaskPlaces,
+} from "./rest-shapes.ts";
 
 /** The query of the per-vertex aggregate: the busiest subtask's and the mean busy and back-pressure times. */
 export const METRICS_QUERY = `get=${BUSY},${BACK_PRESSURED}&agg=max,avg`;
@@ -20,20 +28,40 @@ export async function fetchJobViews(rest: FlinkRest, wanted: string | undefined,
 export async function fetchJobView(rest: FlinkRest, jobId: string): Promise<JobView> {
   const job = parseJob(await rest.getJson(`/jobs/${enc(jobId)}`));
   const data = new Map<string, VertexData>();
-  await runPool(job.vertices, CONCURRENCY, async (v) => {
-    const base = `/jobs/${enc(jobId)}/vertices/${enc(v.id)}`;
-    const [detail, load] = await Promise.all([rest.getJson(base), rest.getJson(`${base}/subtasks/metrics?${METRICS_QUERY}`)]);
-    data.set(v.id, { subtasks: parseSubtaskPlaces(detail), load: parseLoad(load) });
-  }, () => undefined);
+  await runPool(
+    job.vertices,
+    CONCURRENCY,
+    async (v) => {
+      const base = `/jobs/${enc(jobId)}/vertices/${enc(v.id)}`;
+      const [detail, load] = await Promise.all([
+        rest.getJson(base),
+        rest.getJson(`${base}/subtasks/metrics?${METRICS_QUERY}`),
+      ]);
+      data.set(v.id, { subtasks: parseSubtaskPlaces(detail), load: parseLoad(load) });
+    },
+    () => undefined,
+  );
   return jobView({ ...job, id: job.id || jobId }, data);
 }
 
 /** Busy ratio per subtask of one vertex (null where Flink has none), for choosing the busiest subtasks. */
-export async function fetchSubtaskBusy(rest: FlinkRest, jobId: string, vertexId: string, subtasks: readonly number[]): Promise<Map<number, number | null>> {
+export async function fetchSubtaskBusy(
+  rest: FlinkRest,
+  jobId: string,
+  vertexId: string,
+  subtasks: readonly number[],
+): Promise<Map<number, number | null>> {
   const busy = new Map<number, number | null>();
-  await runPool(subtasks, CONCURRENCY, async (i) => {
-    const body = await rest.getJson(`/jobs/${enc(jobId)}/vertices/${enc(vertexId)}/subtasks/${i}/metrics?get=${BUSY},${BACK_PRESSURED}`);
-    busy.set(i, parseSubtaskLoad(body).busy);
-  }, () => undefined);
+  await runPool(
+    subtasks,
+    CONCURRENCY,
+    async (i) => {
+      const body = await rest.getJson(
+        `/jobs/${enc(jobId)}/vertices/${enc(vertexId)}/subtasks/${i}/metrics?get=${BUSY},${BACK_PRESSURED}`,
+      );
+      busy.set(i, parseSubtaskLoad(body).busy);
+    },
+    () => undefined,
+  );
   return busy;
 }

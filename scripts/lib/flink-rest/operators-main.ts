@@ -6,12 +6,21 @@ import { fetchJobViews } from "./operators-fetch.ts";
 import { operatorsJson, renderOperators } from "./operators-text.ts";
 import { flinkRest, type FlinkRest } from "./http.ts";
 
-export async function runOperators(cmd: OperatorsCommand, onNote: (line: string) => void = () => undefined): Promise<string> {
+export async function runOperators(
+  cmd: OperatorsCommand,
+  onNote: (line: string) => void = () => undefined,
+): Promise<string> {
   let rest: FlinkRest;
   if (cmd.inCluster) {
     // Loaded only here: --flink-rest runs need none of the Kubernetes modules.
     const { restThroughTaskManager } = await import("../cluster/rest-through-taskmanager.ts");
-    rest = (await restThroughTaskManager(cmd.inCluster.kube, cmd.inCluster.choice, { job: cmd.jobId, restUrl: cmd.inCluster.restUrl, onNote })).rest;
+    rest = (
+      await restThroughTaskManager(cmd.inCluster.kube, cmd.inCluster.choice, {
+        job: cmd.jobId,
+        restUrl: cmd.inCluster.restUrl,
+        onNote,
+      })
+    ).rest;
   } else {
     rest = flinkRest(cmd.restUrl!);
   }

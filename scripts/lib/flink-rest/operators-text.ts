@@ -19,15 +19,31 @@ export function renderOperators(jobs: readonly JobView[]): string {
     const rows = [["vertex", "id", "par", "busy max", "backpressure max", "TaskManagers", ""]];
     for (const v of job.vertices) {
       if (v.busyMax === null) anyUnknown = true;
-      rows.push([v.name, v.id, String(v.parallelism), pct(v.busyMax), pct(v.backPressureMax), names(v.taskManagers), v.bottleneck ? "<- bottleneck" : ""]);
+      rows.push([
+        v.name,
+        v.id,
+        String(v.parallelism),
+        pct(v.busyMax),
+        pct(v.backPressureMax),
+        names(v.taskManagers),
+        v.bottleneck ? "<- bottleneck" : "",
+      ]);
     }
     const width = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     const right = new Set([2, 3, 4]);
-    for (const r of rows) out.push(`  ${r.map((cell, c) => (right.has(c) ? cell.padStart(width[c]!) : cell.padEnd(width[c]!))).join("  ").trimEnd()}`);
+    for (const r of rows)
+      out.push(
+        `  ${r
+          .map((cell, c) => (right.has(c) ? cell.padStart(width[c]!) : cell.padEnd(width[c]!)))
+          .join("  ")
+          .trimEnd()}`,
+      );
     const known = job.vertices.filter((v) => v.busyMax !== null);
     if (known.length > 1 && known.every((v) => v.busyMax === 1)) {
       // Right after a job starts Flink's per-second views are empty and every task reads 1000 ms/s busy.
-      out.push("  every vertex reads 100% busy: Flink's per-second metrics have no history yet; ask again in a few seconds");
+      out.push(
+        "  every vertex reads 100% busy: Flink's per-second metrics have no history yet; ask again in a few seconds",
+      );
     }
     const marked = job.vertices.filter((v) => v.bottleneck);
     out.push(
@@ -37,8 +53,10 @@ export function renderOperators(jobs: readonly JobView[]): string {
     );
     out.push("");
   }
-  if (anyUnknown) out.push("n/a: Flink measures no busy time there (legacy SourceFunction sources), or has no value yet.\n");
-  if (jobs.some((j) => j.vertices.some((v) => v.bottleneck))) out.push("Profile it: zx scripts/profile.mjs --local --flink-rest URL --operator busiest [--job ID]\n");
+  if (anyUnknown)
+    out.push("n/a: Flink measures no busy time there (legacy SourceFunction sources), or has no value yet.\n");
+  if (jobs.some((j) => j.vertices.some((v) => v.bottleneck)))
+    out.push("Profile it: zx scripts/profile.mjs --local --flink-rest URL --operator busiest [--job ID]\n");
   return out.join("\n");
 }
 
@@ -59,7 +77,15 @@ export function vertexJson(v: VertexView) {
 /** {"jobs":[{"id","name","state","bottleneck":[ids],"vertices":[…]}]}; ratios 0..1, null where Flink has none. */
 export function operatorsJson(jobs: readonly JobView[]): string {
   return JSON.stringify(
-    { jobs: jobs.map((j) => ({ id: j.id, name: j.name, state: j.state, bottleneck: j.vertices.filter((v) => v.bottleneck).map((v) => v.id), vertices: j.vertices.map(vertexJson) })) },
+    {
+      jobs: jobs.map((j) => ({
+        id: j.id,
+        name: j.name,
+        state: j.state,
+        bottleneck: j.vertices.filter((v) => v.bottleneck).map((v) => v.id),
+        vertices: j.vertices.map(vertexJson),
+      })),
+    },
     null,
     2,
   );

@@ -93,7 +93,10 @@ export function chooseOperator(job: JobView, spec: string): OperatorChoice {
     if (bottleneck) return withChain(bottleneck, "bottleneck");
     const busiest = byBusy(job.vertices.filter((v) => v.busyMax !== null))[0];
     if (busiest) return withChain(busiest, "busiest");
-    throw new UsageError(`no vertex of job ${job.id} reports a busy time yet`, "wait a few seconds after the job starts (busy time is measured per second), or name the operator: --operator NAME");
+    throw new UsageError(
+      `no vertex of job ${job.id} reports a busy time yet`,
+      "wait a few seconds after the job starts (busy time is measured per second), or name the operator: --operator NAME",
+    );
   }
   if (VERTEX_ID.test(spec)) {
     const v = job.vertices.find((x) => x.id === spec);
@@ -130,7 +133,11 @@ export interface SubtaskPick extends SubtaskPlace {
  * The subtasks to profile: the busiest per distinct TaskManager, at most `tms` TaskManagers, busiest
  * first. Subtasks without a busy time come last, in subtask order. Only RUNNING subtasks count.
  */
-export function pickSubtasks(subtasks: readonly SubtaskPlace[], busy: ReadonlyMap<number, number | null>, tms = 3): SubtaskPick[] {
+export function pickSubtasks(
+  subtasks: readonly SubtaskPlace[],
+  busy: ReadonlyMap<number, number | null>,
+  tms = 3,
+): SubtaskPick[] {
   const ranked = subtasks
     .filter((s) => s.status === "RUNNING" && s.taskManagerId !== "")
     .map((s) => ({ ...s, busy: busy.get(s.subtask) ?? null }))
@@ -147,19 +154,34 @@ export function pickSubtasks(subtasks: readonly SubtaskPlace[], busy: ReadonlyMa
 }
 
 /** Pick the jobs to look at: every running job, or the one given; errors say what to do. */
-export function chooseJobs(jobs: readonly { id: string; name?: string; state: string }[], wanted: string | undefined, needOne: boolean): string[] {
+export function chooseJobs(
+  jobs: readonly { id: string; name?: string; state: string }[],
+  wanted: string | undefined,
+  needOne: boolean,
+): string[] {
   const running = jobs.filter((j) => j.state === "RUNNING");
-  const list = (js: readonly { id: string; name?: string; state: string }[]) => js.map((j) => `${j.id}${j.name ? ` (${j.name}, ${j.state})` : ` (${j.state})`}`).join(", ");
+  const list = (js: readonly { id: string; name?: string; state: string }[]) =>
+    js.map((j) => `${j.id}${j.name ? ` (${j.name}, ${j.state})` : ` (${j.state})`}`).join(", ");
   if (wanted !== undefined) {
     const job = jobs.find((j) => j.id === wanted);
     if (!job) {
-      throw new UsageError(`Flink knows no job ${wanted}${jobs.length ? `; its jobs: ${list(jobs)}` : ""}`, running.length ? `pick one of the running jobs with --job ID` : "submit the job first, or check --flink-rest");
+      throw new UsageError(
+        `Flink knows no job ${wanted}${jobs.length ? `; its jobs: ${list(jobs)}` : ""}`,
+        running.length ? `pick one of the running jobs with --job ID` : "submit the job first, or check --flink-rest",
+      );
     }
-    if (job.state !== "RUNNING") throw new UsageError(`job ${wanted} is ${job.state}, not RUNNING`, "its operators have no busy time to read; pick a running job with --job ID");
+    if (job.state !== "RUNNING")
+      throw new UsageError(
+        `job ${wanted} is ${job.state}, not RUNNING`,
+        "its operators have no busy time to read; pick a running job with --job ID",
+      );
     return [job.id];
   }
   if (running.length === 0) {
-    throw new UsageError(`no job is running in this Flink${jobs.length ? ` (it knows: ${list(jobs)})` : ""}`, "start the job first; operators and --operator read a running job's metrics");
+    throw new UsageError(
+      `no job is running in this Flink${jobs.length ? ` (it knows: ${list(jobs)})` : ""}`,
+      "start the job first; operators and --operator read a running job's metrics",
+    );
   }
   if (needOne && running.length > 1) {
     throw new UsageError(`${running.length} jobs are running: ${list(running)}`, "say which one with --job ID");

@@ -18,7 +18,13 @@ import type { FlinkRestError } from "./http.ts";
 export type FlinkMode = "CPU" | "ALLOC" | "LOCK" | "WALL" | "ITIMER";
 
 /** Our events that Flink's ProfilingMode has; ctimer has no mode there. */
-export const FLINK_MODES: Readonly<Partial<Record<ProfileEvent, FlinkMode>>> = { cpu: "CPU", alloc: "ALLOC", lock: "LOCK", wall: "WALL", itimer: "ITIMER" };
+export const FLINK_MODES: Readonly<Partial<Record<ProfileEvent, FlinkMode>>> = {
+  cpu: "CPU",
+  alloc: "ALLOC",
+  lock: "LOCK",
+  wall: "WALL",
+  itimer: "ITIMER",
+};
 
 export function flinkMode(event: ProfileEvent): FlinkMode {
   const mode = FLINK_MODES[event];
@@ -37,7 +43,10 @@ export function flinkMode(event: ProfileEvent): FlinkMode {
  */
 export function checkTaskManagerId(id: string): string {
   if (id === "" || id.length > 253 || /[/\\\u0000-\u001f\u007f]/.test(id) || id === "." || id === "..") {
-    throw new UsageError(`"${id.slice(0, 80)}" is not a TaskManager id`, "copy an id from Flink's web UI or GET /taskmanagers (e.g. --tm tm-1 or --tm orders-taskmanager-1-1); ids never contain a slash");
+    throw new UsageError(
+      `"${id.slice(0, 80)}" is not a TaskManager id`,
+      "copy an id from Flink's web UI or GET /taskmanagers (e.g. --tm tm-1 or --tm orders-taskmanager-1-1); ids never contain a slash",
+    );
   }
   return id;
 }
@@ -48,7 +57,10 @@ export function profilerPath(taskManager: string, outputFile?: string): string {
   if (outputFile === undefined) return base;
   // Flink names the file `<id>_<MODE>_<yyyy-MM-dd_HH_mm_ss>.html`; it comes from the server, so it is checked too.
   if (!/^[^/\\\u0000-\u001f\u007f]{1,255}\.html$/.test(outputFile) || outputFile.startsWith(".")) {
-    throw new HintedError(`Flink named the profile ${JSON.stringify(outputFile.slice(0, 80))}, which is not a file name this tool downloads`, "download it from Flink's web UI (TaskManager → Profiler)");
+    throw new HintedError(
+      `Flink named the profile ${JSON.stringify(outputFile.slice(0, 80))}, which is not a file name this tool downloads`,
+      "download it from Flink's web UI (TaskManager → Profiler)",
+    );
   }
   return `${base}/${encodeURIComponent(outputFile)}`;
 }
@@ -70,7 +82,10 @@ export function parseProfilingInfo(v: unknown): ProfilingInfo {
   const o = (v ?? {}) as Record<string, unknown>;
   const str = (x: unknown) => (typeof x === "string" ? x : null);
   if (!STATUSES.includes(o.status as string) || typeof o.triggerTime !== "number" || typeof o.duration !== "number") {
-    throw new HintedError(`Flink's profiler answered something unexpected: ${JSON.stringify(v).slice(0, 200)}`, "is this Flink 1.19 or later? `--via rest` speaks the REST API of Flink's built-in profiler (FLIP-375)");
+    throw new HintedError(
+      `Flink's profiler answered something unexpected: ${JSON.stringify(v).slice(0, 200)}`,
+      "is this Flink 1.19 or later? `--via rest` speaks the REST API of Flink's built-in profiler (FLIP-375)",
+    );
   }
   return {
     status: o.status as ProfilingInfo["status"],
@@ -85,7 +100,11 @@ export function parseProfilingInfo(v: unknown): ProfilingInfo {
 
 export function parseProfilingList(v: unknown): ProfilingInfo[] {
   const list = (v as { profilingList?: unknown } | null)?.profilingList;
-  if (!Array.isArray(list)) throw new HintedError(`Flink's profiler list is not a list: ${JSON.stringify(v).slice(0, 200)}`, "is this Flink 1.19 or later?");
+  if (!Array.isArray(list))
+    throw new HintedError(
+      `Flink's profiler list is not a list: ${JSON.stringify(v).slice(0, 200)}`,
+      "is this Flink 1.19 or later?",
+    );
   return list.map(parseProfilingInfo);
 }
 
@@ -97,7 +116,8 @@ export function findOurs(list: readonly ProfilingInfo[], ours: ProfilingInfo): P
 /** The exception Flink put in a 500's errors: its class and message, without the server's stack trace. */
 export function serverException(errors: readonly string[]): { type: string; message: string } | undefined {
   for (const e of errors) {
-    const m = /<Exception on server side:\n([\w.$]+): ([^\n]*)/.exec(e) ?? /^([\w.$]+(?:Exception|Error)): ([^\n]*)/.exec(e);
+    const m =
+      /<Exception on server side:\n([\w.$]+): ([^\n]*)/.exec(e) ?? /^([\w.$]+(?:Exception|Error)): ([^\n]*)/.exec(e);
     if (m) return { type: m[1]!, message: m[2]! };
   }
   return undefined;
@@ -106,11 +126,17 @@ export function serverException(errors: readonly string[]): { type: string; mess
 export type TriggerRefusal = "not-served" | "busy" | "duration" | "unknown-taskmanager" | "bad-request" | "other";
 
 /** What a refused POST means, with Flink's own words in the message and what to do in the hint. */
-export function explainTriggerError(err: FlinkRestError, ctx: { taskManager: string; duration: number }): { kind: TriggerRefusal; error: HintedError } {
+export function explainTriggerError(
+  err: FlinkRestError,
+  ctx: { taskManager: string; duration: number },
+): { kind: TriggerRefusal; error: HintedError } {
   const cause = serverException(err.errors);
   const said = cause?.message ?? err.errors[0]?.split("\n")[0] ?? `HTTP ${err.status}`;
   if (err.status === 404 && /^Not found/.test(err.errors[0] ?? "")) {
-    return { kind: "not-served", error: new HintedError(`Flink does not serve the profiler: ${said}`, PROFILER_OFF_HINT) };
+    return {
+      kind: "not-served",
+      error: new HintedError(`Flink does not serve the profiler: ${said}`, PROFILER_OFF_HINT),
+    };
   }
   if (/is still under profiling/.test(said)) {
     return {
@@ -134,13 +160,28 @@ export function explainTriggerError(err: FlinkRestError, ctx: { taskManager: str
   if (/No TaskExecutor registered under|Could not find TaskExecutor/.test(said)) {
     return {
       kind: "unknown-taskmanager",
-      error: new HintedError(`Flink knows no TaskManager ${ctx.taskManager} (Flink said: "${said}")`, "list the ids with GET /taskmanagers, or leave --tm out to profile every TaskManager"),
+      error: new HintedError(
+        `Flink knows no TaskManager ${ctx.taskManager} (Flink said: "${said}")`,
+        "list the ids with GET /taskmanagers, or leave --tm out to profile every TaskManager",
+      ),
     };
   }
   if (err.status === 400) {
-    return { kind: "bad-request", error: new HintedError(`Flink refused the profiling request: ${said}`, "this Flink may not know the mode (ALLOC, LOCK, WALL, ITIMER came with 1.19); try -e cpu") };
+    return {
+      kind: "bad-request",
+      error: new HintedError(
+        `Flink refused the profiling request: ${said}`,
+        "this Flink may not know the mode (ALLOC, LOCK, WALL, ITIMER came with 1.19); try -e cpu",
+      ),
+    };
   }
-  return { kind: "other", error: new HintedError(`Flink could not start the profiler on ${ctx.taskManager}: ${said}`, "the JobManager's and the TaskManager's logs have the details") };
+  return {
+    kind: "other",
+    error: new HintedError(
+      `Flink could not start the profiler on ${ctx.taskManager}: ${said}`,
+      "the JobManager's and the TaskManager's logs have the details",
+    ),
+  };
 }
 
 export const PROFILER_OFF_HINT =
@@ -153,10 +194,19 @@ export const PROFILER_OFF_HINT =
 export function explainNotServed(version: string | undefined, enabled: string | undefined): HintedError {
   const [major, minor] = (version ?? "").split(".").map(Number);
   if (major !== undefined && minor !== undefined && (major < 1 || (major === 1 && minor < 19))) {
-    return new HintedError(`Flink ${version} has no built-in profiler (it came with Flink 1.19)`, "profile with the project's image and Job template (-n NS --cluster NAME), or --local on the TaskManager's machine");
+    return new HintedError(
+      `Flink ${version} has no built-in profiler (it came with Flink 1.19)`,
+      "profile with the project's image and Job template (-n NS --cluster NAME), or --local on the TaskManager's machine",
+    );
   }
-  const setting = enabled === undefined ? "rest.profiling.enabled is not set (default false)" : `rest.profiling.enabled is ${enabled}`;
-  return new HintedError(`Flink's built-in profiler is disabled on this cluster: ${setting}${version ? ` (Flink ${version})` : ""}`, PROFILER_OFF_HINT);
+  const setting =
+    enabled === undefined
+      ? "rest.profiling.enabled is not set (default false)"
+      : `rest.profiling.enabled is ${enabled}`;
+  return new HintedError(
+    `Flink's built-in profiler is disabled on this cluster: ${setting}${version ? ` (Flink ${version})` : ""}`,
+    PROFILER_OFF_HINT,
+  );
 }
 
 /**

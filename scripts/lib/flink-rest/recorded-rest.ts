@@ -10,7 +10,10 @@ export function recordedRest(records: readonly RestRecord[], origin: string): Fl
   const answer = (path: string): RestRecord => {
     const r = byPath.get(path);
     if (!r) {
-      throw new HintedError(`the TaskManager read no answer for GET ${path} from ${origin}`, "the helper's rest action reads a fixed set of paths: update the image if profile.mjs is newer than it");
+      throw new HintedError(
+        `the TaskManager read no answer for GET ${path} from ${origin}`,
+        "the helper's rest action reads a fixed set of paths: update the image if profile.mjs is newer than it",
+      );
     }
     if (r.status !== 200) {
       let errors: string[] = [];
@@ -19,11 +22,21 @@ export function recordedRest(records: readonly RestRecord[], origin: string): Fl
       } catch {
         if (r.body) errors = [r.body.slice(0, 200)];
       }
-      throw new FlinkRestError("GET", origin + path, r.status, errors, "see Flink's message; the JobManager's log has the details");
+      throw new FlinkRestError(
+        "GET",
+        origin + path,
+        r.status,
+        errors,
+        "see Flink's message; the JobManager's log has the details",
+      );
     }
     return r;
   };
-  const notHere = (what: string) => new HintedError(`${what} is not read through a TaskManager`, "only the operators' load is; use --flink-rest URL for the rest");
+  const notHere = (what: string) =>
+    new HintedError(
+      `${what} is not read through a TaskManager`,
+      "only the operators' load is; use --flink-rest URL for the rest",
+    );
   return {
     baseUrl: origin,
     async getJson<T>(path: string) {
@@ -31,7 +44,10 @@ export function recordedRest(records: readonly RestRecord[], origin: string): Fl
       try {
         return JSON.parse(r.body) as T;
       } catch {
-        throw new HintedError(`the answer for GET ${path} from ${origin} is not JSON`, "check that the address is the JobManager's REST endpoint");
+        throw new HintedError(
+          `the answer for GET ${path} from ${origin} is not JSON`,
+          "check that the address is the JobManager's REST endpoint",
+        );
       }
     },
     async postJson() {

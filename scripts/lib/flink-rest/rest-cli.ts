@@ -35,26 +35,51 @@ export interface RestValues {
 
 const NOT_FOR_REST = "Flink's built-in profiler takes only a mode (-e) and a duration (-d)";
 
-export function parseRestCommand(values: RestValues, clusterFlags: readonly string[], extraArgs: readonly string[]): RestCommand {
-  if (values.local || values.pid) throw new UsageError("--via rest profiles through Flink's REST API; --local and --pid do not apply", "drop --local/--pid, or drop --via rest");
+export function parseRestCommand(
+  values: RestValues,
+  clusterFlags: readonly string[],
+  extraArgs: readonly string[],
+): RestCommand {
+  if (values.local || values.pid)
+    throw new UsageError(
+      "--via rest profiles through Flink's REST API; --local and --pid do not apply",
+      "drop --local/--pid, or drop --via rest",
+    );
   if (clusterFlags.length > 0) {
-    throw new UsageError(`--via rest talks to Flink's REST API only; ${clusterFlags.join(", ")} ${clusterFlags.length === 1 ? "does" : "do"} not apply`, "give the JobManager's REST address with --flink-rest URL and, to choose TaskManagers, --tm ID");
+    throw new UsageError(
+      `--via rest talks to Flink's REST API only; ${clusterFlags.join(", ")} ${clusterFlags.length === 1 ? "does" : "do"} not apply`,
+      "give the JobManager's REST address with --flink-rest URL and, to choose TaskManagers, --tm ID",
+    );
   }
   if (values["flink-rest"] === undefined) {
-    throw new UsageError("--via rest needs the JobManager's REST address", "add --flink-rest URL, e.g. --flink-rest http://127.0.0.1:8081 (your own port-forward or ingress to the JobManager)");
+    throw new UsageError(
+      "--via rest needs the JobManager's REST address",
+      "add --flink-rest URL, e.g. --flink-rest http://127.0.0.1:8081 (your own port-forward or ingress to the JobManager)",
+    );
   }
   const refuse = (flag: string, instead: string) => {
     throw new UsageError(`${flag} does not apply to --via rest: ${NOT_FOR_REST}`, instead);
   };
   if (values.format?.split(",").some((f) => f.trim().toLowerCase() !== "html")) {
-    refuse("--format", "Flink writes an html flame graph only; leave --format out (profile.mjs prints its top frames), or use --local / Kubernetes for collapsed or jfr");
+    refuse(
+      "--format",
+      "Flink writes an html flame graph only; leave --format out (profile.mjs prints its top frames), or use --local / Kubernetes for collapsed or jfr",
+    );
   }
-  if (values.interval !== undefined) refuse("-i/--interval", "leave it out (Flink samples at async-profiler's default), or use --local / Kubernetes");
-  if (values.threads) refuse("-t/--threads", "leave it out (Flink's profile is of the whole JVM), or use --local / Kubernetes for per-thread stacks");
-  if ((values.include ?? []).length > 0 || (values.exclude ?? []).length > 0) refuse("-I/-X", "leave them out, or use --local / Kubernetes for filtered profiles");
-  if (extraArgs.length > 0) refuse("options after --", "leave them out, or use --local / Kubernetes to pass options to async-profiler");
+  if (values.interval !== undefined)
+    refuse("-i/--interval", "leave it out (Flink samples at async-profiler's default), or use --local / Kubernetes");
+  if (values.threads)
+    refuse(
+      "-t/--threads",
+      "leave it out (Flink's profile is of the whole JVM), or use --local / Kubernetes for per-thread stacks",
+    );
+  if ((values.include ?? []).length > 0 || (values.exclude ?? []).length > 0)
+    refuse("-I/-X", "leave them out, or use --local / Kubernetes for filtered profiles");
+  if (extraArgs.length > 0)
+    refuse("options after --", "leave them out, or use --local / Kubernetes to pass options to async-profiler");
   const outputDir = values.output ?? "profiles";
-  if (outputDir.trim() === "") throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
+  if (outputDir.trim() === "")
+    throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
   const event = values.event === undefined ? "cpu" : parseEvent(values.event);
   flinkMode(event);
   return {

@@ -19,12 +19,26 @@ export interface RestFacts {
 
 /** The lines doctor prints for these facts. Pure. */
 export function restChecks(f: RestFacts): Check[] {
-  const checks: Check[] = [{ verdict: "ok", what: `Flink ${f.version ?? "(version not said)"} REST API reachable at ${f.url}, ${f.taskManagers.length} TaskManager(s)` }];
+  const checks: Check[] = [
+    {
+      verdict: "ok",
+      what: `Flink ${f.version ?? "(version not said)"} REST API reachable at ${f.url}, ${f.taskManagers.length} TaskManager(s)`,
+    },
+  ];
   if (f.served === undefined) {
-    checks.push({ verdict: "notice", what: "no TaskManager registered, so the profiler could not be asked", fix: "run doctor again once the TaskManagers are up" });
+    checks.push({
+      verdict: "notice",
+      what: "no TaskManager registered, so the profiler could not be asked",
+      fix: "run doctor again once the TaskManagers are up",
+    });
   } else if (f.served) {
-    const max = f.durationMax ? `${f.durationMax} (rest.profiling.duration-max)` : "5 min (the default rest.profiling.duration-max)";
-    checks.push({ verdict: "ok", what: `Flink's built-in profiler is enabled: --via rest works, one profile at a time per TaskManager, up to ${max}` });
+    const max = f.durationMax
+      ? `${f.durationMax} (rest.profiling.duration-max)`
+      : "5 min (the default rest.profiling.duration-max)";
+    checks.push({
+      verdict: "ok",
+      what: `Flink's built-in profiler is enabled: --via rest works, one profile at a time per TaskManager, up to ${max}`,
+    });
   } else {
     const why = explainNotServed(f.version, f.enabled);
     checks.push({ verdict: "fail", what: `--via rest cannot work here: ${why.message}`, fix: why.hint });
@@ -49,7 +63,14 @@ export async function restFacts(url: string): Promise<RestFacts> {
       served = false;
     }
   }
-  return { url: rest.baseUrl, version, taskManagers, served, enabled: setting("rest.profiling.enabled"), durationMax: setting("rest.profiling.duration-max") };
+  return {
+    url: rest.baseUrl,
+    version,
+    taskManagers,
+    served,
+    enabled: setting("rest.profiling.enabled"),
+    durationMax: setting("rest.profiling.duration-max"),
+  };
 }
 
 /** Runs the checks and writes their lines; true when --via rest can work. */
@@ -58,7 +79,11 @@ export async function restDoctor(url: string, write: (c: Check) => void): Promis
   try {
     facts = await restFacts(url);
   } catch (err) {
-    write({ verdict: "fail", what: (err as Error).message, fix: err instanceof HintedError ? err.hint : "check --flink-rest" });
+    write({
+      verdict: "fail",
+      what: (err as Error).message,
+      fix: err instanceof HintedError ? err.hint : "check --flink-rest",
+    });
     return false;
   }
   const checks = restChecks(facts);

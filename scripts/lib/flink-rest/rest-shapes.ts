@@ -59,7 +59,8 @@ export interface TaskManagerRef {
 export const BUSY = "busyTimeMsPerSecond";
 export const BACK_PRESSURED = "backPressuredTimeMsPerSecond";
 
-const obj = (v: unknown): Record<string, unknown> => (v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+const obj = (v: unknown): Record<string, unknown> =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const str = (v: unknown): string => (typeof v === "string" ? v : typeof v === "number" ? String(v) : "");
 
@@ -76,17 +77,26 @@ export function ratioOf(v: unknown): number | null {
 }
 
 function unexpected(what: string): HintedError {
-  return new HintedError(`Flink's REST API answered ${what} in a shape this tool does not know`, "check that --flink-rest points at a Flink JobManager (1.18 or newer)");
+  return new HintedError(
+    `Flink's REST API answered ${what} in a shape this tool does not know`,
+    "check that --flink-rest points at a Flink JobManager (1.18 or newer)",
+  );
 }
 
 /** GET /jobs/overview or GET /jobs. */
 export function parseJobList(body: unknown): JobRef[] {
   const jobs = obj(body).jobs;
   if (!Array.isArray(jobs)) throw unexpected("the job list");
-  return jobs.map((j) => {
-    const o = obj(j);
-    return { id: str(o.jid ?? o.id), ...(typeof o.name === "string" ? { name: o.name } : {}), state: str(o.state ?? o.status) };
-  }).filter((j) => j.id !== "");
+  return jobs
+    .map((j) => {
+      const o = obj(j);
+      return {
+        id: str(o.jid ?? o.id),
+        ...(typeof o.name === "string" ? { name: o.name } : {}),
+        state: str(o.state ?? o.status),
+      };
+    })
+    .filter((j) => j.id !== "");
 }
 
 /** GET /jobs/:jid: its vertices and, from the plan, which vertex feeds which. */
@@ -100,7 +110,9 @@ export function parseJob(body: unknown): JobShape {
   const inputs = new Map<string, string[]>(vertices.map((v) => [v.id, []]));
   for (const node of arr(obj(o.plan).nodes)) {
     const n = obj(node);
-    const feeding = arr(n.inputs).map((i) => str(obj(i).id)).filter((id) => id !== "");
+    const feeding = arr(n.inputs)
+      .map((i) => str(obj(i).id))
+      .filter((id) => id !== "");
     if (inputs.has(str(n.id))) inputs.set(str(n.id), feeding);
   }
   return { id: str(o.jid), name: str(o.name), state: str(o.state), vertices, inputs };

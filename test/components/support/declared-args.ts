@@ -17,8 +17,17 @@ let program: ts.Program | undefined;
 function load(): ts.Program {
   // One program for all the component files: building it is the slow part.
   program ??= ts.createProgram(
-    ["flink-cluster", "profiling-access", "profiling-admission-policy", "profiling-image"].map((f) => path.join(repoRoot, "components", `${f}.ts`)),
-    { strict: true, allowImportingTsExtensions: true, noEmit: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, skipLibCheck: true },
+    ["flink-cluster", "profiling-access", "profiling-admission-policy", "profiling-image"].map((f) =>
+      path.join(repoRoot, "components", `${f}.ts`),
+    ),
+    {
+      strict: true,
+      allowImportingTsExtensions: true,
+      noEmit: true,
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      skipLibCheck: true,
+    },
   );
   return program;
 }
@@ -26,8 +35,10 @@ function load(): ts.Program {
 function declaration(file: string, name: string): ts.InterfaceDeclaration | ts.ClassDeclaration {
   const source = load().getSourceFile(path.join(repoRoot, "components", file));
   if (!source) throw new Error(`components/${file} is not in the program`);
-  const found = source.statements.find((s): s is ts.InterfaceDeclaration | ts.ClassDeclaration =>
-    (ts.isInterfaceDeclaration(s) || ts.isClassDeclaration(s)) && s.name?.text === name);
+  const found = source.statements.find(
+    (s): s is ts.InterfaceDeclaration | ts.ClassDeclaration =>
+      (ts.isInterfaceDeclaration(s) || ts.isClassDeclaration(s)) && s.name?.text === name,
+  );
   if (!found) throw new Error(`components/${file} declares no ${name}`);
   return found;
 }
@@ -37,7 +48,8 @@ export function declaredArgs(file: string, interfaceName: string): DeclaredPrope
   const checker = load().getTypeChecker();
   const node = declaration(file, interfaceName);
   const type = checker.getTypeAtLocation(node.name!);
-  return checker.getPropertiesOfType(type)
+  return checker
+    .getPropertiesOfType(type)
     .map((p) => ({ name: p.getName(), optional: (p.flags & ts.SymbolFlags.Optional) !== 0 }))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
@@ -47,8 +59,11 @@ export function declaredOutputs(file: string, className: string): string[] {
   const node = declaration(file, className) as ts.ClassDeclaration;
   return node.members
     .filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m))
-    .filter((m) => (ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Readonly)) !== 0
-      && (ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) === 0)
+    .filter(
+      (m) =>
+        (ts.getCombinedModifierFlags(m) & ts.ModifierFlags.Readonly) !== 0 &&
+        (ts.getCombinedModifierFlags(m) & (ts.ModifierFlags.Private | ts.ModifierFlags.Protected)) === 0,
+    )
     .map((m) => (m.name as ts.Identifier).text)
     .sort();
 }

@@ -31,7 +31,9 @@ export async function run(command: string, args: string[], cwd: string, timeoutM
 export async function mustRun(command: string, args: string[], cwd: string, timeoutMs?: number): Promise<Run> {
   const result = await run(command, args, cwd, timeoutMs);
   if (result.exitCode !== 0) {
-    throw new Error(`\`${command} ${args.join(" ")}\` in ${cwd} exited ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `\`${command} ${args.join(" ")}\` in ${cwd} exited ${result.exitCode}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result;
 }
@@ -52,12 +54,18 @@ export async function createConsumerProject(): Promise<ConsumerProject> {
     mkdirSync(packs);
     await mustRun("npm", ["pack", "--pack-destination", packs, "--loglevel=error"], REPO_ROOT, 300_000);
     const tarballs = readdirSync(packs).filter((name) => name.endsWith(".tgz"));
-    if (tarballs.length !== 1) throw new Error(`npm pack left ${JSON.stringify(tarballs)} in ${packs}, not one tarball`);
+    if (tarballs.length !== 1)
+      throw new Error(`npm pack left ${JSON.stringify(tarballs)} in ${packs}, not one tarball`);
     const tarball = path.join(packs, tarballs[0]);
     // No "type": the consumer's .ts and .js files are CommonJS, as in Pulumi's TypeScript template.
     writeFileSync(path.join(dir, "package.json"), `${JSON.stringify({ name: "consumer", private: true }, null, 2)}\n`);
     // The npm cache may already hold the packages (prefer-offline); missing ones come from the registry.
-    await mustRun("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball], dir, 600_000);
+    await mustRun(
+      "npm",
+      ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error", tarball],
+      dir,
+      600_000,
+    );
     return { dir, tarball, remove };
   } catch (err) {
     remove();
