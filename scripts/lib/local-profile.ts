@@ -140,7 +140,8 @@ async function profileOne(
           progress.remaining = e.remaining;
           if (e.remaining <= 0) progress.state = "finishing";
         } else if (e.type === "notice") {
-          report.notices.push(e.message);
+          const hint = inProfileMjsTerms(e.hint, "local", helper);
+          report.notices.push(hint ? `${e.message}; ${hint}` : e.message);
           return;
         } else if (e.type === "result") {
           if (e.format === source) delivered = e.path;

@@ -137,7 +137,14 @@ create_output_file() { # format -> path in REPLY
     chown -- "$REPLY" "$path"
   fi
   CREATED[$path]=$(stat -c '%d:%i' -- "$path")
+  CREATED_MTIME[$path]=$(stat -c '%y' -- "$path")
   REPLY=$path
+}
+
+# Whether the JVM opened PATH to write its profile: the agent opens it truncating, which stamps its
+# modification time even when it writes nothing (measured with asprof 4.5 on an idle JVM).
+jvm_opened() { # path
+  [[ $(stat -c '%y' -- "$1") != "${CREATED_MTIME[$1]}" ]]
 }
 
 # Ends the run unless PATH is still the regular file this run created, one link, not replaced.

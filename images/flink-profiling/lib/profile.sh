@@ -242,13 +242,24 @@ cmd_profile() {
   done
   SESSION_ACTIVE=0
 
-  # The file was created empty for the JVM: empty on a volume with room means the JVM wrote nothing.
-  if [[ ! -s ${tmp[$session_format]} ]] && ! volume_full; then
-    proc_uid "$TARGET_PID" || REPLY='?'
-    die "$EXIT_TARGET" output-not-writable "the JVM (pid $TARGET_PID) wrote no profile to ${tmp[$session_format]}" \
-      "the profile was stopped by someone else, or $OUTPUT_DIR is not writable by the JVM's user (uid $REPLY) in its own container"
+  # The file was created empty for the JVM. Still empty: either the JVM never opened it (it cannot
+  # reach it in its own container, or someone else stopped the session), or it had no sample to write;
+  # only collapsed stacks of no sample are an empty file, and a valid profile.
+  if [[ ! -s ${tmp[$session_format]} ]]; then
+    if ! jvm_opened "${tmp[$session_format]}"; then
+      proc_uid "$TARGET_PID" || REPLY='?'
+      die "$EXIT_TARGET" output-not-writable "the JVM (pid $TARGET_PID) never wrote its profile to ${tmp[$session_format]}" \
+        "the profile was stopped by someone else, or $OUTPUT_DIR is not writable by the JVM's user (uid $REPLY) in its own container"
+    fi
+    if [[ $session_format == collapsed ]] && ! volume_full; then
+      emit_notice no-samples "the profile of pid $TARGET_PID holds no samples: nothing in it ran that $used_event counts during the ${duration}s" \
+        "an idle JVM uses no CPU: profile while the job is busy, or with -e wall to see where its threads wait"
+    else
+      require_complete "$session_format" "${tmp[$session_format]}"
+    fi
+  else
+    require_complete "$session_format" "${tmp[$session_format]}"
   fi
-  require_complete "$session_format" "${tmp[$session_format]}"
 
   # Measured with asprof 4.5: dump still has the ended session's data after a collapsed/html session.
   local derived=0

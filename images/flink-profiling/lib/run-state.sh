@@ -8,7 +8,7 @@ RUN_FILES=()
 KEPT_FILES=()
 # Set before `asprof start` (profile.sh), read when it fails (asprof.sh).
 AGENT_OPTIONS_BYTES=0
-declare -A CREATED=()
+declare -A CREATED=() CREATED_MTIME=()
 SESSION_ACTIVE=0
 SESSION_STARTED_MS=0
 SLEEP_PID=''

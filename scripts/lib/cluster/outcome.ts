@@ -76,7 +76,7 @@ export async function finishTarget(
   let helperError: Problem | undefined;
   for (const e of events) {
     if (e.type === "started") Object.assign(report, { pid: e.pid, event: e.event });
-    else if (e.type === "notice") report.notices.push(e.message);
+    else if (e.type === "notice") report.notices.push(e.hint ? `${e.message}; ${e.hint}` : e.message);
     else if (e.type === "done") done = true;
     else if (e.type === "error") helperError ??= helperProblem(e.code, e.message, e.hint, ctx);
   }
