@@ -10,64 +10,8 @@ import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { JAVA_17_OPENS, PIPELINE_JOB, isAlive, startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
-
-const PROFILE = resolve("scripts/profile.mjs");
-const SCORE_HOT = "com/example/pipeline/ScoreStage.scoreRisk";
-const PARSE_HOT = "com/example/pipeline/ParseStage.parseFields";
-
-type Result = { code: number | null; stdout: string; stderr: string };
-function profileMjs(args: string[]): Promise<Result> {
-  return new Promise((ok, fail) => {
-    const child = spawn(process.execPath, [PROFILE, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => ok({ code, stdout, stderr }));
-  });
-}
-
-const getJson = async (url: string) => (await fetch(url)).json() as Promise<any>;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Collapsed lines as [thread name, frames, count], read here with plain string operations. */
-function lines(file: string): { thread: string; frames: string[]; count: number }[] {
-  return readFileSync(file, "utf8")
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => {
-      const sp = l.lastIndexOf(" ");
-      const frames = l.slice(0, sp).split(";");
-      return { thread: frames[0]!.replace(/^\[(.*) tid=\d+\]$/, "$1"), frames, count: Number(l.slice(sp + 1)) };
-    });
-}
-const hasFrame = (ls: ReturnType<typeof lines>, prefix: string) =>
-  ls.some((l) => l.frames.some((f) => f.startsWith(prefix)));
-
-/** The vertex id of `name` in a job, straight from Flink. */
-async function vertexId(restUrl: string, jobId: string, name: string): Promise<string> {
-  const job = await getJson(`${restUrl}/jobs/${jobId}`);
-  return job.vertices.find((v: { name: string }) => v.name === name).id;
-}
-
-/** busyTimeMsPerSecond reads 1000 everywhere for the first seconds of a job: wait until Score stands out. */
-async function settled(restUrl: string, jobId: string, hot: string, cool: string): Promise<void> {
-  const busy = async (name: string) => {
-    const rows = await getJson(
-      `${restUrl}/jobs/${jobId}/vertices/${await vertexId(restUrl, jobId, name)}/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond&agg=max`,
-    );
-    return Object.fromEntries(rows.map((r: { id: string; max: number }) => [r.id, Number(r.max)]));
-  };
-  const deadline = Date.now() + 90_000;
-  for (;;) {
-    const [h, c] = [await busy(hot), await busy(cool)];
-    if (h.busyTimeMsPerSecond > 500 && h.backPressuredTimeMsPerSecond <= 100 && c.backPressuredTimeMsPerSecond > 100)
-      return;
-    if (Date.now() > deadline) throw new Error(`metrics did not settle: ${JSON.stringify({ h, c })}`);
-    await sleep(1000);
-  }
-}
+import { profileMjs } from "./support/profile-mjs.ts";
+import { PARSE_HOT, SCORE_HOT, getJson, hasFrame, lines, settled, sleep, vertexId } from "./support/pipeline-job.ts";
 
 let flink: LocalFlink;
 let out: string;

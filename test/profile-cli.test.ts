@@ -293,6 +293,30 @@ describe("operators and --operator", () => {
     expect((parseProfileCommand(["--local"]) as { operator?: unknown }).operator).toBeUndefined();
   });
 
+  it("parses --operator on a cluster run: per-thread stacks, the REST Service as the pods see it", () => {
+    const cmd = parseProfileCommand([
+      "-n",
+      "flink",
+      "--cluster",
+      "orders",
+      "--operator",
+      "Score",
+      "--tms",
+      "2",
+      "--rest-service",
+      "orders-rest:9081",
+    ]);
+    expect(cmd).toMatchObject({
+      kind: "cluster",
+      operator: { spec: "Score", tms: 2, restUrl: "http://orders-rest:9081" },
+      settings: { threads: true },
+    });
+    const plain = parseProfileCommand(["-n", "flink", "--cluster", "orders", "--operator", "busiest"]);
+    expect(plain).toMatchObject({ operator: { spec: "busiest", tms: 3 } });
+    expect((plain as { operator?: { restUrl?: string } }).operator?.restUrl).toBeUndefined();
+    expect(parseProfileCommand(["-n", "flink", "--cluster", "orders"])).toMatchObject({ settings: { threads: false } });
+  });
+
   it.each([
     [["operators"], /needs --flink-rest/],
     [["operators", "--flink-rest", "localhost:8081"], /not a URL|http/],
@@ -305,7 +329,18 @@ describe("operators and --operator", () => {
     [["--local", "--flink-rest", "http://h:1", "--operator", "a\nb"], /control characters/],
     [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "0"], /--tms/],
     [["--local", "--flink-rest", "http://h:1", "--operator", "x", "--tms", "2", "--pid", "4"], /--pid chooses the JVM/],
-    [["-n", "flink", "--cluster", "c", "--flink-rest", "http://h:1", "--operator", "x"], /with --local for now/],
+    [
+      ["-n", "flink", "--cluster", "c", "--flink-rest", "http://h:1", "--operator", "x"],
+      /read from inside a TaskManager/,
+    ],
+    [["-n", "flink", "--cluster", "c", "--operator", "x", "--dry-run"], /cannot be combined with --dry-run/],
+    [["-n", "flink", "--cluster", "c", "--operator", "x", "--via", "exec"], /cannot be combined with --via exec/],
+    [["-n", "flink", "--cluster", "c", "--tms", "2"], /is for --operator/],
+    [["-n", "flink", "--cluster", "c", "--operator", "x", "--rest-service", "a b"], /is not HOST\[:PORT\]/],
+    [
+      ["--local", "--flink-rest", "http://h:1", "--operator", "x", "--rest-service", "h:1"],
+      /--local reads --flink-rest/,
+    ],
     [["doctor", "-n", "flink", "--operator", "x"], /doctor does not take --job, --operator, --tms or --rest-service/],
     [["cleanup", "--job", jid], /cleanup does not take --job/],
   ])("refuses %j", (argv, message) => {

@@ -32,6 +32,7 @@ import { isAnalysisCommand, parseAnalysisCommand, type AnalysisCommand } from ".
 import {
   OPERATOR_OPTIONS,
   hasOperatorFlags,
+  parseClusterOperatorTarget,
   parseOperatorTarget,
   parseOperatorsCommand,
   type OperatorTarget,
@@ -70,6 +71,7 @@ Usage:
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME [options] [-- extra asprof args]
   zx scripts/profile.mjs --local [options] [-- extra asprof args]
   zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
+  zx scripts/profile.mjs -n NAMESPACE --cluster NAME --operator busiest|NAME|VERTEX_ID [options]
   zx scripts/profile.mjs operators --flink-rest URL | -n NAMESPACE --cluster NAME [--job ID] [--json]
   zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec] [--flink-rest URL]
@@ -117,15 +119,18 @@ Operators (Flink's REST API; GET requests only):
   operators -n NS --cluster NAME reads the same answers in a Kubernetes cluster with no right to the REST
   API: one profiling Job runs the helper's rest action in a TaskManager, which GETs them from the
   JobManager (--rest-service HOST[:PORT]: its REST Service as the pod sees it; default NAME-rest:8081)
-      --operator OP      with --local: busiest (the bottleneck, else the busiest vertex), an operator's
-                         name (one of a chain's too) or a vertex id. Profiles the TaskManagers running
-                         its busiest subtasks with per-thread stacks and writes, per JVM, the flame graph
-                         and top frames of that operator's threads only (<file>.<operator>.html), the
-                         whole JVM's beside them; a chained operator's threads are its chain's
+      --operator OP      on a profile run: busiest (the bottleneck, else the busiest vertex), an
+                         operator's name (one of a chain's too) or a vertex id. Profiles the TaskManagers
+                         running its busiest subtasks with per-thread stacks and writes, per JVM, the
+                         flame graph and top frames of that operator's threads only
+                         (<file>.<operator>.html), the whole JVM's beside them; a chained operator's
+                         threads are its chain's
       --tms N            TaskManagers to profile, the busiest subtask's of each        (default 3)
-  TaskManagers are found among this machine's JVMs by the resource id on their command line and the
-  data port they listen on, else by their ports alone; --pid N profiles that JVM (a MiniCluster: every
-  TaskManager in one JVM).
+  --local: TaskManagers are found among this machine's JVMs by the resource id on their command line
+  and the data port they listen on, else by their ports alone; --pid N profiles that JVM (a
+  MiniCluster: every TaskManager in one JVM). -n NS --cluster NAME: the REST answers are read as by
+  \`operators\` in the cluster (--rest-service as there), and a TaskManager is the pod of its resource
+  id (our clusters, native mode) or of the address Flink gives it (the operator's standalone mode).
   --json: each target gains "operator":{"job","vertexId","name","chain"?,"reason","busy",
   "subtasks":[{"subtask","attempt","taskManager","busy","thread"}],"threads","samples","jvmSamples"}
   and "jvmFiles"; its "files" and "top" are the operator's. Ratios are 0..1, null where Flink has none.
@@ -380,12 +385,6 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
   }
   if (!values.local && values.pid)
     throw new UsageError("--pid is for --local", "on Kubernetes choose pods with --pod NAME");
-  if (!values.local && hasOperatorFlags(operator)) {
-    throw new UsageError(
-      "--operator, --flink-rest, --job and --tms work with --local for now",
-      "profile this machine's TaskManagers: add --local",
-    );
-  }
   if (!values.local && !hasClusterFlags(cluster)) {
     throw new UsageError(
       "no target given",
@@ -399,11 +398,20 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
   const settings = parseSettings(values, extraArgs);
   if (!values.local) {
+    const target = parseClusterOperatorTarget(operator);
+    if (target && (cluster["dry-run"] || parseVia(cluster.via) === "exec")) {
+      throw new UsageError(
+        `--operator cannot be combined with ${cluster["dry-run"] ? "--dry-run" : "--via exec"}: choosing the operator reads Flink's REST API through a profiling Job first`,
+        "see what it would choose with: profile.mjs operators -n NS --cluster NAME",
+      );
+    }
     return {
       kind: "cluster",
+      ...(target ? { operator: target } : {}),
       kube: parseKubeTarget(cluster),
       choice: parseChoice(cluster, true)!,
-      settings,
+      // Slicing by operator needs a thread frame on every stack.
+      settings: target ? { ...settings, threads: true } : settings,
       outputDir,
       json: values.json ?? false,
       keep: cluster.keep ?? false,

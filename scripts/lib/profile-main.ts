@@ -81,7 +81,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     let targets: TargetReport[];
     let header = "";
     if (cmd.kind === "local" && cmd.operator) {
-      const { profileOperator, renderPlan } = await import("./operator-profile.ts");
+      const { profileOperator } = await import("./operator-profile.ts");
+      const { renderPlan } = await import("./operator-slice.ts");
       const run = await profileOperator(cmd, cmd.operator, { signal: abort.signal, onProgress });
       targets = run.targets;
       header = renderPlan(run.plan);
@@ -90,6 +91,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     } else if (cmd.kind === "rest") {
       const { profileViaRest } = await import("./flink-rest/builtin-profiler.ts");
       targets = await profileViaRest(cmd, { signal: abort.signal, onProgress });
+    } else if (cmd.operator) {
+      const { profileOperatorInCluster } = await import("./cluster/operator-cluster.ts");
+      const { renderPlan } = await import("./operator-slice.ts");
+      const run = await profileOperatorInCluster(cmd, cmd.operator, {
+        runId,
+        signal: abort.signal,
+        onProgress,
+        onNote: (line) => process.stderr.write(`${line}\n`),
+      });
+      targets = run.targets;
+      header = renderPlan(run.plan);
     } else {
       const { profileCluster } = await import("./cluster/cluster-profile.ts");
       const run = await profileCluster(cmd, {

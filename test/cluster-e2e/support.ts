@@ -129,14 +129,18 @@ export async function taskManagerPods(cluster = CLUSTER): Promise<string[]> {
 }
 
 /**
- * Submits the sample job to a Flink cluster's REST service with Flink's own client (the job's
- * SubmitOrdersJob) and waits until every task runs. Returns the job id.
+ * Submits a job of the sample jar to a Flink cluster's REST service with Flink's own client (the orders
+ * job's SubmitOrdersJob by default) and waits until every task runs. Returns the job id.
  */
-export async function submitSampleJob(restService: string, parallelism: number): Promise<string> {
+export async function submitSampleJob(
+  restService: string,
+  parallelism: number,
+  mainClass = "com.example.orders.SubmitOrdersJob",
+): Promise<string> {
   return withRestApi(restService, async (port) => {
     const cache = path.join(repoRoot, ".cache/flink");
     const classpath = `${path.join(cache, "orders-job.jar")}:${readFileSync(path.join(cache, "classpath.txt"), "utf8").trim()}`;
-    const submit = await javaMain(classpath, "com.example.orders.SubmitOrdersJob", [
+    const submit = await javaMain(classpath, mainClass, [
       "--host",
       "127.0.0.1",
       "--rest-port",
@@ -172,7 +176,7 @@ export async function cancelJobs(restService: string): Promise<void> {
  * deploying a job reaches it. Waits first until the REST API answers (a JobManager pod is ready before it
  * listens; native mode's has no readiness probe).
  */
-async function withRestApi<T>(restService: string, use: (port: number) => Promise<T>): Promise<T> {
+export async function withRestApi<T>(restService: string, use: (port: number) => Promise<T>): Promise<T> {
   await waitFor(`the REST API of ${restService} to answer`, 300, async () => {
     JSON.parse(
       await admin(["get", "--raw", `/api/v1/namespaces/${NAMESPACE}/services/${restService}:8081/proxy/overview`]),

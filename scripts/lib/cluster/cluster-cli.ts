@@ -2,6 +2,7 @@
 // Validation happens here, before any kubectl call, so bad input never creates anything.
 import { isDnsLabel, isDnsSubdomain } from "../../../components/validation.ts";
 import { UsageError, type ProfileSettings } from "../profile-options.ts";
+import type { ClusterOperatorTarget } from "../flink-rest/operators-cli.ts";
 
 /** kubectl's own connection flags, passed through unchanged. */
 export interface KubeTarget {
@@ -21,6 +22,8 @@ export type Via = "job" | "exec";
 
 export interface ClusterCommand {
   kind: "cluster";
+  /** --operator: profile the pods of this operator's busiest subtasks, and slice to its threads. */
+  operator?: ClusterOperatorTarget;
   kube: KubeTarget;
   choice: TaskManagerChoice;
   settings: ProfileSettings;

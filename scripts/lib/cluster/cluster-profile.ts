@@ -33,6 +33,10 @@ export interface ClusterRunOptions {
   onNote?: (line: string) => void;
   runId?: string;
   kubectl?: Kubectl;
+  /** Only these TaskManager pods of the choice (--operator: the ones running its busiest subtasks). */
+  pods?: readonly string[];
+  /** Keep each target's collapsed stacks in its report (--operator slices them by thread). */
+  keepCollapsed?: boolean;
 }
 
 export interface ClusterRun {
@@ -62,7 +66,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   const args = helperArgs(cmd.settings, template ? { maxRecordsBytes: cmd.maxResultMiB * MIB } : {});
   // Room to be scheduled and to pull the image (--start-timeout), to profile, and to send the result.
   const deadline = Math.max(template?.activeDeadlineSeconds ?? 0, cmd.startTimeout + cmd.settings.duration + 120);
-  const targets = selection.targets;
+  const targets = opts.pods ? selection.targets.filter((t) => opts.pods!.includes(t.pod)) : selection.targets;
   const render = (t: TaskManagerTarget) =>
     renderProfilingJob(template!, {
       namespace,
@@ -152,6 +156,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             cmd.settings,
             dest,
             ctx,
+            opts.keepCollapsed,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;
@@ -188,6 +193,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             cmd.settings,
             dest,
             ctx,
+            opts.keepCollapsed,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;

@@ -61,6 +61,8 @@ export async function finishTarget(
   settings: ProfileSettings,
   dest: Destination,
   ctx: ProblemContext,
+  /** Keep the collapsed stacks in the report (`collapsed`), e.g. to slice them by thread (--operator). */
+  keepCollapsed = false,
 ): Promise<TargetReport> {
   const report: TargetReport = {
     target: ctx.pod,
@@ -119,9 +121,17 @@ export async function finishTarget(
   const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source.${source}`);
   try {
     await writeAtomically(sourceFile, file.bytes, dest.outputDir);
-    const out = await deliverFormats({ source: sourceFile, sourceFormat: source, settings, event: report.event, base });
+    const out = await deliverFormats({
+      source: sourceFile,
+      sourceFormat: source,
+      settings,
+      event: report.event,
+      base,
+      keepSource: keepCollapsed,
+    });
     report.files.push(...out.files);
     Object.assign(report, summarizeCollapsed(out.collapsed.toString("utf8")), { stacks: treeOf(out.collapsed) });
+    if (keepCollapsed) report.collapsed = (out.source ?? out.collapsed).toString("utf8");
   } catch (err) {
     return fail("failed", { message: (err as Error).message, hint: err instanceof HintedError ? err.hint : undefined });
   }

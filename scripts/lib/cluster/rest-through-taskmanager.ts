@@ -8,6 +8,7 @@ import type { FlinkRest } from "../flink-rest/http.ts";
 import { parseHelperLine, type RestRecord } from "../helper-events.ts";
 import { HintedError } from "../profile-options.ts";
 import type { KubeTarget, TaskManagerChoice } from "./cluster-cli.ts";
+import type { TaskManagerTarget } from "./select.ts";
 import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
@@ -37,6 +38,8 @@ export interface RestThroughTaskManager {
   cluster: string;
   /** The TaskManager pod that read the answers. */
   pod: string;
+  /** The cluster's TaskManager pods that can be profiled now (with their IPs, to place Flink's ids). */
+  taskManagers: TaskManagerTarget[];
 }
 
 export async function restThroughTaskManager(
@@ -98,7 +101,7 @@ export async function restThroughTaskManager(
     if (end.exitCode !== undefined && end.exitCode !== 0)
       throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
     const records = events.filter((e): e is RestRecord => e?.type === "rest");
-    return { rest: recordedRest(records, url), namespace, cluster, pod: target.pod };
+    return { rest: recordedRest(records, url), namespace, cluster, pod: target.pod, taskManagers: selection.targets };
   } finally {
     await deleteRun(kubectl, namespace, runId).catch((err: Error) =>
       opts.onNote?.(

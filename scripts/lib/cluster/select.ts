@@ -12,6 +12,8 @@ export interface PodInfo {
   containers: { name: string; image: string }[];
   /** Reason a container is not running yet, e.g. ImagePullBackOff. */
   waiting?: string;
+  /** status.podIP: where Flink's REST API places a TaskManager whose id is not its pod's name. */
+  ip?: string;
 }
 
 export interface TaskManagerTarget {
@@ -20,6 +22,7 @@ export interface TaskManagerTarget {
   /** The Flink cluster the pod belongs to, when its labels say so. */
   cluster?: string;
   image: string;
+  ip?: string;
 }
 
 export interface Selection {
@@ -82,6 +85,7 @@ export function podInfo(pod: any): PodInfo {
       image: String(c?.image ?? ""),
     })),
     ...(waiting ? { waiting } : {}),
+    ...(typeof pod?.status?.podIP === "string" && pod.status.podIP ? { ip: pod.status.podIP } : {}),
   };
 }
 
@@ -134,6 +138,7 @@ export function selectTaskManagers(
         container,
         image,
         ...(clusterOf(pod.labels) ? { cluster: clusterOf(pod.labels) } : {}),
+        ...(pod.ip ? { ip: pod.ip } : {}),
       });
     }
   }

@@ -33,14 +33,24 @@ export interface OperatorsCommand {
   json: boolean;
 }
 
-/** What `--operator` adds to a --local run. */
-export interface OperatorTarget {
-  restUrl: string;
+/** What `--operator` adds to a profile run. */
+export interface OperatorSpec {
   /** "busiest", an operator's name or a vertex id. */
   spec: string;
   jobId?: string;
   /** @default 3 — TaskManagers to profile, the busiest subtask's of each */
   tms: number;
+}
+
+/** --operator on a --local run: the JobManager's REST address as this machine reaches it. */
+export interface OperatorTarget extends OperatorSpec {
+  restUrl: string;
+}
+
+/** --operator on a cluster run: the REST API is read inside a TaskManager, at `restUrl` as the pods see
+ * it (default: the <cluster>-rest Service on port 8081). */
+export interface ClusterOperatorTarget extends OperatorSpec {
+  restUrl?: string;
 }
 
 export const DEFAULT_TMS = 3;
@@ -59,7 +69,7 @@ export function parseJobId(value: string): string {
   return id;
 }
 
-export function parseOperatorSpec(value: string): string {
+export function parseOperatorName(value: string): string {
   if (value.trim() === "" || value.length > 1000 || /[\u0000-\u001f\u007f]/.test(value)) {
     throw new UsageError(
       `--operator ${JSON.stringify(value)} is empty, too long or has control characters`,
@@ -137,25 +147,42 @@ export function parseOperatorTarget(v: OperatorValues, local: { pids: number }):
   if (!hasOperatorFlags(v)) return undefined;
   if (v["rest-service"] !== undefined)
     throw new UsageError(
-      "--rest-service is for operators in a cluster",
-      "profile.mjs operators -n NS --cluster NAME --rest-service HOST[:PORT]",
+      "--rest-service names the JobManager's REST Service as a cluster's pods see it; --local reads --flink-rest",
+      "drop --rest-service, or profile a cluster with -n NS --cluster NAME",
     );
-  if (v.operator === undefined) {
-    const given = (["flink-rest", "job", "tms"] as const).filter((k) => v[k] !== undefined).map((k) => `--${k}`);
-    throw new UsageError(
-      `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`,
-      "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators --flink-rest URL",
-    );
-  }
   if (v.tms !== undefined && local.pids > 0) {
     throw new UsageError(
       "--tms chooses TaskManagers by their busiest subtasks; --pid chooses the JVM itself",
       "drop one of them",
     );
   }
+  return { ...parseOperatorSpec(v), restUrl: requireRest(v, "--operator") };
+}
+
+/** --operator on a cluster run; undefined when none of its flags is given. */
+export function parseClusterOperatorTarget(v: OperatorValues): ClusterOperatorTarget | undefined {
+  if (!hasOperatorFlags(v)) return undefined;
+  if (v["flink-rest"] !== undefined)
+    throw new UsageError(
+      "in a cluster Flink's REST API is read from inside a TaskManager, so that nobody needs a right to reach it; --flink-rest is for --local and --via rest",
+      "drop --flink-rest; if the pods reach the JobManager elsewhere than <cluster>-rest:8081, say where with --rest-service HOST[:PORT]",
+    );
+  const spec = parseOperatorSpec(v);
+  return v["rest-service"] === undefined ? spec : { ...spec, restUrl: parseRestService(v["rest-service"]) };
+}
+
+function parseOperatorSpec(v: OperatorValues): OperatorSpec {
+  if (v.operator === undefined) {
+    const given = (["flink-rest", "job", "tms", "rest-service"] as const)
+      .filter((k) => v[k] !== undefined)
+      .map((k) => `--${k}`);
+    throw new UsageError(
+      `${given.join(", ")} ${given.length > 1 ? "are" : "is"} for --operator (or the operators command)`,
+      "add --operator busiest|NAME|VERTEX_ID, or run profile.mjs operators",
+    );
+  }
   return {
-    restUrl: requireRest(v, "--operator"),
-    spec: parseOperatorSpec(v.operator),
+    spec: parseOperatorName(v.operator),
     ...(v.job !== undefined ? { jobId: parseJobId(v.job) } : {}),
     tms: v.tms === undefined ? DEFAULT_TMS : parseTms(v.tms),
   };

@@ -1,0 +1,47 @@
+// The pipeline sample job as the --operator tests read it: Flink's own answers and the written files,
+// with plain string operations, never through the code under test.
+import { readFileSync } from "node:fs";
+
+export const SCORE_HOT = "com/example/pipeline/ScoreStage.scoreRisk";
+export const PARSE_HOT = "com/example/pipeline/ParseStage.parseFields";
+
+export const getJson = async (url: string) => (await fetch(url)).json() as Promise<any>;
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Collapsed lines as [thread name, frames, count], read here with plain string operations. */
+export function lines(file: string): { thread: string; frames: string[]; count: number }[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const sp = l.lastIndexOf(" ");
+      const frames = l.slice(0, sp).split(";");
+      return { thread: frames[0]!.replace(/^\[(.*) tid=\d+\]$/, "$1"), frames, count: Number(l.slice(sp + 1)) };
+    });
+}
+export const hasFrame = (ls: ReturnType<typeof lines>, prefix: string) =>
+  ls.some((l) => l.frames.some((f) => f.startsWith(prefix)));
+
+/** The vertex id of `name` in a job, straight from Flink. */
+export async function vertexId(restUrl: string, jobId: string, name: string): Promise<string> {
+  const job = await getJson(`${restUrl}/jobs/${jobId}`);
+  return job.vertices.find((v: { name: string }) => v.name === name).id;
+}
+
+/** busyTimeMsPerSecond reads 1000 everywhere for the first seconds of a job: wait until Score stands out. */
+export async function settled(restUrl: string, jobId: string, hot: string, cool: string): Promise<void> {
+  const busy = async (name: string) => {
+    const rows = await getJson(
+      `${restUrl}/jobs/${jobId}/vertices/${await vertexId(restUrl, jobId, name)}/subtasks/metrics?get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond&agg=max`,
+    );
+    return Object.fromEntries(rows.map((r: { id: string; max: number }) => [r.id, Number(r.max)]));
+  };
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    const [h, c] = [await busy(hot), await busy(cool)];
+    if (h.busyTimeMsPerSecond > 500 && h.backPressuredTimeMsPerSecond <= 100 && c.backPressuredTimeMsPerSecond > 100)
+      return;
+    if (Date.now() > deadline) throw new Error(`metrics did not settle: ${JSON.stringify({ h, c })}`);
+    await sleep(1000);
+  }
+}
