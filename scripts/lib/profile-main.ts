@@ -1,5 +1,6 @@
 // Everything profile.mjs does, as a function tests can call: parse, profile, report, exit status.
-import { HELP, parseProfileCommand, type ProfileCommand } from "./profile-cli.ts";
+import { parseProfileCommand, type ProfileCommand } from "./profile-cli.ts";
+import { HELP } from "./profile-help.ts";
 import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HELP } from "../../scripts/lib/profile-cli.ts";
+import { HELP } from "../../scripts/lib/profile-help.ts";
 import { createConsumerProject, mustRun, REPO_ROOT, run, type ConsumerProject } from "./support/consumer-project.ts";
 
 const RUNNER = `registry.example.com/flink-profiler-runner:latest@sha256:${"a".repeat(64)}`;
