@@ -3,6 +3,7 @@
 // stands in for the image's helper only to see the arguments it receives).
 import { execFileSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import {
@@ -227,7 +228,9 @@ describe("doctor", () => {
 });
 
 describe("user values reach the helper as plain arguments", () => {
-  const evil = `x;$(touch /tmp/pwned-$$)\`id\`'"|&>out`;
+  // A shell that ran any of it would make this file; its name is fixed here (not the shell's own $$).
+  const marker = path.join(tmpdir(), `pwned-${process.pid}`);
+  const evil = `x;$(touch ${marker})\`touch ${marker}\`'"|&>out`;
   // A stand-in for the image's helper that only records its argv, one NUL-terminated value each.
   function recordingHelper(dir: string): string {
     const bin = path.join(dir, "recording-bin");
@@ -294,7 +297,7 @@ describe("user values reach the helper as plain arguments", () => {
       evil,
       "-a",
     ]);
-    expect(existsSync(`/tmp/pwned-${process.pid}`)).toBe(false);
+    expect(existsSync(marker)).toBe(false);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 });

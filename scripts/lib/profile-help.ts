@@ -95,7 +95,8 @@ Output:
   -o, --output DIR       where the files go                               (default ./profiles)
       --json             print one JSON document instead of the report:
                          {"targets":[{"target","pid","status","event","files":[...],
-                                      "top":[{"frame","self","total"}],"waiting","error"?}],
+                                      "top":[{"frame","self","total"}],"waiting","notices"?,
+                                      "error"?}],
                           "cluster"?:{"taskManagers","samples","waiting","top","skew"}}
                          (a cluster run of two or more TaskManagers also prints them all together:
                          the cluster-wide top frames and those that differ most from the rest)

@@ -49,8 +49,10 @@ export interface OperatorReport {
 }
 
 /**
- * The documented --json shape: {"targets":[{"target","pid","status","event","files","top","error"?}]},
- * and "cluster" (all TaskManagers together) when a cluster run has one.
+ * The documented --json shape (README.md, profile-help.ts): {"targets":[{"target","pid","status","event",
+ * "files","top","waiting","operator"?,"jvmFiles"?,"notices"?,"error"?}],"cluster"?}; "operator" and
+ * "jvmFiles" with --operator, "error" a string (message and hint), "cluster" (all TaskManagers together)
+ * when a cluster run has one.
  */
 export function toJsonDocument(targets: readonly TargetReport[], cluster?: ClusterView): string {
   const doc = {
