@@ -11,7 +11,7 @@ import type { TargetProgress } from "./progress.ts";
 import type { TargetReport } from "./report.ts";
 import { deliverFormats } from "./render-formats.ts";
 import { runHelper } from "./run-helper.ts";
-import { sourceFormat } from "./source-format.ts";
+import { localHelperFormats, sourceFormat } from "./source-format.ts";
 
 export interface LocalJvm {
   pid: number;
@@ -111,8 +111,10 @@ async function profileOne(
   helper: string,
   opts: ProfileLocalOptions,
 ): Promise<TargetReport> {
-  // The helper records one file (source-format.ts); the asked formats and the top frames are made from it here.
+  // The helper records one file (source-format.ts), and draws the flame graph itself when it can; the other
+  // asked formats and the top frames are made from the source here.
   const source = sourceFormat(cmd.settings.formats);
+  const helperFormats = localHelperFormats(cmd.settings.formats);
   const report: TargetReport = {
     target: jvm.target,
     pid: jvm.pid,
@@ -126,9 +128,18 @@ async function profileOne(
   const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
   opts.onProgress?.({ ...progress });
   let delivered: string | undefined;
+  let drawn: string | undefined;
 
   const run = await runHelper(
-    [helper, "profile", "--pid", String(jvm.pid), "--output-dir", outputDir, ...helperArgs(cmd.settings)],
+    [
+      helper,
+      "profile",
+      "--pid",
+      String(jvm.pid),
+      "--output-dir",
+      outputDir,
+      ...helperArgs(cmd.settings, { formats: helperFormats }),
+    ],
     {
       signal: opts.signal,
       env: helperEnv(),
@@ -145,6 +156,7 @@ async function profileOne(
           return;
         } else if (e.type === "result") {
           if (e.format === source) delivered = e.path;
+          else if (e.format === "html") drawn = e.path;
           return;
         } else if (e.type === "error") {
           report.error = { message: e.message, hint: inProfileMjsTerms(e.hint, "local", helper) };
@@ -165,15 +177,19 @@ async function profileOne(
     const sourceFile = path.join(path.dirname(base), `.${path.basename(base)}.source${ext}`);
     try {
       await rename(delivered, sourceFile);
+      const rest = drawn ? cmd.settings.formats.filter((f) => f !== "html") : cmd.settings.formats;
       const out = await deliverFormats({
         source: sourceFile,
         sourceFormat: source,
-        settings: cmd.settings,
+        settings: { ...cmd.settings, formats: rest },
         event: report.event,
         base,
         keepSource: opts.keepCollapsed,
       });
-      report.files.push(...out.files);
+      // In the order asked; the helper's flame graph already has its final name, <base>.html.
+      report.files.push(
+        ...cmd.settings.formats.map((f) => (f === "html" && drawn ? drawn : out.files[rest.indexOf(f)]!)),
+      );
       const collapsed = out.collapsed.toString("utf8");
       Object.assign(report, summarizeCollapsed(collapsed));
       if (opts.keepCollapsed) report.collapsed = (out.source ?? out.collapsed).toString("utf8");

@@ -74,7 +74,7 @@ const OPTIONS = {
   threads: { type: "boolean", short: "t" },
   include: { type: "string", short: "I", multiple: true },
   exclude: { type: "string", short: "X", multiple: true },
-  format: { type: "string" },
+  format: { type: "string", short: "f" },
   output: { type: "string", short: "o" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },

@@ -91,7 +91,7 @@ Profile:
   -- ARGS                further async-profiler options, passed through as they are
 
 Output:
-      --format LIST      html, collapsed, jfr; comma-separated, several from one run (default html)
+  -f, --format LIST      html, collapsed, jfr; comma-separated, several from one run (default html)
   -o, --output DIR       where the files go                               (default ./profiles)
       --json             print one JSON document instead of the report:
                          {"targets":[{"target","pid","status","event","files":[...],

@@ -171,7 +171,10 @@ export function parseExtraArgs(args: readonly string[]): string[] {
  * asked for the one file every asked format is made from on this side (source-format.ts); asking for
  * exactly that also makes an older helper image send no more than it.
  */
-export function helperArgs(settings: ProfileSettings, transport: { maxRecordsBytes?: number } = {}): string[] {
+export function helperArgs(
+  settings: ProfileSettings,
+  transport: { maxRecordsBytes?: number; formats?: readonly ProfileFormat[] } = {},
+): string[] {
   // Progress every second keeps the countdown a person watches moving; it is one short line per second.
   const args = [
     "--duration",
@@ -179,7 +182,7 @@ export function helperArgs(settings: ProfileSettings, transport: { maxRecordsByt
     "--event",
     settings.event,
     "--format",
-    sourceFormat(settings.formats),
+    (transport.formats ?? [sourceFormat(settings.formats)]).join(","),
     "--progress-every",
     "1",
   ];

@@ -13,6 +13,17 @@ export function sourceFormat(formats: readonly ProfileFormat[]): SourceFormat {
   return formats.includes("jfr") ? "jfr" : "collapsed";
 }
 
+/**
+ * What the helper writes on this machine (--local): the source, and the flame graph too when the source is
+ * collapsed stacks. The agent draws it with `asprof dump` after the session (one attach, tens of
+ * milliseconds), where the converter would start a JVM here (about 0.6 s). In a cluster the TaskManager
+ * sends the source alone, the smaller file, and the flame graph is drawn here.
+ */
+export function localHelperFormats(formats: readonly ProfileFormat[]): ProfileFormat[] {
+  const source = sourceFormat(formats);
+  return source === "collapsed" && formats.includes("html") ? ["collapsed", "html"] : [source];
+}
+
 /** Collapsed stacks alone come as they are (less their frame kinds); anything else goes through the converter. */
 export function needsConverter(formats: readonly ProfileFormat[]): boolean {
   return formats.some((f) => f !== "collapsed");

@@ -21,6 +21,9 @@ export function lines(file: string): { thread: string; frames: string[]; count: 
 }
 export const hasFrame = (ls: ReturnType<typeof lines>, prefix: string) =>
   ls.some((l) => l.frames.some((f) => f.startsWith(prefix)));
+/** The stacks that have a frame starting with `prefix`, as "thread: frames" (for an assertion's message). */
+export const stacksWith = (ls: ReturnType<typeof lines>, prefix: string) =>
+  ls.filter((l) => l.frames.some((f) => f.startsWith(prefix))).map((l) => `${l.thread}: ${l.frames.join(";")}`);
 
 /** The vertex id of `name` in a job, straight from Flink. */
 export async function vertexId(restUrl: string, jobId: string, name: string): Promise<string> {

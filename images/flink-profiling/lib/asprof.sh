@@ -9,6 +9,22 @@ require_asprof() {
   fi
 }
 
+# Milliseconds since the epoch in REPLY, without starting a process (bash 5's EPOCHREALTIME; `date` before).
+# A run reads the clock a few times a second: each `date` is a fork, and forks are what a busy node lacks.
+now_ms() {
+  if [[ -n ${EPOCHREALTIME:-} ]]; then
+    local t=${EPOCHREALTIME/[.,]/}
+    REPLY=$((10#${t:0:${#t}-3}))
+  else
+    REPLY=$(date +%s%3N)
+  fi
+}
+
+# The time now in UTC, as strftime FORMAT says, in REPLY; bash's own printf, no process started.
+utc_now() { # format
+  TZ=UTC0 printf -v REPLY "%($1)T" -1
+}
+
 # Sleeps in the background and waits, so a signal's trap runs at once instead of after the sleep.
 nap_ms() { # milliseconds
   sleep "$(printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)))" &
@@ -75,7 +91,8 @@ asprof_failed() { # what
 
 # Sets ACTIVE_SECONDS to the running session's age, or to '' when idle.
 session_status() {
-  STATUS_ASKED_MS=$(date +%s%3N)
+  now_ms
+  STATUS_ASKED_MS=$REPLY
   run_asprof status "$TARGET_PID"
   ((ASPROF_RC == 0)) || asprof_failed status
   ACTIVE_SECONDS=''

@@ -131,9 +131,8 @@ cmd_profile() {
       "use a directory only you and the JVM's user can write to, or a sticky one (like /tmp) owned by root, you or the JVM's user"
   fi
 
-  local stamp
-  stamp=$(date -u +%Y%m%dT%H%M%SZ)
-  [[ -n $name ]] || name="$TARGET_ROLE-$TARGET_PID-$stamp"
+  utc_now %Y%m%dT%H%M%SZ
+  [[ -n $name ]] || name="$TARGET_ROLE-$TARGET_PID-$REPLY"
 
   # The session writes collapsed when it is asked for (the other format, html, is dumped from the same
   # samples after the session); jfr comes alone (see above).
@@ -187,7 +186,8 @@ cmd_profile() {
     SESSION_ACTIVE=0
     asprof_failed start
   fi
-  SESSION_STARTED_MS=$(date +%s%3N)
+  now_ms
+  SESSION_STARTED_MS=$REPLY
   # From here on, an unexpected failure (a full volume under gzip or sed, say) still stops the profile,
   # removes what this run wrote and says so, instead of `set -e` leaving both behind.
   trap 'die "$EXIT_PROFILER" profiler-failed "unexpected failure at line $LINENO of flink-profiler'\''s ${BASH_SOURCE[0]##*/}" "see its stderr; is the output volume full?"' ERR
@@ -195,16 +195,19 @@ cmd_profile() {
 
   local jformats='' started_at
   for f in "${formats[@]}"; do jformats+="${jformats:+,}\"$f\""; done
-  started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  utc_now %Y-%m-%dT%H:%M:%SZ
+  started_at=$REPLY
   emit "{\"type\":\"started\",\"pid\":$TARGET_PID,\"role\":\"$TARGET_ROLE\",\"event\":\"$used_event\",\"duration\":$duration,\"formats\":[$jformats],\"startedAt\":\"$started_at\"}"
 
   # Millisecond clock: a whole-second clock and one-second sleeps would add up to two seconds to every run.
   local t0 now elapsed_ms end_ms next=$progress_every next_check_ms
-  t0=$(date +%s%3N)
+  now_ms
+  t0=$REPLY
   end_ms=$((t0 + duration * 1000))
   next_check_ms=$((t0 + SESSION_CHECK_MS))
   while :; do
-    now=$(date +%s%3N)
+    now_ms
+    now=$REPLY
     if ((now >= end_ms)); then
       emit "{\"type\":\"progress\",\"pid\":$TARGET_PID,\"elapsed\":$duration,\"remaining\":0}"
       break

@@ -22,7 +22,8 @@ abandon_run() {
     # Only our own session: if someone stopped ours and started theirs, theirs is not ours to end.
     # stop's report goes to asprof's stdout, not to the file, and is not wanted.
     local asked_at
-    asked_at=$(date +%s%3N)
+    now_ms
+    asked_at=$REPLY
     if session_may_be_ours "$("$ASPROF" status "$TARGET_PID" 2>/dev/null)" "$asked_at"; then
       "$ASPROF" stop "$TARGET_PID" > /dev/null 2>&1 || true
     fi
