@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { asyncProfilerHome } from "./helper-events.ts";
-import { startLocalFlink } from "./local-flink.ts";
+import { startLocalFlink } from "../demo/local-flink/index.ts";
 
 const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

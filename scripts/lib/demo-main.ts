@@ -4,7 +4,7 @@ import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalFlink, type LocalFlink } from "./local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../demo/local-flink/index.ts";
 
 const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

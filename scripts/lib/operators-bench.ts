@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { flinkRest } from "./flink-rest/http.ts";
 import { fetchJobViews } from "./flink-rest/operators-fetch.ts";
 import { renderOperators } from "./flink-rest/operators-text.ts";
-import { PIPELINE_JOB, startLocalFlink } from "./local-flink.ts";
+import { PIPELINE_JOB, startLocalFlink } from "../demo/local-flink/index.ts";
 
 const profileMjs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), "profile.mjs");
 
