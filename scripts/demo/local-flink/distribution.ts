@@ -1,10 +1,10 @@
 // Which Flink the local cluster runs: the release the real-Flink tests pin, from the separate Flink
 // modules that scripts/setup/flink.sh resolves from Maven Central into .cache/flink (flink-dist, with its
 // bin/ and lib/, is not published there), or another distribution the caller names.
-import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { TESTED_FLINK_RELEASE } from "../../../components/flink-versions.ts";
 
 // The release of the project's version table that the real-Flink tests run; the sample job's pom.xml
@@ -28,11 +28,15 @@ export type Distribution = {
 };
 
 /** The files of `other`, else the project's own Flink, brought up to date first. */
-export function resolveDistribution(other?: DistributionFiles): Distribution {
+export async function resolveDistribution(other?: DistributionFiles): Promise<Distribution> {
   // Near-instant when up to date; keeps `npx vitest run` working without `npm test`'s pre-hook.
   // Another distribution is built by its own script, so flink.sh is not run for it.
   if (!other)
-    execFileSync("bash", [join(repoRoot, "scripts/setup/flink.sh")], { stdio: ["ignore", "ignore", "inherit"] });
+    await execa("bash", [join(repoRoot, "scripts/setup/flink.sh")], {
+      stdin: "ignore",
+      stdout: "ignore",
+      stderr: "inherit",
+    });
   return {
     classpath: readFileSync(other?.classpathFile ?? join(cacheDir, "classpath.txt"), "utf8").trim(),
     jobJar: other?.jobJar ?? join(cacheDir, "orders-job.jar"),

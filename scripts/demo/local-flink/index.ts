@@ -71,7 +71,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
   const slots = opts.slotsPerTaskManager ?? 1;
   const log = opts.log ?? (() => {});
 
-  const distribution = resolveDistribution(opts.distribution);
+  const distribution = await resolveDistribution(opts.distribution);
   const dir = makeWorkDir(opts.workDir);
   const processes = new ClusterProcesses(dir, distribution.java);
   const [rpcPort, restPort] = [await freePort(), await freePort()];

@@ -2,8 +2,8 @@
 // the job jar) submits it over REST, prints its JobID and exits; the job then runs until the cluster stops.
 import { JOB_CLIENT_JVM_FLAGS } from "./config.ts";
 import type { Distribution } from "./distribution.ts";
+import { tail } from "./logs.ts";
 import type { ClusterProcesses, FlinkProcess } from "./processes.ts";
-import { tail } from "./processes.ts";
 import { getJson } from "./rest.ts";
 import { Fatal, type Startup } from "./startup.ts";
 

@@ -4,11 +4,11 @@
 // or script that ends without calling stop() (a failed assertion, an exception) must not leave JVMs
 // behind that keep two cores busy, and Node's 'exit' event is the one hook that runs, synchronously, on
 // every normal end of the process.
-import { spawn, type ChildProcess } from "node:child_process";
-import { closeSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
+import { execa } from "execa";
 import { JAVA_17_OPENS } from "./config.ts";
+import { tail } from "./logs.ts";
 import { isAlive } from "./pids.ts";
 import { removeWorkDir, type WorkDir } from "./work-dir.ts";
 
@@ -21,6 +21,7 @@ export type FlinkProcess = {
   /** log4j's file (-Dlog.file) and the process's stdout and stderr. */
   logFile: string;
   outFile: string;
+  /** The process has ended and all it wrote is in outFile. */
   exited: boolean;
   exitCode: number | null;
 };
@@ -34,8 +35,6 @@ export type JvmCommand = {
   classpath: string;
 };
 
-type Running = FlinkProcess & { child: ChildProcess };
-
 const unstopped = new Set<ClusterProcesses>();
 let exitHookInstalled = false;
 
@@ -47,8 +46,9 @@ function installExitHook(): void {
   });
 }
 
-function killQuietly(p: Running, signal: NodeJS.Signals): void {
-  for (const pid of new Set([p.child.pid, p.jvmPid])) {
+/** By pid: a launcher's JVM is not our child, and the launcher may not pass signals on. */
+function killQuietly(p: FlinkProcess, signal: NodeJS.Signals): void {
+  for (const pid of new Set([p.pid, p.jvmPid])) {
     if (pid === undefined) continue;
     try {
       process.kill(pid, signal);
@@ -58,25 +58,12 @@ function killQuietly(p: Running, signal: NodeJS.Signals): void {
   }
 }
 
-/** The last lines of a log, without stack frames, so "Caused by:" lines survive the cut. */
-export function tail(file: string, lines = 30): string {
-  try {
-    const all = readFileSync(file, "utf8").trimEnd().split("\n");
-    return all
-      .filter((l) => !/^\s+at |^\s+\.\.\. \d+ more$/.test(l))
-      .slice(-lines)
-      .join("\n");
-  } catch {
-    return "(no log)";
-  }
-}
-
 export class ClusterProcesses {
   readonly #dir: WorkDir;
   readonly #java: string;
-  readonly #all: Running[] = [];
+  readonly #all: FlinkProcess[] = [];
   /** Started and not yet stopped by stop(). */
-  readonly #live = new Set<Running>();
+  readonly #live = new Set<FlinkProcess>();
 
   constructor(dir: WorkDir, java: string) {
     this.#dir = dir;
@@ -100,16 +87,20 @@ export class ClusterProcesses {
       command.classpath,
       ...command.main,
     ];
-    const out = openSync(outFile, "a");
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: this.#dir.path, stdio: ["ignore", out, out] });
-    closeSync(out);
-    const p: Running = { name, child, pid: child.pid!, logFile, outFile, exited: false, exitCode: null };
-    child.on("exit", (code) => {
-      p.exited = true;
-      p.exitCode = code;
+    // Not detached: a Ctrl-C in the terminal reaches the JVMs too. execa's default cleanup SIGTERMs the
+    // process started (not a launcher's JVM) if Node dies of a signal; the exit hook covers normal ends.
+    const child = execa(argv[0]!, argv.slice(1), {
+      cwd: this.#dir.path,
+      stdin: "ignore",
+      stdout: { file: outFile, append: true },
+      stderr: { file: outFile, append: true },
+      reject: false,
     });
-    child.on("error", () => {
+    const p: FlinkProcess = { name, pid: child.pid!, logFile, outFile, exited: false, exitCode: null };
+    // execa settles once the process has ended and its output is written (also when it could not start).
+    void child.then((result) => {
       p.exited = true;
+      p.exitCode = result.exitCode ?? null;
     });
     this.#all.push(p);
     this.#live.add(p);
@@ -133,7 +124,7 @@ export class ClusterProcesses {
   async stop(): Promise<void> {
     const pending = [...this.#live];
     for (const p of pending) killQuietly(p, "SIGTERM");
-    const gone = (p: Running) => p.exited && (p.jvmPid === undefined || !isAlive(p.jvmPid));
+    const gone = (p: FlinkProcess) => p.exited && (p.jvmPid === undefined || !isAlive(p.jvmPid));
     const termDeadline = Date.now() + 5000;
     while (pending.some((p) => !gone(p)) && Date.now() < termDeadline) await sleep(100);
     for (const p of pending) if (!gone(p)) killQuietly(p, "SIGKILL");
