@@ -113,7 +113,7 @@ stage_inputs() {
   bash "$repo/scripts/setup/async-profiler.sh"
   rm -rf "$in" && mkdir -p "$in"/{flink-lib,ap,ap-sums,kubectl,kubectl-sums,busybox,pause,frontend}
 
-  # Flink 2.3.0's jars: the classpath the repo's local Flink runs from (scripts/lib/local-flink.ts).
+  # Flink 2.3.0's jars: the classpath the repo's local Flink runs from (scripts/demo/local-flink/).
   local jars
   IFS=: read -ra jars <<<"$(cat "$repo/.cache/flink/classpath.txt")"
   for jar in "${jars[@]}"; do cp "$jar" "$in/flink-lib/"; done

@@ -4,7 +4,7 @@
 // the <cluster>-rest Service.)
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { restThroughTaskManager } from "../scripts/lib/cluster/rest-through-taskmanager.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import {
   CLUSTER,
   NAMESPACE,

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { resolveClusterSpec, type FlinkClusterArgs } from "../components/flink-cluster.ts";
 import { configMap } from "../components/flink-manifests.ts";
 import { TESTED_FLINK_RELEASE } from "../components/flink-versions.ts";
-import { FLINK_VERSION } from "../scripts/lib/local-flink.ts";
+import { FLINK_VERSION } from "../scripts/demo/local-flink/index.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const classpath = readFileSync(path.join(root, ".cache/flink/classpath.txt"), "utf8").trim();

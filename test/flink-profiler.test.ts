@@ -1,4 +1,4 @@
-// The in-image helper against real Flink JVMs (scripts/lib/local-flink.ts) and the real asprof 4.5.
+// The in-image helper against real Flink JVMs (scripts/demo/local-flink/) and the real asprof 4.5.
 // Each TaskManager runs in its own pid and mount namespace (unshare), and the helper is run inside
 // it with nsenter where the test is about discovery: like `kubectl exec` into a TaskManager pod,
 // it then sees that TaskManager alone, whatever other JVMs run on this shared machine.
@@ -19,7 +19,7 @@ import { gunzipSync } from "node:zlib";
 import { basename, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath, parseHelperLine, type HelperEvent } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { collapsedTotals, flamegraphTotals, share, topFramesOf } from "./support/profile-shares.ts";
 
 const HOT = "com.example.orders.OrderJsonEncoder.encode";

@@ -14,7 +14,7 @@ import {
 import { resolveClusterSpec } from "../components/flink-cluster.ts";
 import { imageBuildPlan } from "../components/profiling-image.ts";
 import { flinkVersionCheck } from "../scripts/lib/cluster/doctor-checks.ts";
-import { FLINK_VERSION } from "../scripts/lib/local-flink.ts";
+import { FLINK_VERSION } from "../scripts/demo/local-flink/index.ts";
 
 const root = path.resolve(import.meta.dirname, "..");
 const read = (file: string) => readFileSync(path.join(root, file), "utf8");

@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
 import { UsageError } from "../scripts/lib/profile-options.ts";
 

@@ -6,7 +6,7 @@ import { execFile } from "node:child_process";
 import { createServer, request, type Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helperPath } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 
 let flink: LocalFlink;
 let proxy: Server;

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { isAlive, startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { isAlive, startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 
 type Subtask = { status: string; "taskmanager-id": string };
 

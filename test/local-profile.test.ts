@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { summarizeCollapsed } from "../scripts/lib/collapsed.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
 import { profileMjs } from "./support/profile-mjs.ts";

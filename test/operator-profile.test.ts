@@ -8,7 +8,13 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { JAVA_17_OPENS, PIPELINE_JOB, isAlive, startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import {
+  JAVA_17_OPENS,
+  PIPELINE_JOB,
+  isAlive,
+  startLocalFlink,
+  type LocalFlink,
+} from "../scripts/demo/local-flink/index.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
 import { profileMjs } from "./support/profile-mjs.ts";
 import {

@@ -7,7 +7,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { isAlive } from "../scripts/lib/local-flink.ts";
+import { isAlive } from "../scripts/demo/local-flink/index.ts";
 import { HOT, positionalShares, profileMjs, sleep } from "./support/via-rest.ts";
 
 let out: string;

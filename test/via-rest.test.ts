@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { HOT, SLOW_MACHINE, pct, positionalShares, profileMjs, profiles, quiet } from "./support/via-rest.ts";
 
 const NO_PERF = resolve(".cache/bin/no-perf");

@@ -2,13 +2,13 @@
 // generated 32 MB collapsed file with 20,000 distinct stacks, in the same run, each case in a process of
 // its own (wall time as a user waits for it, peak RSS); then `diff` of two such files against
 // async-profiler's converter alone doing the same differential flame graph.
-import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { execa } from "execa";
 import { jfrconvPath } from "./analysis/converter.ts";
 import { syntheticCollapsed, type SyntheticOptions } from "./analysis/synthetic-profile.ts";
 
@@ -21,23 +21,17 @@ interface Run {
   cpuSeconds?: number;
 }
 
-function timed(command: string, args: string[]): Promise<Run> {
+async function timed(command: string, args: string[]): Promise<Run> {
   const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (code !== 0)
-        return reject(
-          new Error(`${path.basename(command)} ${args.slice(0, 2).join(" ")} exited ${code}: ${stderr.slice(-500)}`),
-        );
-      const last = stderr.trim().split("\n").pop() ?? "";
-      resolve({ seconds, ...(last.startsWith("{") ? (JSON.parse(last) as Omit<Run, "seconds">) : {}) });
-    });
-  });
+  const run = await execa(command, args, { stdin: "ignore", stdout: "ignore", reject: false });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (run.failed)
+    throw new Error(
+      `${path.basename(command)} ${args.slice(0, 2).join(" ")} exited ${run.exitCode ?? run.signal}: ${String(run.stderr || run.shortMessage).slice(-500)}`,
+    );
+  // The child's last stderr line: its own peak RSS and CPU (analysis-bench-child.mjs).
+  const last = run.stderr.trim().split("\n").pop() ?? "";
+  return { seconds, ...(last.startsWith("{") ? (JSON.parse(last) as Omit<Run, "seconds">) : {}) };
 }
 
 const median = (runs: Run[], key: "seconds" | "maxRssMb" | "cpuSeconds") => {

@@ -3,28 +3,24 @@
 //  1. our overhead: wall time of `profile.mjs --local -d D` against plain `asprof -d D` (beyond D, and as a ratio);
 //  2. the job's cost: the sample job's throughput while a default cpu profile runs, against the same job idle.
 // Rounds alternate the measured and the baseline case so drift (JIT warm-up, a busy neighbour) hits both.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { asyncProfilerHome } from "./helper-events.ts";
-import { startLocalFlink } from "./local-flink.ts";
+import { startLocalFlink } from "../demo/local-flink/index.ts";
 
 const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
-function timed(command: string, args: string[]): Promise<number> {
+async function timed(command: string, args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`${path.basename(command)} exited ${code}: ${stderr.slice(-500)}`));
-      resolve(Number(process.hrtime.bigint() - started) / 1e9);
-    });
-  });
+  const run = await execa(command, args, { stdin: "ignore", stdout: "ignore", reject: false });
+  if (run.failed)
+    throw new Error(
+      `${path.basename(command)} exited ${run.exitCode ?? run.signal}: ${String(run.stderr || run.shortMessage).slice(-500)}`,
+    );
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 const median = (xs: number[]) => {

@@ -1,12 +1,11 @@
 // `npm run bench:cluster`: how the cluster profiler's wall time and its own CPU grow with the number of
 // TaskManagers. The API stand-in runs in a child process; the profiler runs here, so process.cpuUsage()
 // is the script's own CPU. Helper calls are simulated (realistic events and records, no JVM).
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
-import { execFileSync } from "node:child_process";
+import { execa } from "execa";
 import { helperPath } from "./helper-events.ts";
 import { parseProfileCommand } from "./profile-cli.ts";
 import { profileCluster } from "./cluster/cluster-profile.ts";
@@ -17,42 +16,48 @@ const repoRoot = path.resolve(import.meta.dirname, "../..");
  * A sample profile's transport records, encoded by the real helper: collapsed stacks, the one file a Job
  * sends for the default html, sized like a 60 s profile. The flame graph is drawn here, as in a real run.
  */
-function sampleRecords(dir: string): string {
+async function sampleRecords(dir: string): Promise<string> {
   const frames = Array.from({ length: 400 }, (_, i) => `com/example/orders/Stage${i % 40}.method${i}_[j]`);
   const collapsed = Array.from(
     { length: 3000 },
     (_, i) => `${frames.slice(0, 5 + (i % 30)).join(";")};leaf${i % 97} ${1 + (i % 13)}`,
   ).join("\n");
   writeFileSync(path.join(dir, "sample.collapsed"), collapsed);
-  const out = execFileSync(helperPath(), ["encode", path.join(dir, "sample.collapsed")], { maxBuffer: 64 << 20 });
   const file = path.join(dir, "records.jsonl");
-  writeFileSync(file, out);
+  await execa(helperPath(), ["encode", path.join(dir, "sample.collapsed")], {
+    stdout: { file },
+    stderr: "inherit",
+  });
   return file;
 }
 
 async function startStandin(n: number, records: string) {
-  const child = spawn(process.execPath, [path.join(repoRoot, "test/support/bench-standin.ts"), String(n), records], {
-    stdio: ["ignore", "pipe", "inherit"],
+  const child = execa(process.execPath, [path.join(repoRoot, "test/support/bench-standin.ts"), String(n), records], {
+    stdin: "ignore",
+    stderr: "inherit",
+    buffer: false,
+    reject: false,
+    // stop() waits for the stand-in to shut its API server down, however long that takes.
+    forceKillAfterDelay: false,
   });
   const first = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once("line", resolve);
+    createInterface({ input: child.stdout }).once("line", resolve);
     child.once("exit", (code) => reject(new Error(`stand-in exited with ${code}`)));
   });
   const { kubeconfig } = JSON.parse(first) as { kubeconfig: string };
   return {
     kubeconfig,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
+    stop: async () => {
+      child.kill("SIGTERM");
+      await child;
+    },
   };
 }
 
 export async function runClusterBench(sizes: number[], duration: number): Promise<number> {
   const dir = mkdtempSync(path.join(tmpdir(), "bench-cluster-"));
   try {
-    const records = sampleRecords(dir);
+    const records = await sampleRecords(dir);
     console.log(
       `cluster profiler, ${duration} s profiles, simulated helper; Jobs through the API stand-in and the real kubectl`,
     );

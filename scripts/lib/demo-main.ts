@@ -1,10 +1,10 @@
 // `npm run demo`: start the sample job on local Flink, run `profile.mjs --local` against its TaskManager,
 // stop Flink. profile.mjs runs as its own process so the demo shows the real command, output and exit status.
-import { spawn } from "node:child_process";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startLocalFlink, type LocalFlink } from "./local-flink.ts";
+import { execa } from "execa";
+import { startLocalFlink, type LocalFlink } from "../demo/local-flink/index.ts";
 
 const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 
@@ -42,12 +42,13 @@ export async function runDemo({ duration }: { duration: number }): Promise<numbe
     ];
     say(`running: zx scripts/profile.mjs ${args.join(" ")}`);
     const profiledAt = Date.now();
-    const code = await new Promise<number>((resolve, reject) => {
-      // Same process group: a Ctrl-C reaches profile.mjs too, which stops the profiler itself.
-      const child = spawn(process.execPath, [path.join(scripts, "profile.mjs"), ...args], { stdio: "inherit" });
-      child.on("error", reject);
-      child.on("close", (exit, signal) => resolve(exit ?? (signal ? 130 : 1)));
+    // Same process group: a Ctrl-C reaches profile.mjs too, which stops the profiler itself.
+    const run = await execa(process.execPath, [path.join(scripts, "profile.mjs"), ...args], {
+      stdio: "inherit",
+      reject: false,
     });
+    if (run.exitCode === undefined && run.signal === undefined) throw run.cause ?? run;
+    const code = run.exitCode ?? 130;
     if (code === 0) {
       for (const flame of await newFiles(outputDir, ".html", profiledAt))
         say(`open the flame graph in a browser: ${flame}`);

@@ -1,7 +1,7 @@
 // Which local JVM is which Flink TaskManager, by what the JVMs themselves show: the resource id on their
-// command line (`-Dtaskmanager.resource-id=tm-1`, as local-flink.ts and this project's images pass it), or
-// else the ports they listen on against the data and RPC ports Flink's REST API reports for each
-// TaskManager. A MiniCluster runs every TaskManager in one JVM: all of them match that one pid.
+// command line (`-Dtaskmanager.resource-id=tm-1`, as scripts/demo/local-flink/ and this project's images
+// pass it), or else the ports they listen on against the data and RPC ports Flink's REST API reports for
+// each TaskManager. A MiniCluster runs every TaskManager in one JVM: all of them match that one pid.
 import { readFile, readdir, readlink } from "node:fs/promises";
 import type { TaskManagerRef } from "./flink-rest/rest-shapes.ts";
 

@@ -4,30 +4,30 @@
 //     `profile.mjs operators` process as a person runs it (Node's start included); goal < 1 s.
 //  2. `--operator busiest -d D` against a plain `--local --pid PID -d D` of the same JVM: what the REST
 //     queries, the JVM matching, -t and the slicing add; goal ≤ 5 s. Rounds alternate the two.
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { execa } from "execa";
 import { flinkRest } from "./flink-rest/http.ts";
 import { fetchJobViews } from "./flink-rest/operators-fetch.ts";
 import { renderOperators } from "./flink-rest/operators-text.ts";
-import { PIPELINE_JOB, startLocalFlink } from "./local-flink.ts";
+import { PIPELINE_JOB, startLocalFlink } from "../demo/local-flink/index.ts";
 
 const profileMjs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), "profile.mjs");
 
-function timed(args: string[]): Promise<number> {
+async function timed(args: string[]): Promise<number> {
   const started = process.hrtime.bigint();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [profileMjs, ...args], { stdio: ["ignore", "ignore", "pipe"] });
-    let stderr = "";
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`profile.mjs ${args.join(" ")} exited ${code}: ${stderr.slice(-800)}`));
-      resolve(Number(process.hrtime.bigint() - started) / 1e9);
-    });
+  const run = await execa(process.execPath, [profileMjs, ...args], {
+    stdin: "ignore",
+    stdout: "ignore",
+    reject: false,
   });
+  if (run.failed)
+    throw new Error(
+      `profile.mjs ${args.join(" ")} exited ${run.exitCode ?? run.signal}: ${String(run.stderr || run.shortMessage).slice(-800)}`,
+    );
+  return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
 const median = (xs: number[]) => {

@@ -2,6 +2,10 @@
 // the script (a `zx` on PATH may run on the machine's Node 20). When that Node is too old, the script
 // runs again on the Node this project installs (node_modules/node, the `node` dev dependency) instead
 // of refusing; only when that one is missing too does it stop, saying what to do.
+// node:child_process, not execa as everywhere else in scripts/lib: this must work on any Node a `zx` of
+// one's own may run on (zx 8 supports Node 12.17+), before it is known that `npm install` ran. execa 9
+// needs Node 18.19+ or 20.5+, so importing it would fail on some of exactly the Nodes this file exists
+// for, and without node_modules its import would fail before the "run `npm install`" advice below.
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";

@@ -11,7 +11,7 @@ import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises"
 import os from "node:os";
 import path from "node:path";
 import { asyncProfilerHome, helperPath } from "./helper-events.ts";
-import { startLocalFlink } from "./local-flink.ts";
+import { startLocalFlink } from "../demo/local-flink/index.ts";
 import type { ProfileFormat, ProfileSettings } from "./profile-options.ts";
 import { helperArgs } from "./profile-options.ts";
 import { deliverFormats } from "./render-formats.ts";

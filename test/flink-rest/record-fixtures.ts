@@ -2,12 +2,12 @@
 //   node test/flink-rest/record-fixtures.ts [OUT.json]
 //   FLINK_1_20=1 node test/flink-rest/record-fixtures.ts   (after bash test/flink-rest/flink-1.20/build.sh:
 //   a real Flink 1.20.5 from Maven Central running the same pipeline written against 1.20's APIs)
-// Starts Flink (local-flink.ts: 2 TaskManagers x 2 slots) with two pipeline jobs: "unchained" (every
+// Starts Flink (scripts/demo/local-flink/: 2 TaskManagers x 2 slots) with two pipeline jobs: "unchained" (every
 // operator its own task; Score is the bottleneck) and "chained + legacy source" (Legacy Events | Parse ->
 // Score | Sink; a legacy source reports no busy time), lets their metrics settle, and writes every GET the
 // model makes, keyed by path, as Flink answered it. Not run by the tests: the recording is the fixture.
 import { writeFileSync } from "node:fs";
-import { PIPELINE_JOB, startLocalFlink } from "../../scripts/lib/local-flink.ts";
+import { PIPELINE_JOB, startLocalFlink } from "../../scripts/demo/local-flink/index.ts";
 import { METRICS_QUERY } from "../../scripts/lib/flink-rest/operators-fetch.ts";
 
 const v120 = process.env.FLINK_1_20 === "1";
@@ -51,7 +51,7 @@ try {
   }
   writeFileSync(
     out,
-    `${JSON.stringify({ recordedFrom: `local-flink.ts, Flink ${v120 ? "1.20.5" : "2.3.0"}`, jobs: { unchained: flink.jobId, chainedLegacy: second }, responses }, null, 1)}\n`,
+    `${JSON.stringify({ recordedFrom: `scripts/demo/local-flink, Flink ${v120 ? "1.20.5" : "2.3.0"}`, jobs: { unchained: flink.jobId, chainedLegacy: second }, responses }, null, 1)}\n`,
   );
   process.stderr.write(`wrote ${out}\n`);
 } finally {

@@ -1,6 +1,6 @@
 // What the --via rest tests share: running profile.mjs as a user does, Flink's own list of profiles, and the
 // oracle that reads a 2.x flame graph's shares from its geometry, apart from the reader under test.
-import type { LocalFlink } from "../../scripts/lib/local-flink.ts";
+import type { LocalFlink } from "../../scripts/demo/local-flink/index.ts";
 import { normalizeFrame } from "./profile-shares.ts";
 export { profileMjs } from "./profile-mjs.ts";
 import { isWaitingFrame } from "../../scripts/lib/collapsed.ts";

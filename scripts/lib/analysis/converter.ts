@@ -1,11 +1,10 @@
 // async-profiler's own converter (bin/jfrconv of the release layout that scripts/setup.sh installs, or
 // $ASYNC_PROFILER_HOME's): JFR and html to collapsed stacks, collapsed to html flame graphs, and
 // differential flame graphs. It is a Java program; its failures are reported with what it said.
-import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { promisify } from "node:util";
+import { execa } from "execa";
 import { asyncProfilerHome } from "../helper-events.ts";
 import { HintedError } from "../profile-options.ts";
 
@@ -40,16 +39,15 @@ async function runJfrconv(options: readonly string[], files: readonly string[]):
       "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder",
     );
   }
-  try {
-    await promisify(execFile)(bin, [...options, ...files], { maxBuffer: 16 << 20 });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    const lines = (e.stderr ?? "")
+  const run = await execa(bin, [...options, ...files], { stdin: "ignore", maxBuffer: 16 << 20, reject: false });
+  if (run.failed) {
+    const lines = run.stderr
       .split("\n")
       .map((l) => l.trim())
       .filter(Boolean);
     // The exception's line when there is one; else the launcher's last word (say, that it found no java).
-    const said = lines.find((l) => /Exception|Error|error/.test(l)) ?? lines.at(-1) ?? e.message.split("\n")[0];
+    const said =
+      lines.find((l) => /Exception|Error|error/.test(l)) ?? lines.at(-1) ?? String(run.shortMessage).split("\n")[0];
     throw new HintedError(
       `async-profiler's converter failed on ${files
         .slice(0, -1)
