@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { PIPELINE_JOB, startLocalFlink, type LocalFlink } from "../scripts/lib/local-flink.ts";
+import { PIPELINE_JOB, startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import {
   CLUSTER,
   NAMESPACE,
