@@ -8,33 +8,16 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os, { loadavg } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { execa } from "execa";
 import { flinkRest } from "./flink-rest/http.ts";
 import { fetchJobViews } from "./flink-rest/operators-fetch.ts";
 import { renderOperators } from "./flink-rest/operators-text.ts";
 import { PIPELINE_JOB, startLocalFlink } from "../demo/local-flink/index.ts";
+import { median, timed as timedProcess } from "./bench-stats.ts";
 
 const profileMjs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), "profile.mjs");
 
-async function timed(args: string[]): Promise<number> {
-  const started = process.hrtime.bigint();
-  const run = await execa(process.execPath, [profileMjs, ...args], {
-    stdin: "ignore",
-    stdout: "ignore",
-    reject: false,
-  });
-  if (run.failed)
-    throw new Error(
-      `profile.mjs ${args.join(" ")} exited ${run.exitCode ?? run.signal}: ${String(run.stderr || run.shortMessage).slice(-800)}`,
-    );
-  return Number(process.hrtime.bigint() - started) / 1e9;
-}
+const timed = (args: string[]) => timedProcess(process.execPath, [profileMjs, ...args]);
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const f = (n: number) => n.toFixed(2);
 
 export async function runOperatorsBench({ duration, rounds }: { duration: number; rounds: number }): Promise<number> {

@@ -18,6 +18,7 @@ import { deliverFormats } from "./render-formats.ts";
 import { runHelper } from "./run-helper.ts";
 import { sourceFormat } from "./source-format.ts";
 import { decodeRecords } from "./transport.ts";
+import { median } from "./bench-stats.ts";
 
 const env = () => ({ ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome() });
 const isRecord = (line: string) => /^\{"type":"(file|chunk|end)"/.test(line);
@@ -121,11 +122,6 @@ async function now(pid: number, settings: ProfileSettings, dir: string): Promise
   return { logBytes: recordBytes(lines), htmlBytes: (await stat(path.join(dir, "p.html"))).size };
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 export async function runTransportBench({ duration, rounds }: { duration: number; rounds: number }): Promise<number> {

@@ -15,7 +15,7 @@ import { type JobSpec, ORDERS_JOB, submitJob } from "./jobs.ts";
 import { freePort } from "./ports.ts";
 import { ClusterProcesses } from "./processes.ts";
 import { Startup } from "./startup.ts";
-import { measureThroughput } from "./throughput.ts";
+import { measureThroughput, measureWindow, type Window } from "./throughput.ts";
 import { makeWorkDir } from "./work-dir.ts";
 
 export { JAVA_17_OPENS } from "./config.ts";
@@ -59,6 +59,8 @@ export type LocalFlink = {
   jobId: string;
   /** Records per second that reached the sink, summed over all subtasks, measured over `seconds`. */
   throughput(seconds: number): Promise<number>;
+  /** Records that reached the sink over `seconds`, with `mark` read at the window's two ends. */
+  window<T>(seconds: number, mark: () => T): Promise<Window<T>>;
   /** Submits one more job of the sample jar (same rules as the `job` option); resolves when it runs. */
   submitJob(job: JobSpec): Promise<string>;
   /** Stops every process of this cluster (SIGTERM, then SIGKILL after 5 s) and removes its files. */
@@ -101,6 +103,7 @@ export async function startLocalFlink(opts: LocalFlinkOptions = {}): Promise<Loc
     taskManagers: tms.map((p, i) => ({ pid: p.jvmPid!, resourceId: resourceId(i + 1), logFile: p.logFile })),
     jobId,
     throughput: (seconds) => measureThroughput(restUrl, jobId, seconds),
+    window: (seconds, mark) => measureWindow(restUrl, jobId, seconds, mark),
     submitJob: (job) => {
       startup.restartClock();
       return submitJob(target, job, ++submissions);

@@ -4,13 +4,36 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { SINK_COUNTER } from "./jobs.ts";
 import { getJson } from "./rest.ts";
 
-/** Measures over `seconds`, between two fresh values of the sink counter. */
-export async function measureThroughput(restUrl: string, jobId: string, seconds: number): Promise<number> {
+/** What a window measured: records that reached the sink, and `mark`'s values at its two ends. */
+export interface Window<T> {
+  records: number;
+  seconds: number;
+  marks: [T, T];
+}
+
+/**
+ * Measures over `seconds`, between two fresh values of the sink counter. `mark` is read right when each
+ * value is seen (e.g. the TaskManager's CPU time), so that it covers the same window as the records.
+ */
+export async function measureWindow<T>(
+  restUrl: string,
+  jobId: string,
+  seconds: number,
+  mark: () => T,
+): Promise<Window<T>> {
   const metric = await sinkMetric(restUrl, jobId);
   const first = await freshCounter(metric);
+  const m0 = mark();
   await sleep(seconds * 1000);
   const last = await freshCounter(metric);
-  return (last.value - first.value) / ((last.at - first.at) / 1000);
+  const m1 = mark();
+  return { records: last.value - first.value, seconds: (last.at - first.at) / 1000, marks: [m0, m1] };
+}
+
+/** Records per second over `seconds`, between two fresh values of the sink counter. */
+export async function measureThroughput(restUrl: string, jobId: string, seconds: number): Promise<number> {
+  const w = await measureWindow(restUrl, jobId, seconds, () => 0);
+  return w.records / w.seconds;
 }
 
 type SinkMetric = { url: string; id: string };
