@@ -240,8 +240,10 @@ cmd_profile() {
     session_may_be_ours "$ASPROF_OUT" "$STATUS_ASKED_MS" || break
     ((waited_ms >= 30000)) && die "$EXIT_PROFILER" profiler-failed \
       "the profile of pid $TARGET_PID still runs $((waited_ms / 1000)) seconds after its ${duration}s timeout" "stop it with: flink-profiler stop --pid $TARGET_PID"
-    nap_ms 200
-    waited_ms=$((waited_ms + 200))
+    # Short naps first: the agent ends the session right at its timeout, and every nap here is the run's.
+    local nap=$((waited_ms < 1000 ? 50 : 200))
+    nap_ms "$nap"
+    waited_ms=$((waited_ms + nap))
   done
   SESSION_ACTIVE=0
 

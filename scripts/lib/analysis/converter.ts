@@ -4,7 +4,6 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import { asyncProfilerHome } from "../helper-events.ts";
 import { HintedError } from "../profile-options.ts";
 
@@ -39,6 +38,8 @@ async function runJfrconv(options: readonly string[], files: readonly string[]):
       "run `bash scripts/setup.sh`, or set ASYNC_PROFILER_HOME to an async-profiler 4.4+ release folder",
     );
   }
+  // Loaded when first needed: a --local run that draws no flame graph here never pays for execa's start.
+  const { execa } = await import("execa");
   const run = await execa(bin, [...options, ...files], { stdin: "ignore", maxBuffer: 16 << 20, reject: false });
   if (run.failed) {
     const lines = run.stderr

@@ -53,6 +53,8 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
   const watched = new Map<string, Watched>();
   let loop: Promise<void> | undefined;
 
+  // Ends the wait between two polls early (set while the loop sleeps).
+  let wake: (() => void) | undefined;
   const end = (w: Watched, e: Omit<JobEnd, "lines">) => {
     watched.delete(w.job);
     w.streamAbort.abort();
@@ -79,6 +81,8 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
       .catch(() => 1)
       .finally(() => {
         w.streamDone = true;
+        // The container has ended: look at its pod now rather than at the next poll.
+        wake?.();
       });
   };
 
@@ -188,7 +192,11 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
         break;
       }
       await tick().catch(() => undefined);
-      await sleep(pollMs, opts.signal);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        void sleep(pollMs, opts.signal).then(resolve);
+      });
+      wake = undefined;
     }
     loop = undefined;
   };
