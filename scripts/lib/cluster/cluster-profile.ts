@@ -90,6 +90,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   }
 
   const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
+  const finishOptions = { keepCollapsed: opts.keepCollapsed, maxFileBytes: cmd.maxFileMiB * MIB };
   await requireWritable(dest.outputDir);
   note(
     `run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`,
@@ -156,7 +157,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             cmd.settings,
             dest,
             ctx,
-            opts.keepCollapsed,
+            finishOptions,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;
@@ -193,7 +194,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             cmd.settings,
             dest,
             ctx,
-            opts.keepCollapsed,
+            finishOptions,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;

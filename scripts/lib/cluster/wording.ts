@@ -14,6 +14,7 @@ export interface Problem {
     | "deadline"
     | "job-failed"
     | "result-too-large"
+    | "file-too-large"
     | "helper-error";
   message: string;
   hint: string;
@@ -181,5 +182,17 @@ export function helperProblem(code: string, message: string, hint: string | unde
     code: "helper-error",
     message,
     hint: hint ? inProfileMjsTerms(hint, "cluster", HELPER_COMMAND) : "see the Job's log for the helper's output",
+  };
+}
+
+/** A file the decoder refused for its size (--max-file-mib): `detail` is the decoder's own words. */
+export function fileTooLargeProblem(detail: string, maxFileBytes: number, ctx: ProblemContext): Problem {
+  const mib = maxFileBytes / (1024 * 1024);
+  return {
+    code: "file-too-large",
+    message: `the profile of ${ctx.pod} is larger than the ${mib} MiB this run accepts (--max-file-mib): ${detail}; nothing was written`,
+    hint:
+      "raise --max-file-mib (up to 1024) if a profile this large is expected: this machine holds about twice the file in memory while it checks it; " +
+      "or profile for less time (-d), or narrow it with -I",
   };
 }
