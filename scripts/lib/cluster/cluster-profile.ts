@@ -16,6 +16,7 @@ import { MIB, type ClusterCommand } from "./cluster-cli.ts";
 import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { createRunFollower } from "./follow.ts";
+import { execOutputLimit, jobLogLimit } from "./log-limits.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
 import { ClusterError } from "./kubectl-errors.ts";
@@ -119,6 +120,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
       const follower = createRunFollower(kubectl, namespace, runId, {
         signal: opts.signal,
         startTimeoutMs: cmd.startTimeout * 1000,
+        logLimit: jobLogLimit(cmd.maxResultMiB),
       });
       const creator = createJobCreator(kubectl, namespace);
       reports = await runPool(
@@ -174,7 +176,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
           const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
           reached.add(t.pod);
           started.add(t.pod);
-          const { run, lines } = await execHelper(
+          const run = await execHelper(
             execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]),
             {
               signal: opts.signal,
@@ -182,13 +184,18 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
                 if (e.type === "done") ended.add(t.pod);
                 tracker.onEvent(e);
               },
+              limit: execOutputLimit(cmd.maxFileMiB),
+              ctx,
+              decode: { maxFileBytes: finishOptions.maxFileBytes },
             },
           );
           const report = await finishTarget(
             {
-              lines,
+              lines: run.lines,
+              decoded: run.decoded,
               exitCode: run.exitCode ?? undefined,
               stderr: run.stderrTail,
+              problem: run.problem,
               interrupted: opts.signal?.aborted === true,
             },
             cmd.settings,

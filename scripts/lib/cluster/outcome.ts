@@ -12,7 +12,7 @@ import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { deliverFormats } from "../render-formats.ts";
 import { sourceFormat } from "../source-format.ts";
-import { DEFAULT_MAX_FILE_BYTES, decodeRecords } from "../transport.ts";
+import { DEFAULT_MAX_FILE_BYTES, decodeRecords, type DecodeResult } from "../transport.ts";
 import { profileBase } from "./naming.ts";
 import { fileTooLargeProblem, helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
 
@@ -41,6 +41,8 @@ export function progressTracker(target: string, duration: number, onProgress?: (
 
 export interface Finished {
   lines: readonly string[];
+  /** The records, when they were decoded as they came (--via exec); else they are among `lines`. */
+  decoded?: DecodeResult;
   /** The helper's (or the Job container's) exit code; undefined when unknown. */
   exitCode?: number;
   /** Output that is not the helper's stdout: kubectl exec's stderr, or nothing when it shares the log. */
@@ -108,7 +110,7 @@ export async function finishTarget(
     });
   }
 
-  const { files, errors } = decodeRecords(run.lines, { maxFileBytes });
+  const { files, errors } = run.decoded ?? decodeRecords(run.lines, { maxFileBytes });
   const tooLarge = errors.filter((e) => e.kind === "too-large");
   if (tooLarge.length > 0) return fail("failed", fileTooLargeProblem(tooLarge[0]!.message, maxFileBytes, ctx));
   if (errors.length > 0) {

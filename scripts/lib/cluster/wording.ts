@@ -15,6 +15,7 @@ export interface Problem {
     | "job-failed"
     | "result-too-large"
     | "file-too-large"
+    | "log-too-large"
     | "helper-error";
   message: string;
   hint: string;
@@ -194,5 +195,33 @@ export function fileTooLargeProblem(detail: string, maxFileBytes: number, ctx: P
     hint:
       "raise --max-file-mib (up to 1024) if a profile this large is expected: this machine holds about twice the file in memory while it checks it; " +
       "or profile for less time (-d), or narrow it with -I",
+  };
+}
+
+export type StreamLimit =
+  | { via: "job"; mib: string; maxResultMiB: number }
+  | { via: "exec"; mib: string; maxFileMiB: number }
+  | { via: "other"; mib: string };
+
+/** A stream that passed what an honest helper sends (cluster/log-limits.ts): it was not read on. */
+export function logTooLargeProblem(ctx: ProblemContext, limit: StreamLimit): Problem {
+  const check = `check flink-profiler in ${ctx.pod}'s image (replaced, or broken?)`;
+  const unread = "the rest was not read and nothing was written";
+  if (limit.via === "job")
+    return {
+      code: "log-too-large",
+      message: `the profiling Job's log of ${ctx.pod} passed ${limit.mib} MiB, more than the helper sends under --max-result-mib ${limit.maxResultMiB}; ${unread}`,
+      hint: `the helper refuses a result over --max-result-mib before sending any of it, so this log is not what it writes: ${check}; --max-result-mib moves the limit`,
+    };
+  if (limit.via === "exec")
+    return {
+      code: "log-too-large",
+      message: `the helper in ${ctx.pod} sent more than ${limit.mib} MiB through kubectl exec, more than a profile of --max-file-mib ${limit.maxFileMiB} takes; ${unread}`,
+      hint: `raise --max-file-mib (up to 1024) if a profile this large is expected; otherwise ${check}`,
+    };
+  return {
+    code: "log-too-large",
+    message: `the Job's log of ${ctx.pod} passed ${limit.mib} MiB, far more than the helper writes there; ${unread}`,
+    hint: check,
   };
 }
