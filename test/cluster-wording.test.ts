@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { eventProblem, helperProblem, logProblem, waitingProblem } from "../scripts/lib/cluster/wording.ts";
+import {
+  eventProblem,
+  fileTooLargeProblem,
+  helperProblem,
+  logProblem,
+  waitingProblem,
+} from "../scripts/lib/cluster/wording.ts";
+import { execOutputLimit, jobLogLimit, OTHER_JOB_LOG_LIMIT } from "../scripts/lib/cluster/log-limits.ts";
 import { ClusterError, explainKubectlFailure } from "../scripts/lib/cluster/kubectl-errors.ts";
 import { checkLine, flinkVersionCheck, flinkVersionFromImage } from "../scripts/lib/cluster/doctor-checks.ts";
 
@@ -87,6 +94,33 @@ describe("Job problems in plain words", () => {
     expect(p.message).toMatch(/ is 12\.0 MiB once encoded, more than the 8\.0 MiB .*\(--max-result-mib\)/);
     expect(p.message).not.toContain("--max-records-size");
     expect(p.hint).toMatch(/containerLogMaxSize \(10 MiB by default\)/);
+  });
+
+  it("names the option that bounds a stream cut off at its limit, and the one for a file too large", () => {
+    expect(jobLogLimit(8).problem(ctx)).toMatchObject({
+      code: "log-too-large",
+      message:
+        "the profiling Job's log of orders-taskmanager-0 passed 9.0 MiB, more than the helper sends under --max-result-mib 8; the rest was not read and nothing was written",
+      hint: expect.stringMatching(
+        /check flink-profiler in orders-taskmanager-0's image.*--max-result-mib moves the limit/,
+      ),
+    });
+    expect(execOutputLimit(256).problem(ctx)).toMatchObject({
+      message: expect.stringMatching(
+        /^the helper in orders-taskmanager-0 sent more than 353\.2 MiB .*--max-file-mib 256 takes/,
+      ),
+      hint: expect.stringMatching(/^raise --max-file-mib \(up to 1024\)/),
+    });
+    expect(OTHER_JOB_LOG_LIMIT.problem(ctx).message).toMatch(/passed 64\.0 MiB/);
+    const file = fileTooLargeProblem(
+      "p.jfr (f1): its record says 3145728 bytes, more than the 2097152 this decoder accepts",
+      2 * 1024 * 1024,
+      ctx,
+    );
+    expect(file.message).toBe(
+      "the profile of orders-taskmanager-0 is larger than the 2 MiB this run accepts (--max-file-mib): p.jfr (f1): its record says 3145728 bytes, more than the 2097152 this decoder accepts; nothing was written",
+    );
+    expect(file.hint).toMatch(/^raise --max-file-mib \(up to 1024\)/);
   });
 });
 

@@ -135,6 +135,14 @@ describe("profile.mjs command line", () => {
     [["-n", "flink", "--cluster", "a", "--max-result-mib", "1.5"], /max-result-mib "1.5" is out of range/],
     [["-n", "flink", "--cluster", "a", "--max-result-mib", "2000"], /max-result-mib "2000" is out of range/],
     [["-n", "flink", "--cluster", "a", "--via", "exec", "--max-result-mib", "4"], /--via exec streams without one/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "0"], /max-file-mib "0" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "1025"], /max-file-mib "1025" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "0x10"], /max-file-mib "0x10" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "1e3"], /max-file-mib "1e3" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "2.5"], /max-file-mib "2.5" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", "-1"], /max-file-mib "-1" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--max-file-mib", ""], /max-file-mib "" is out of range/],
+    [["--local", "--max-file-mib", "64"], /Kubernetes flags do not apply/],
     [["-n", "flink", "--cluster", "a", "--pid", "3"], /--pid is for --local/],
     [["-n", "flink", "--cluster", "a", "--context", ""], /--context is empty/],
     [["-n", "flink", "-l", ""], /selector is empty/],
@@ -189,6 +197,7 @@ describe("profile.mjs command line", () => {
       concurrency: 8,
       startTimeout: 120,
       maxResultMiB: 8,
+      maxFileMiB: 256,
     });
     const pods = parseProfileCommand(["--pod", "tm-0", "--pod", "tm-1", "--pod", "tm-0"]);
     expect(pods).toMatchObject({
@@ -202,6 +211,17 @@ describe("profile.mjs command line", () => {
     expect(parseProfileCommand(["-l", "app=orders,component in (taskmanager)"])).toMatchObject({
       choice: { by: "selector", selector: "app=orders,component in (taskmanager)" },
     });
+  });
+
+  // Numbers are decimal everywhere: leading zeros are read as decimal, never octal.
+  it.each([
+    [["--via", "job"], 512, 512],
+    [["--via", "exec"], "0064", 64],
+    [[], "1024", 1024],
+    [[], " 1 ", 1],
+  ])("reads --max-file-mib %j %j as %d MiB, for either way in", (via, value, mib) => {
+    const cmd = parseProfileCommand(["-n", "flink", "--cluster", "a", ...via, "--max-file-mib", String(value)]);
+    expect(cmd).toMatchObject({ kind: "cluster", maxFileMiB: mib });
   });
 
   it("reads the doctor and cleanup subcommands", () => {

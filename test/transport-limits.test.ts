@@ -4,7 +4,9 @@
 import { createHash } from "node:crypto";
 import { constants, createGzip, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { decodeRecords } from "../scripts/lib/transport.ts";
+import { HELPER_LIMITS } from "../components/helper-contract.ts";
+import { EVENT_MARGIN_BYTES, execOutputLimit, jobLogLimit } from "../scripts/lib/cluster/log-limits.ts";
+import { decodeRecords, maxEncodedLength } from "../scripts/lib/transport.ts";
 
 const MIB = 1024 * 1024;
 
@@ -92,5 +94,55 @@ describe("transport limits", () => {
     const { errors } = decodeRecords(lying, { maxFileBytes: 100_000 });
     expect(errors.map((e) => e.kind)).toEqual(["too-large"]);
     expect(errors[0]!.message).toMatch(/chunks add up to more than a 100000-byte file can take/);
+  });
+});
+
+describe("stream bounds (cluster/log-limits.ts) hold an honest helper's largest result", () => {
+  const CHUNK = HELPER_LIMITS.chunkChars;
+  const line = (o: object) => JSON.stringify(o).length + 1;
+  /** The bytes of the records the helper writes for `gz` bytes of gzip, line by line as encode_file does. */
+  function recordsBytes(gz: number, name: string): number {
+    const b64 = Math.ceil(gz / 3) * 4;
+    const chunks = Math.ceil(b64 / CHUNK);
+    const header = { type: "file", id: "f1", name, format: "collapsed", size: 2 ** 40, sha256: "0".repeat(64) };
+    let total = line({ ...header, encoding: "gzip+base64", chunks }) + line({ type: "end", id: "f1", chunks });
+    // Each chunk line is its data plus the same frame; only the sequence number's digits vary.
+    for (let digits = 1, from = 0; from < chunks; digits++, from = 10 ** (digits - 1)) {
+      const n = Math.min(chunks, 10 ** digits) - from;
+      total += n * line({ type: "chunk", id: "f1", seq: 10 ** (digits - 1), data: "" });
+    }
+    return total + b64;
+  }
+  /** The helper's own count (records_size in images/flink-profiling/lib/transport.sh). */
+  const helperCount = (gz: number, nameLength: number) => {
+    const b64 = Math.ceil(gz / 3) * 4;
+    return b64 + Math.ceil(b64 / CHUNK) * 48 + 256 + 2 * nameLength;
+  };
+
+  it.each([1, 8, 1024])("a Job's log under --max-result-mib %d", (mib) => {
+    const limit = mib * MIB;
+    const name = "taskmanager-9999999999-20260101T000000Z";
+    // The largest gzip the helper still sends under this limit.
+    let lo = 0;
+    let hi = limit;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (helperCount(mid, name.length) <= limit) lo = mid;
+      else hi = mid - 1;
+    }
+    const records = recordsBytes(lo, `${name}.collapsed`);
+    expect(jobLogLimit(mib).bytes - records).toBeGreaterThanOrEqual(EVENT_MARGIN_BYTES);
+  });
+
+  it.each([1, 256, 1024])("exec output of a file of --max-file-mib %d", (mib) => {
+    // The most base64 the decoder takes for such a file, as gzip bytes, with a long file name.
+    const gz = Math.floor((maxEncodedLength(mib * MIB) / 4) * 3);
+    const records = recordsBytes(gz, "x".repeat(255));
+    expect(execOutputLimit(mib).bytes - records).toBeGreaterThanOrEqual(EVENT_MARGIN_BYTES);
+  });
+
+  it("leaves room for an hour of progress events, one a second", () => {
+    const progress = JSON.stringify({ type: "progress", pid: 9_999_999_999, elapsed: 3600, remaining: 3600 });
+    expect(3601 * (progress.length + 1)).toBeLessThan(EVENT_MARGIN_BYTES / 3);
   });
 });

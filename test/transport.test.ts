@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { helperPath, parseHelperLine } from "../scripts/lib/helper-events.ts";
-import { decodeRecords, decodeRecordsFromText } from "../scripts/lib/transport.ts";
+import { createRecordDecoder, decodeRecords, decodeRecordsFromText } from "../scripts/lib/transport.ts";
 
 // Deterministic bytes that gzip can only partly squeeze, so the stream has many chunks.
 function randomish(size: number, seed: number): Buffer {
@@ -138,6 +138,23 @@ describe("transport records: bash encoder → TypeScript decoder", () => {
     const error = tamper((rs) => rs.map((r) => (r.type === "file" ? { ...r, sha256: "0".repeat(64) } : r)));
     expect(error.kind).toBe("mismatch");
     expect(error.message).toContain("sha256");
+  });
+
+  // Chunks are decoded one by one: padding in the middle would join two base64 streams into one file.
+  it("rejects a chunk after one that ends in padding", () => {
+    const error = tamper((rs) =>
+      rs.map((r) => (r.type === "chunk" && r.seq === 5 ? { ...r, data: `${(r.data as string).slice(0, -4)}QQ==` } : r)),
+    );
+    expect(error.kind).toBe("corrupted");
+    expect(error.message).toContain("chunk 6 follows the padded end of the data");
+  });
+
+  it("decodes record by record as they come, as decodeRecords does with the whole log", () => {
+    const decoder = createRecordDecoder();
+    for (const l of lines) decoder.push(parseHelperLine(l));
+    const { files, errors } = decoder.finish();
+    expect(errors).toEqual([]);
+    expect(files.map((f) => [f.name, f.sha256])).toEqual(decodeRecords(lines).files.map((f) => [f.name, f.sha256]));
   });
 
   it("reports chunks of a file that was never announced", () => {

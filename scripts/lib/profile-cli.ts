@@ -20,6 +20,7 @@ import {
   parseConcurrency,
   parseKubeTarget,
   parseRunId,
+  parseMaxFileMiB,
   parseMaxResultMiB,
   parseStartTimeout,
   parseVia,
@@ -150,6 +151,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
     concurrency: values.concurrency,
     "start-timeout": values["start-timeout"],
     "max-result-mib": values["max-result-mib"],
+    "max-file-mib": values["max-file-mib"],
     run: values.run,
   };
   const operator: OperatorValues = {
@@ -275,6 +277,7 @@ export function parseProfileCommand(argv: readonly string[]): ProfileCommand {
       concurrency: parseConcurrency(cluster.concurrency),
       startTimeout: parseStartTimeout(cluster["start-timeout"]),
       maxResultMiB: parseMaxResultMiB(cluster["max-result-mib"], parseVia(cluster.via)),
+      maxFileMiB: parseMaxFileMiB(cluster["max-file-mib"]),
     };
   }
   // --local hands the directory to asprof inside an agent option string, where a comma would end the path.

@@ -29,7 +29,12 @@ Targets on Kubernetes (one profiling Job per TaskManager, all at once):
       --start-timeout S  how long a Job's pod may wait for a node or its image (default 120)
       --max-result-mib N a Job refuses, before sending any of it, a result larger than this once
                          encoded for its log (default 8; keep it below the kubelet's log
-                         rotation size, containerLogMaxSize, 10 MiB by default)
+                         rotation size, containerLogMaxSize, 10 MiB by default); a Job's log is
+                         read up to this plus 1 MiB for its progress lines, and no further
+      --max-file-mib N   the largest profile file taken from a TaskManager once decoded; a larger
+                         one is refused without being decoded (default 256, at most 1024; this
+                         machine holds about twice the file in memory while it checks it);
+                         --via exec reads up to what such a file takes encoded, plus 1 MiB
       --keep             keep the Jobs (and their logs) after a successful run
       --dry-run          print the Jobs that would be created, create nothing
       --run ID           cleanup: only this run's Jobs                     (default: every run)

@@ -1,8 +1,9 @@
 // Decodes the transport records of flink-profiler (`--emit-records`, `encode`): files that crossed a
-// log as JSON lines (gzip, base64, chunks). Pure: lines in, files and errors out.
+// log as JSON lines (gzip, base64, chunks). Pure: lines in, files and errors out. The decoder takes one
+// record at a time (createRecordDecoder), so a reader that streams need not keep the lines.
 import { createHash } from "node:crypto";
 import { gunzipSync } from "node:zlib";
-import { parseHelperLine, type FileRecord } from "./helper-events.ts";
+import { parseHelperLine, type FileRecord, type HelperEvent } from "./helper-events.ts";
 
 export type DecodedFile = {
   id: string;
@@ -26,7 +27,10 @@ export type TransportError = { id: string; name?: string; kind: TransportErrorKi
 
 export type DecodeResult = { files: DecodedFile[]; errors: TransportError[] };
 
-type Pending = { header: FileRecord; data: string[]; encodedLength: number; failed: boolean };
+// Each chunk's base64 is decoded when it comes: the gzip bytes are a quarter smaller than their base64
+// and sit outside the JavaScript heap, and no string ever holds a whole file (V8 caps a string at 2^29
+// characters, the base64 of a ~380 MiB file).
+type Pending = { header: FileRecord; data: Buffer[]; encodedLength: number; padded: boolean; failed: boolean };
 
 /**
  * What a decoder holds in memory is bounded by these: a forged or runaway log cannot make it allocate more.
@@ -39,15 +43,25 @@ export type DecodeOptions = {
   maxFileBytes?: number;
 };
 
-/** gzip stores incompressible data in blocks with a few bytes of framing each; base64 adds a third. */
-function maxEncodedLength(maxFileBytes: number): number {
+/**
+ * The most base64 the records of a file of `maxFileBytes` carry: gzip stores incompressible data in
+ * blocks with a few bytes of framing each (1 % is ample), base64 adds a third.
+ */
+export function maxEncodedLength(maxFileBytes: number): number {
   return Math.ceil(((maxFileBytes * 1.01 + 1024) * 4) / 3);
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
 
-export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = {}): DecodeResult {
+export interface RecordDecoder {
+  /** One of the helper's lines or events; anything that is not a transport record is ignored. */
+  push(record: HelperEvent | undefined): void;
+  /** The stream ended: files still open are truncated. */
+  finish(): DecodeResult;
+}
+
+export function createRecordDecoder(options: DecodeOptions = {}): RecordDecoder {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const maxEncoded = maxEncodedLength(maxFileBytes);
   const files: DecodedFile[] = [];
@@ -60,13 +74,12 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
     errors.push({ id: p.header.id, name: p.header.name, kind, message: `${p.header.name} (${p.header.id}): ${what}` });
   };
 
-  for (const line of lines) {
-    const record = parseHelperLine(line);
-    if (!record) continue;
+  const push = (record: HelperEvent | undefined) => {
+    if (!record) return;
     if (record.type === "file") {
       const previous = open.get(record.id);
       if (previous) fail(previous, "truncated", "a new file record with the same id came before its end record");
-      const p: Pending = { header: record, data: [], encodedLength: 0, failed: false };
+      const p: Pending = { header: record, data: [], encodedLength: 0, padded: false, failed: false };
       open.set(record.id, p);
       if (record.encoding !== "gzip+base64") fail(p, "corrupted", `unknown encoding ${record.encoding}`);
       else if (!Number.isSafeInteger(record.chunks) || record.chunks < 1)
@@ -79,9 +92,9 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
           "too-large",
           `its record says ${record.size} bytes, more than the ${maxFileBytes} this decoder accepts`,
         );
-      continue;
+      return;
     }
-    if (record.type !== "chunk" && record.type !== "end") continue;
+    if (record.type !== "chunk" && record.type !== "end") return;
     const p = open.get(record.id);
     if (!p) {
       errors.push({
@@ -89,7 +102,7 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
         kind: "orphan",
         message: `${record.type} record for file id ${record.id}, which was never announced`,
       });
-      continue;
+      return;
     }
     if (record.type === "chunk") {
       const expected = p.data.length;
@@ -99,18 +112,21 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
       else if (record.seq > expected) fail(p, "missing", `chunk ${expected} is missing (got ${record.seq} next)`);
       else if (!BASE64.test(record.data) || record.data.length % 4 !== 0)
         fail(p, "corrupted", `chunk ${record.seq} is not valid base64`);
+      // Padding ends base64: chunks decoded one by one must not join data that ends in the middle.
+      else if (p.padded) fail(p, "corrupted", `chunk ${record.seq} follows the padded end of the data`);
       else if (p.encodedLength + record.data.length > maxEncoded)
         fail(p, "too-large", `its chunks add up to more than a ${maxFileBytes}-byte file can take`);
       else {
-        p.data.push(record.data);
+        p.data.push(Buffer.from(record.data, "base64"));
         p.encodedLength += record.data.length;
+        p.padded = record.data.endsWith("=");
       }
       // A failed file's data is dropped at once, so it holds no memory while the rest of the log is read.
       if (p.failed) p.data = [];
-      continue;
+      return;
     }
     open.delete(record.id);
-    if (p.failed) continue;
+    if (p.failed) return;
     if (record.chunks !== p.header.chunks) {
       fail(p, "corrupted", `end record says ${record.chunks} chunks, the file record ${p.header.chunks}`);
     } else if (p.data.length < p.header.chunks) {
@@ -119,11 +135,23 @@ export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = 
       const file = assemble(p, fail);
       if (file) files.push(file);
     }
-  }
+  };
 
-  for (const p of open.values())
-    fail(p, "truncated", `no end record (${p.data.length} of ${p.header.chunks} chunks arrived)`);
-  return { files, errors };
+  return {
+    push,
+    finish() {
+      for (const p of open.values())
+        fail(p, "truncated", `no end record (${p.data.length} of ${p.header.chunks} chunks arrived)`);
+      open.clear();
+      return { files, errors };
+    },
+  };
+}
+
+export function decodeRecords(lines: Iterable<string>, options: DecodeOptions = {}): DecodeResult {
+  const decoder = createRecordDecoder(options);
+  for (const line of lines) decoder.push(parseHelperLine(line));
+  return decoder.finish();
 }
 
 /** Convenience for a whole captured log. */
@@ -136,10 +164,13 @@ function assemble(
   fail: (p: Pending, kind: TransportErrorKind, what: string) => void,
 ): DecodedFile | undefined {
   const { header } = p;
+  // The pieces go as soon as they are joined: a file costs about twice its size at most while it is checked.
+  const gz = Buffer.concat(p.data);
+  p.data = [];
   let bytes: Buffer;
   try {
     // The limit turns a lying size (or a gzip bomb) into an error instead of a huge allocation.
-    bytes = gunzipSync(Buffer.from(p.data.join(""), "base64"), { maxOutputLength: header.size + 1 });
+    bytes = gunzipSync(gz, { maxOutputLength: header.size + 1 });
   } catch (err) {
     const reason = err instanceof RangeError ? "decompresses to more bytes than its size" : "does not decompress";
     fail(p, err instanceof RangeError ? "mismatch" : "corrupted", `data ${reason} (${(err as Error).message})`);

@@ -1,8 +1,9 @@
 // The cluster half of profile.mjs's command line: parsed values in, a validated command out. Pure.
 // Validation happens here, before any kubectl call, so bad input never creates anything.
 import { isDnsLabel, isDnsSubdomain } from "../../../components/validation.ts";
-import { UsageError, type ProfileSettings } from "../profile-options.ts";
+import { UsageError, parseDecimal, type ProfileSettings } from "../profile-options.ts";
 import type { ClusterOperatorTarget } from "../flink-rest/operators-cli.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../transport.ts";
 
 /** kubectl's own connection flags, passed through unchanged. */
 export interface KubeTarget {
@@ -39,6 +40,8 @@ export interface ClusterCommand {
   startTimeout: number;
   /** @default 8 — MiB of records a Job's log may carry; the helper refuses a larger result up front */
   maxResultMiB: number;
+  /** @default 256 — MiB a profile file may be once decoded; a larger one is refused unread */
+  maxFileMiB: number;
 }
 
 export interface CleanupCommand {
@@ -77,6 +80,7 @@ export const CLUSTER_OPTIONS = {
   concurrency: { type: "string" },
   "start-timeout": { type: "string" },
   "max-result-mib": { type: "string" },
+  "max-file-mib": { type: "string" },
   run: { type: "string" },
 } as const;
 
@@ -93,6 +97,7 @@ export interface ClusterValues {
   concurrency?: string;
   "start-timeout"?: string;
   "max-result-mib"?: string;
+  "max-file-mib"?: string;
   run?: string;
 }
 
@@ -213,6 +218,27 @@ export function parseMaxResultMiB(value: string | undefined, via: Via): number {
     throw new UsageError(
       `--max-result-mib "${value}" is out of range`,
       "use whole MiB from 1 to 1024, below your kubelet's containerLogMaxSize (10 MiB by default)",
+    );
+  }
+  return n;
+}
+
+/**
+ * What this machine accepts from a TaskManager, whatever its helper sends: a file's declared and decoded
+ * size, and so what a profile's stream may carry (cluster/log-limits.ts). The default is
+ * DEFAULT_MAX_FILE_BYTES; the decoder holds about twice a file's size while it checks it, so the range
+ * stops at 1 GiB.
+ */
+export const DEFAULT_MAX_FILE_MIB = DEFAULT_MAX_FILE_BYTES / MIB;
+export const MAX_MAX_FILE_MIB = 1024;
+
+export function parseMaxFileMiB(value: string | undefined): number {
+  if (value === undefined) return DEFAULT_MAX_FILE_MIB;
+  const n = parseDecimal(value);
+  if (n === undefined || n < 1 || n > MAX_MAX_FILE_MIB) {
+    throw new UsageError(
+      `--max-file-mib "${value}" is out of range`,
+      `use whole MiB from 1 to ${MAX_MAX_FILE_MIB} (default ${DEFAULT_MAX_FILE_MIB}), e.g. --max-file-mib 512 for a long jfr recording`,
     );
   }
   return n;

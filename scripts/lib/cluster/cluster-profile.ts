@@ -16,6 +16,7 @@ import { MIB, type ClusterCommand } from "./cluster-cli.ts";
 import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { createRunFollower } from "./follow.ts";
+import { execOutputLimit, jobLogLimit } from "./log-limits.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
 import { ClusterError } from "./kubectl-errors.ts";
@@ -90,6 +91,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
   }
 
   const dest: Destination = { outputDir: path.resolve(cmd.outputDir), cluster, runId };
+  const finishOptions = { keepCollapsed: opts.keepCollapsed, maxFileBytes: cmd.maxFileMiB * MIB };
   await requireWritable(dest.outputDir);
   note(
     `run ${runId}: profiling ${targets.length} TaskManager(s) of ${cluster} in ${namespace} for ${cmd.settings.duration} s, ${cmd.via === "job" ? "through profiling Jobs" : "through kubectl exec"}`,
@@ -118,6 +120,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
       const follower = createRunFollower(kubectl, namespace, runId, {
         signal: opts.signal,
         startTimeoutMs: cmd.startTimeout * 1000,
+        logLimit: jobLogLimit(cmd.maxResultMiB),
       });
       const creator = createJobCreator(kubectl, namespace);
       reports = await runPool(
@@ -156,7 +159,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             cmd.settings,
             dest,
             ctx,
-            opts.keepCollapsed,
+            finishOptions,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;
@@ -173,7 +176,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
           const tracker = progressTracker(t.pod, cmd.settings.duration, opts.onProgress);
           reached.add(t.pod);
           started.add(t.pod);
-          const { run, lines } = await execHelper(
+          const run = await execHelper(
             execCommand(kubectl, namespace, t, HELPER_COMMAND, [JOB_HELPER_ACTION, ...JOB_HELPER_FLAGS, ...args]),
             {
               signal: opts.signal,
@@ -181,19 +184,24 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
                 if (e.type === "done") ended.add(t.pod);
                 tracker.onEvent(e);
               },
+              limit: execOutputLimit(cmd.maxFileMiB),
+              ctx,
+              decode: { maxFileBytes: finishOptions.maxFileBytes },
             },
           );
           const report = await finishTarget(
             {
-              lines,
+              lines: run.lines,
+              decoded: run.decoded,
               exitCode: run.exitCode ?? undefined,
               stderr: run.stderrTail,
+              problem: run.problem,
               interrupted: opts.signal?.aborted === true,
             },
             cmd.settings,
             dest,
             ctx,
-            opts.keepCollapsed,
+            finishOptions,
           );
           tracker.set(report.status === "ok" ? "done" : report.status);
           return report;

@@ -171,10 +171,11 @@ async function probeImage(
       await deleteRun(kubectl, namespace, runId).catch(() => undefined);
     }
   } else {
-    const { run, lines: l } = await execHelper(
-      execCommand(kubectl, namespace, target, HELPER_COMMAND, ["profile", ...args]),
-    );
-    lines = l;
+    const run = await execHelper(execCommand(kubectl, namespace, target, HELPER_COMMAND, ["profile", ...args]), {
+      ctx: { pod: target.pod, namespace },
+    });
+    if (run.problem) return [{ verdict: "fail", what: run.problem.message, fix: run.problem.hint }];
+    lines = run.lines;
     exitCode = run.exitCode ?? undefined;
     stderr = run.stderrTail;
   }

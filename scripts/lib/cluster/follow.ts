@@ -1,8 +1,10 @@
 // Follows a run's Jobs: one pod list per tick for the whole run (so the API sees one request a second,
 // whatever the number of TaskManagers), a log stream per pod once its container runs, and events
 // only while something waits. Each watched Job ends with its log lines and exit code, or a Problem.
+// A log is read up to its limit (log-limits.ts) and no further, so what is held for a Job is bounded.
 import type { Kubectl } from "./kubectl.ts";
 import { runSelector } from "./jobs.ts";
+import { OTHER_JOB_LOG_LIMIT, type LogLimit } from "./log-limits.ts";
 import { eventProblem, waitingProblem, type Problem, type ProblemContext } from "./wording.ts";
 
 export interface JobEnd {
@@ -23,6 +25,8 @@ export interface FollowOptions {
   pollMs?: number;
   /** How long a Job's pod may take to start before we give up on it. @default 120 s */
   startTimeoutMs?: number;
+  /** The most a Job's log may carry; past it the Job ends with the limit's problem. @default OTHER_JOB_LOG_LIMIT */
+  logLimit?: LogLimit;
 }
 
 // Waiting reasons that will not fix themselves while we wait.
@@ -44,18 +48,23 @@ interface Watched {
   streamDone: boolean;
   streamAbort: AbortController;
   seenProblem?: Problem;
+  ended: boolean;
   finish: (end: JobEnd) => void;
 }
 
 export function createRunFollower(kubectl: Kubectl, namespace: string, runId: string, opts: FollowOptions = {}) {
   const pollMs = opts.pollMs ?? 1000;
   const startTimeoutMs = opts.startTimeoutMs ?? 120_000;
+  const logLimit = opts.logLimit ?? OTHER_JOB_LOG_LIMIT;
   const watched = new Map<string, Watched>();
   let loop: Promise<void> | undefined;
 
   // Ends the wait between two polls early (set while the loop sleeps).
   let wake: (() => void) | undefined;
+  // A Job can end from its stream (over the limit) while a tick looks at it: only the first end counts.
   const end = (w: Watched, e: Omit<JobEnd, "lines">) => {
+    if (w.ended) return;
+    w.ended = true;
     watched.delete(w.job);
     w.streamAbort.abort();
     w.finish({ lines: w.lines, ...e });
@@ -68,16 +77,22 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
 
   const startStream = (w: Watched, pod: string) => {
     w.pod = pod;
+    // kubectl passes a log on line by line, holding a line until its newline comes: the server's own
+    // limit, one byte past ours, ends a line that never does. Ours counts the bytes as they come.
     w.stream = kubectl
       .lines(
-        ["logs", "--follow", `--namespace=${namespace}`, pod],
+        ["logs", "--follow", `--namespace=${namespace}`, `--limit-bytes=${logLimit.bytes + 1}`, pod],
         (line) => {
           w.lines.push(line);
           w.handlers.onLine?.(line);
         },
-        { signal: w.streamAbort.signal },
+        { signal: w.streamAbort.signal, maxBytes: logLimit.bytes },
       )
-      .then((r) => r.exitCode)
+      .then((r) => {
+        // kubectl was stopped at the limit: the lines so far stay (they are bounded), the rest is not read.
+        if (r.overLimit) end(w, { problem: logLimit.problem(w.ctx), interrupted: false });
+        return r.exitCode;
+      })
       .catch(() => 1)
       .finally(() => {
         w.streamDone = true;
@@ -99,6 +114,7 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
     const pods: any[] = JSON.parse(list.stdout).items ?? [];
     let needEvents = false;
     for (const w of [...watched.values()]) {
+      if (w.ended) continue;
       const pod = pods.find(
         (p) => (p.metadata?.labels?.["batch.kubernetes.io/job-name"] ?? p.metadata?.labels?.["job-name"]) === w.job,
       );
@@ -130,7 +146,14 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
         startStream(w, pod.metadata.name);
       } else if ((phase === "Succeeded" || phase === "Failed") && w.streamDone) {
         const exitCode = state.terminated?.exitCode;
-        if ((await w.stream) !== 0) w.lines = await fullLog(pod.metadata.name, w.lines);
+        if ((await w.stream) !== 0) {
+          const log = await fullLog(pod.metadata.name, w.lines);
+          if (log === "over-limit") {
+            end(w, { problem: logLimit.problem(w.ctx), interrupted: false });
+            continue;
+          }
+          w.lines = log;
+        }
         end(w, {
           exitCode: typeof exitCode === "number" ? exitCode : phase === "Succeeded" ? 0 : 1,
           interrupted: false,
@@ -151,9 +174,12 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
     if (needEvents) await readEvents();
   };
 
-  const fullLog = async (pod: string, fallback: string[]) => {
-    const r = await kubectl.run(["logs", `--namespace=${namespace}`, pod]);
-    return r.exitCode === 0 ? r.stdout.split("\n").filter((l) => l !== "") : fallback;
+  const fullLog = async (pod: string, fallback: string[]): Promise<string[] | "over-limit"> => {
+    // The server stops one byte past the limit: enough to tell a log over it, never more to hold.
+    const r = await kubectl.run(["logs", `--namespace=${namespace}`, `--limit-bytes=${logLimit.bytes + 1}`, pod]);
+    if (r.exitCode !== 0) return fallback;
+    if (Buffer.byteLength(r.stdout) > logLimit.bytes) return "over-limit";
+    return r.stdout.split("\n").filter((l) => l !== "");
   };
 
   const readEvents = async () => {
@@ -211,6 +237,7 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
           since: Date.now(),
           lines: [],
           streamDone: false,
+          ended: false,
           streamAbort: new AbortController(),
           finish: resolve,
         });

@@ -2,6 +2,7 @@
 // The connection flags are always spelled `--flag=value`, so a value starting with '-' stays a value.
 import { execa } from "execa";
 import type { KubeTarget } from "./cluster-cli.ts";
+import { ByteBudget, splitLines } from "./bounded-lines.ts";
 import { explainKubectlFailure } from "./kubectl-errors.ts";
 
 export interface KubectlResult {
@@ -23,12 +24,15 @@ export interface Kubectl {
   ): Promise<KubectlResult>;
   /** Runs and parses `-o json` output; throws a ClusterError explaining a failure. */
   json<T = any>(args: readonly string[], what: string): Promise<T>;
-  /** Streams stdout line by line (logs -f); resolves with the exit code when kubectl ends. */
+  /**
+   * Streams stdout line by line (logs -f); resolves with the exit code when kubectl ends. Past `maxBytes`
+   * of stdout no more lines come, kubectl is stopped and the result says `overLimit`.
+   */
   lines(
     args: readonly string[],
     onLine: (line: string) => void,
-    opts?: { signal?: AbortSignal },
-  ): Promise<KubectlResult>;
+    opts?: { signal?: AbortSignal; maxBytes?: number },
+  ): Promise<KubectlResult & { overLimit?: boolean }>;
 }
 
 export function connectionArgs(kube: KubeTarget): string[] {
@@ -68,19 +72,19 @@ export function createKubectl(kube: KubeTarget, binary = process.env.FLINK_PROFI
         cancelSignal: opts.signal,
         buffer: { stdout: false },
       });
-      let pending = "";
-      child.stdout?.setEncoding("utf8");
-      child.stdout?.on("data", (chunk: string) => {
-        pending += chunk;
-        let nl: number;
-        while ((nl = pending.indexOf("\n")) >= 0) {
-          onLine(pending.slice(0, nl).replace(/\r$/, ""));
-          pending = pending.slice(nl + 1);
-        }
+      const budget = new ByteBudget(opts.maxBytes ?? Number.POSITIVE_INFINITY);
+      const lines = splitLines(budget, onLine);
+      child.stdout?.on("data", (chunk: Buffer) => {
+        if (!lines.push(chunk)) child.kill();
       });
       const r = await child;
-      if (pending) onLine(pending);
-      return { exitCode: r.exitCode ?? 1, stdout: "", stderr: String(r.stderr ?? "") };
+      lines.end();
+      return {
+        exitCode: r.exitCode ?? 1,
+        stdout: "",
+        stderr: String(r.stderr ?? ""),
+        ...(budget.exceeded ? { overLimit: true } : {}),
+      };
     },
   };
 }

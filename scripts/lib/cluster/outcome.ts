@@ -12,9 +12,9 @@ import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { deliverFormats } from "../render-formats.ts";
 import { sourceFormat } from "../source-format.ts";
-import { decodeRecords } from "../transport.ts";
+import { DEFAULT_MAX_FILE_BYTES, decodeRecords, type DecodeResult } from "../transport.ts";
 import { profileBase } from "./naming.ts";
-import { helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
+import { fileTooLargeProblem, helperProblem, logProblem, type Problem, type ProblemContext } from "./wording.ts";
 
 /** Follows a helper's events and reports progress in the same terms as --local. */
 export function progressTracker(target: string, duration: number, onProgress?: (p: TargetProgress) => void) {
@@ -41,6 +41,8 @@ export function progressTracker(target: string, duration: number, onProgress?: (
 
 export interface Finished {
   lines: readonly string[];
+  /** The records, when they were decoded as they came (--via exec); else they are among `lines`. */
+  decoded?: DecodeResult;
   /** The helper's (or the Job container's) exit code; undefined when unknown. */
   exitCode?: number;
   /** Output that is not the helper's stdout: kubectl exec's stderr, or nothing when it shares the log. */
@@ -56,13 +58,19 @@ export interface Destination {
   runId: string;
 }
 
+export interface FinishOptions {
+  /** Keep the collapsed stacks in the report (`collapsed`), e.g. to slice them by thread (--operator). */
+  keepCollapsed?: boolean;
+  /** --max-file-mib in bytes: the largest file accepted once decoded. @default DEFAULT_MAX_FILE_BYTES */
+  maxFileBytes?: number;
+}
+
 export async function finishTarget(
   run: Finished,
   settings: ProfileSettings,
   dest: Destination,
   ctx: ProblemContext,
-  /** Keep the collapsed stacks in the report (`collapsed`), e.g. to slice them by thread (--operator). */
-  keepCollapsed = false,
+  { keepCollapsed = false, maxFileBytes = DEFAULT_MAX_FILE_BYTES }: FinishOptions = {},
 ): Promise<TargetReport> {
   const report: TargetReport = {
     target: ctx.pod,
@@ -102,7 +110,9 @@ export async function finishTarget(
     });
   }
 
-  const { files, errors } = decodeRecords(run.lines);
+  const { files, errors } = run.decoded ?? decodeRecords(run.lines, { maxFileBytes });
+  const tooLarge = errors.filter((e) => e.kind === "too-large");
+  if (tooLarge.length > 0) return fail("failed", fileTooLargeProblem(tooLarge[0]!.message, maxFileBytes, ctx));
   if (errors.length > 0) {
     return fail("failed", {
       message: `the result was damaged on its way back: ${errors.map((e) => e.message).join("; ")}`,

@@ -1,9 +1,13 @@
 // --via exec: the caller's own `kubectl exec` runs the helper in each TaskManager; no Job, no template.
 // The helper's stdout crosses the exec stream exactly as it would cross a Job's log.
-import type { HelperRun, HelperRunOptions } from "../run-helper.ts";
-import { runHelper } from "../run-helper.ts";
+import { spawn } from "node:child_process";
+import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
+import { createRecordDecoder, type DecodeOptions, type DecodeResult } from "../transport.ts";
+import { ByteBudget, splitLines } from "./bounded-lines.ts";
 import type { Kubectl } from "./kubectl.ts";
+import { OTHER_JOB_LOG_LIMIT, type LogLimit } from "./log-limits.ts";
 import type { TaskManagerTarget } from "./select.ts";
+import type { Problem, ProblemContext } from "./wording.ts";
 
 /** `kubectl exec` of the helper in one TaskManager: every value its own argument, the helper's after `--`. */
 export function execCommand(
@@ -27,16 +31,74 @@ export function execCommand(
 }
 
 export interface ExecRun {
+  /** The helper's event lines; transport records go to the decoder instead and are not kept. */
   lines: string[];
-  run: HelperRun;
+  /** The records decoded as they came. */
+  decoded: DecodeResult;
+  exitCode: number | null;
+  /** The last lines of kubectl exec's stderr (the helper's and kubectl's own), for errors it could not describe. */
+  stderrTail: string[];
+  /** The stream passed its limit: the helper was cut off there. */
+  problem?: Problem;
 }
 
-/** Runs the helper through exec; `onEvent` sees its events as they come, the lines are kept for the decoder. */
-export async function execHelper(
-  command: string[],
-  opts: Pick<HelperRunOptions, "signal" | "onEvent"> = {},
-): Promise<ExecRun> {
-  const run = await runHelper(command, { signal: opts.signal, onEvent: opts.onEvent });
-  // runHelper keeps parsed events; records are events too, so the decoder gets them back as lines.
-  return { run, lines: run.events.map((e) => JSON.stringify(e)) };
+export interface ExecOptions {
+  /** Aborting sends kubectl SIGTERM, as on Ctrl-C. */
+  signal?: AbortSignal;
+  onEvent?: (event: HelperEvent) => void;
+  /** The most stdout and stderr together may carry. @default OTHER_JOB_LOG_LIMIT */
+  limit?: LogLimit;
+  ctx?: ProblemContext;
+  decode?: DecodeOptions;
+}
+
+/**
+ * Runs the helper through exec and reads its output as it comes: events to `onEvent` and kept, records
+ * into the decoder, so what is held is the decoded file (bounded by --max-file-mib) and the events, and
+ * reading stops at `limit` whatever the helper does.
+ */
+export function execHelper(command: string[], opts: ExecOptions = {}): Promise<ExecRun> {
+  const [file, ...args] = command;
+  if (!file) throw new Error("execHelper: empty command");
+  const limit = opts.limit ?? OTHER_JOB_LOG_LIMIT;
+  const budget = new ByteBudget(limit.bytes);
+  const decoder = createRecordDecoder(opts.decode);
+  const lines: string[] = [];
+  const stderrTail: string[] = [];
+  return new Promise((resolve, reject) => {
+    // Own process group: a terminal's Ctrl-C reaches us only, and we decide how the helper stops.
+    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const stop = () => child.kill("SIGTERM");
+    const stdout = splitLines(budget, (line) => {
+      const e = parseHelperLine(line);
+      if (e?.type === "file" || e?.type === "chunk" || e?.type === "end") decoder.push(e);
+      else if (e) lines.push(line);
+      if (e) opts.onEvent?.(e);
+    });
+    const stderr = splitLines(budget, (line) => {
+      stderrTail.push(line);
+      if (stderrTail.length > 20) stderrTail.shift();
+    });
+    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk) || stop());
+    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk) || stop());
+    if (opts.signal?.aborted) stop();
+    opts.signal?.addEventListener("abort", stop, { once: true });
+    child.on("error", (err) => {
+      opts.signal?.removeEventListener("abort", stop);
+      reject(err);
+    });
+    child.on("close", (exitCode) => {
+      opts.signal?.removeEventListener("abort", stop);
+      stdout.end();
+      stderr.end();
+      const ctx = opts.ctx ?? { pod: "the TaskManager", namespace: "" };
+      resolve({
+        lines,
+        decoded: decoder.finish(),
+        exitCode,
+        stderrTail,
+        ...(budget.exceeded ? { problem: limit.problem(ctx) } : {}),
+      });
+    });
+  });
 }

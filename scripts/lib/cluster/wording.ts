@@ -14,6 +14,8 @@ export interface Problem {
     | "deadline"
     | "job-failed"
     | "result-too-large"
+    | "file-too-large"
+    | "log-too-large"
     | "helper-error";
   message: string;
   hint: string;
@@ -181,5 +183,45 @@ export function helperProblem(code: string, message: string, hint: string | unde
     code: "helper-error",
     message,
     hint: hint ? inProfileMjsTerms(hint, "cluster", HELPER_COMMAND) : "see the Job's log for the helper's output",
+  };
+}
+
+/** A file the decoder refused for its size (--max-file-mib): `detail` is the decoder's own words. */
+export function fileTooLargeProblem(detail: string, maxFileBytes: number, ctx: ProblemContext): Problem {
+  const mib = maxFileBytes / (1024 * 1024);
+  return {
+    code: "file-too-large",
+    message: `the profile of ${ctx.pod} is larger than the ${mib} MiB this run accepts (--max-file-mib): ${detail}; nothing was written`,
+    hint:
+      "raise --max-file-mib (up to 1024) if a profile this large is expected: this machine holds about twice the file in memory while it checks it; " +
+      "or profile for less time (-d), or narrow it with -I",
+  };
+}
+
+export type StreamLimit =
+  | { via: "job"; mib: string; maxResultMiB: number }
+  | { via: "exec"; mib: string; maxFileMiB: number }
+  | { via: "other"; mib: string };
+
+/** A stream that passed what an honest helper sends (cluster/log-limits.ts): it was not read on. */
+export function logTooLargeProblem(ctx: ProblemContext, limit: StreamLimit): Problem {
+  const check = `check flink-profiler in ${ctx.pod}'s image (replaced, or broken?)`;
+  const unread = "the rest was not read and nothing was written";
+  if (limit.via === "job")
+    return {
+      code: "log-too-large",
+      message: `the profiling Job's log of ${ctx.pod} passed ${limit.mib} MiB, more than the helper sends under --max-result-mib ${limit.maxResultMiB}; ${unread}`,
+      hint: `the helper refuses a result over --max-result-mib before sending any of it, so this log is not what it writes: ${check}; --max-result-mib moves the limit`,
+    };
+  if (limit.via === "exec")
+    return {
+      code: "log-too-large",
+      message: `the helper in ${ctx.pod} sent more than ${limit.mib} MiB through kubectl exec, more than a profile of --max-file-mib ${limit.maxFileMiB} takes; ${unread}`,
+      hint: `raise --max-file-mib (up to 1024) if a profile this large is expected; otherwise ${check}`,
+    };
+  return {
+    code: "log-too-large",
+    message: `the Job's log of ${ctx.pod} passed ${limit.mib} MiB, far more than the helper writes there; ${unread}`,
+    hint: check,
   };
 }
