@@ -1,6 +1,6 @@
 // --via exec: the caller's own `kubectl exec` runs the helper in each TaskManager; no Job, no template.
 // The helper's stdout crosses the exec stream exactly as it would cross a Job's log.
-import { spawn } from "node:child_process";
+import { execa } from "execa";
 import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import { createRecordDecoder, type DecodeOptions, type DecodeResult } from "../transport.ts";
 import { ByteBudget, splitLines } from "./bounded-lines.ts";
@@ -57,7 +57,7 @@ export interface ExecOptions {
  * into the decoder, so what is held is the decoded file (bounded by --max-file-mib) and the events, and
  * reading stops at `limit` whatever the helper does.
  */
-export function execHelper(command: string[], opts: ExecOptions = {}): Promise<ExecRun> {
+export async function execHelper(command: string[], opts: ExecOptions = {}): Promise<ExecRun> {
   const [file, ...args] = command;
   if (!file) throw new Error("execHelper: empty command");
   const limit = opts.limit ?? OTHER_JOB_LOG_LIMIT;
@@ -65,40 +65,42 @@ export function execHelper(command: string[], opts: ExecOptions = {}): Promise<E
   const decoder = createRecordDecoder(opts.decode);
   const lines: string[] = [];
   const stderrTail: string[] = [];
-  return new Promise((resolve, reject) => {
+  const child = execa(file, args, {
+    stdin: "ignore",
     // Own process group: a terminal's Ctrl-C reaches us only, and we decide how the helper stops.
-    const child = spawn(file, args, { stdio: ["ignore", "pipe", "pipe"], detached: true });
-    const stop = () => child.kill("SIGTERM");
-    const stdout = splitLines(budget, (line) => {
-      const e = parseHelperLine(line);
-      if (e?.type === "file" || e?.type === "chunk" || e?.type === "end") decoder.push(e);
-      else if (e) lines.push(line);
-      if (e) opts.onEvent?.(e);
-    });
-    const stderr = splitLines(budget, (line) => {
-      stderrTail.push(line);
-      if (stderrTail.length > 20) stderrTail.shift();
-    });
-    child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk) || stop());
-    child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk) || stop());
-    if (opts.signal?.aborted) stop();
-    opts.signal?.addEventListener("abort", stop, { once: true });
-    child.on("error", (err) => {
-      opts.signal?.removeEventListener("abort", stop);
-      reject(err);
-    });
-    child.on("close", (exitCode) => {
-      opts.signal?.removeEventListener("abort", stop);
-      stdout.end();
-      stderr.end();
-      const ctx = opts.ctx ?? { pod: "the TaskManager", namespace: "" };
-      resolve({
-        lines,
-        decoded: decoder.finish(),
-        exitCode,
-        stderrTail,
-        ...(budget.exceeded ? { problem: limit.problem(ctx) } : {}),
-      });
-    });
+    detached: true,
+    cancelSignal: opts.signal,
+    killSignal: "SIGTERM",
+    // SIGTERM only: kubectl then ends the exec, and the helper stops the profiler and removes its files.
+    forceKillAfterDelay: false,
+    // Read here as it comes, within the budget; nothing is kept by execa.
+    buffer: false,
+    reject: false,
   });
+  const stop = () => child.kill("SIGTERM");
+  const stdout = splitLines(budget, (line) => {
+    const e = parseHelperLine(line);
+    if (e?.type === "file" || e?.type === "chunk" || e?.type === "end") decoder.push(e);
+    else if (e) lines.push(line);
+    if (e) opts.onEvent?.(e);
+  });
+  const stderr = splitLines(budget, (line) => {
+    stderrTail.push(line);
+    if (stderrTail.length > 20) stderrTail.shift();
+  });
+  child.stdout.on("data", (chunk: Buffer) => stdout.push(chunk) || stop());
+  child.stderr.on("data", (chunk: Buffer) => stderr.push(chunk) || stop());
+  const result = await child;
+  // kubectl that never ran (not found, not executable) has no exit status: that is an error.
+  if (result.exitCode === undefined && result.signal === undefined) throw result.cause ?? result;
+  stdout.end();
+  stderr.end();
+  const ctx = opts.ctx ?? { pod: "the TaskManager", namespace: "" };
+  return {
+    lines,
+    decoded: decoder.finish(),
+    exitCode: result.exitCode ?? null,
+    stderrTail,
+    ...(budget.exceeded ? { problem: limit.problem(ctx) } : {}),
+  };
 }
