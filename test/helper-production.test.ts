@@ -2,183 +2,49 @@
 // non-root user (the JVM's own, as `kubectl exec` into the container runs it), other users' JVMs are on
 // the machine, output volumes are small, and a shared directory may hold someone else's symlinks.
 // The test process is root: it creates the users, mounts small tmpfs volumes (unmounted in afterAll)
-// and starts the TaskManager as uid 9999, and then runs everything else as the users it is about.
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+// and starts the TaskManager as uid 9999 (test/support/production-situation.ts), and then runs everything
+// else as the users it is about.
+import { spawn } from "node:child_process";
 import {
-  chmodSync,
   chownSync,
   existsSync,
-  linkSync,
   lstatSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
-import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { helperPath } from "../scripts/lib/helper-events.ts";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
 import { UsageError } from "../scripts/lib/profile-options.ts";
 
-const JVM_UID = 9999; // the official Flink image's user
-const OTHER_UID = 65534; // nobody: another user on the machine
-const AP_HOME = asyncProfilerHome();
-const ASPROF = join(AP_HOME, "bin/asprof");
-const PROFILE = resolve("scripts/profile.mjs");
+import {
+  AP_HOME,
+  ASPROF,
+  JVM_UID,
+  OTHER_UID,
+  PROFILE,
+  asprofStatus,
+  dirOf,
+  errorOf,
+  helper,
+  mountTmpfs,
+  outDir,
+  productionSituation,
+  runAs,
+  scratchDir,
+} from "./support/production-situation.ts";
 
-type Run = { code: number | null; lines: string[]; records: any[]; stderr: string };
-
-/** Parsed here with JSON.parse, not with the product's parser: every stdout line must be a JSON object. */
-function toRun(code: number | null, stdout: string, stderr: string): Run {
-  const lines = stdout.split("\n").filter((l) => l !== "");
-  const records = lines.map((l) => {
-    try {
-      return JSON.parse(l);
-    } catch {
-      return { type: "not JSON", line: l };
-    }
-  });
-  return { code, lines, records, stderr };
-}
-
-function runAs(uid: number, command: string, args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): Promise<Run> {
-  return new Promise((ok, fail) => {
-    const child = spawn(command, args, {
-      uid,
-      gid: uid,
-      cwd,
-      env: { ...process.env, ASYNC_PROFILER_HOME: AP_HOME, ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", fail);
-    child.on("close", (code) => ok(toRun(code, stdout, stderr)));
-  });
-}
-
-const helper = (args: string[], opts: { uid?: number; env?: NodeJS.ProcessEnv } = {}) =>
-  runAs(opts.uid ?? JVM_UID, helperPath(), args, opts.env);
-const errorOf = (run: Run) => {
-  expect(run.records.filter((r) => r.type === "not JSON")).toEqual([]);
-  const errors = run.records.filter((r) => r.type === "error");
-  expect(errors, `stdout: ${run.lines.join("\n")}\nstderr: ${run.stderr}`).toHaveLength(1);
-  return errors[0];
-};
-const asprofStatus = (pid: number) => execFileSync(ASPROF, ["status", String(pid)], { encoding: "utf8" }).trim();
-
-function ensureUser(uid: number, name: string): void {
-  if (spawnSync("getent", ["passwd", String(uid)]).status === 0) return;
-  const taken = spawnSync("getent", ["passwd", name]).status === 0;
-  execFileSync("useradd", [
-    "--uid",
-    String(uid),
-    "--user-group",
-    "--no-create-home",
-    "--home-dir",
-    "/nonexistent",
-    "--shell",
-    "/usr/sbin/nologin",
-    taken ? `${name}${uid}` : name,
-  ]);
-}
-
-/** A directory owned by `uid` with `mode`. */
-function dirOf(parent: string, name: string, uid: number, mode: number): string {
-  const d = join(parent, name);
-  mkdirSync(d, { recursive: true });
-  chownSync(d, uid, uid);
-  chmodSync(d, mode);
-  return d;
-}
-
-/**
- * A launcher that runs the TaskManager's java as uid 9999. Flink's jars sit in root's Maven repository,
- * which uid 9999 cannot enter: they are hard-linked under `base` and the classpath is rewritten to them.
- */
-function asJvmUser(): string {
-  const classpath = readFileSync(resolve(".cache/flink/classpath.txt"), "utf8").trim().split(":");
-  const links = join(base, "jars");
-  for (const jar of classpath) {
-    const link = join(links, jar);
-    mkdirSync(dirname(link), { recursive: true, mode: 0o755 });
-    linkSync(jar, link);
-  }
-  const launcher = join(base, "as-jvm-user");
-  writeFileSync(
-    launcher,
-    [
-      "#!/usr/bin/env bash",
-      "args=()",
-      'for a in "$@"; do',
-      `  if [[ \${prev:-} == -cp ]]; then a=:$a; a=\${a//://:${links}/}; a=\${a#:}; fi`,
-      '  args+=("$a") prev=$a',
-      "done",
-      `exec setpriv --reuid=${JVM_UID} --regid=${JVM_UID} --clear-groups "\${args[@]}"`,
-      "",
-    ].join("\n"),
-    { mode: 0o755 },
-  );
-  return launcher;
-}
-
-let base: string; // root-owned, 0755: everything of this file lives under it
-let flink: LocalFlink;
-let tm: number; // the TaskManager JVM, uid 9999
-let jm: number; // the JobManager JVM, uid 0: another user's JVM for the helper
-const mounts: string[] = [];
-
-function mountTmpfs(name: string, size: string): string {
-  const d = join(base, name);
-  mkdirSync(d);
-  execFileSync("mount", ["-t", "tmpfs", "-o", `size=${size},mode=1777`, "tmpfs", d]);
-  mounts.push(d);
-  return d;
-}
-
-beforeAll(async () => {
-  expect(process.getuid!(), "this test sets up users and mounts as root").toBe(0);
-  ensureUser(JVM_UID, "flink");
-  base = mkdtempSync(join(tmpdir(), "helper-production-"));
-  chmodSync(base, 0o755);
-  // The TaskManager as uid 9999 writes its log and temporary files into directories of its own.
-  const work = join(base, "flink");
-  mkdirSync(join(work, "tmp"), { recursive: true });
-  chmodSync(work, 0o755);
-  dirOf(work, "log", JVM_UID, 0o755);
-  dirOf(join(work, "tmp"), "tm-1", JVM_UID, 0o700);
-  flink = await startLocalFlink({ taskManagers: 1, workDir: work, taskManagerLauncher: [asJvmUser()] });
-  tm = flink.taskManagers[0]!.pid;
-  jm = flink.jobManager.pid;
-  expect(readFileSync(`/proc/${tm}/status`, "utf8")).toMatch(new RegExp(`^Uid:\\s+${JVM_UID}\\s`, "m"));
-}, 240_000);
-
-afterAll(async () => {
-  await flink?.stop();
-  for (const m of mounts) spawnSync("umount", [m]);
-  if (base) rmSync(base, { recursive: true, force: true });
+const situation = productionSituation();
+let base: string;
+let tm: number;
+let jm: number;
+beforeAll(() => {
+  ({ base, tm, jm } = situation.state());
 });
-
-let scratch: string[] = [];
-afterEach(() => {
-  for (const d of scratch) rmSync(d, { recursive: true, force: true });
-  scratch = [];
-  for (const m of mounts) for (const f of readdirSync(m)) rmSync(join(m, f), { recursive: true, force: true });
-});
-/** A fresh directory owned by the JVM's user, 0755: a safe output directory. */
-function outDir(): string {
-  const d = dirOf(base, `out-${scratch.length}-${Date.now()}`, JVM_UID, 0o755);
-  scratch.push(d);
-  return d;
-}
 
 // Each run takes seconds; a hung one should fail soon, not after the default three minutes.
 vi.setConfig({ testTimeout: 60_000 });
@@ -233,7 +99,7 @@ describe("finding 5: numbers are decimal, with the same rules in the helper and 
   // A wrapper in front of the real asprof writes down the arguments it was given.
   function loggingAsprofHome(): { home: string; log: string } {
     const home = dirOf(base, `asprof-wrapper-${Date.now()}`, JVM_UID, 0o755);
-    scratch.push(home);
+    scratchDir(home);
     mkdirSync(join(home, "bin"));
     const log = join(home, "args.log");
     writeFileSync(join(home, "bin", "asprof"), `#!/bin/sh\nprintf '%s\\n' "$*" >> '${log}'\nexec '${ASPROF}' "$@"\n`, {
@@ -280,7 +146,7 @@ describe("finding 5: numbers are decimal, with the same rules in the helper and 
   it.each(table)("%s %s: the helper and profile.mjs agree (%s)", async (option, value, meant) => {
     // The helper checks values before it looks for async-profiler: a value it accepts meets the missing asprof.
     const empty = dirOf(base, `no-asprof-${Date.now()}`, JVM_UID, 0o755);
-    scratch.push(empty);
+    scratchDir(empty);
     const args = option === "--pid" ? ["--pid", value] : ["--pid", String(tm), option, value];
     const run = await helper([...args, "-o", outDir()], { env: { ASYNC_PROFILER_HOME: empty } });
     expect(errorOf(run).code, JSON.stringify(run.records)).toBe(meant === null ? "bad-input" : "asprof-missing");
@@ -381,7 +247,7 @@ describe("finding 1: output directories other users can write to", () => {
   ])("refuses one %s, before profiling", async (_what, owner, group, mode) => {
     const dir = dirOf(base, `shared-${owner}-${group}-${mode.toString(8)}`, owner, mode);
     chownSync(dir, owner, group);
-    scratch.push(dir);
+    scratchDir(dir);
     const run = await helper(["--pid", String(tm), "-d", "1", "-f", "collapsed", "-o", dir]);
     expect(run.code).toBe(2);
     const error = errorOf(run);
@@ -398,7 +264,7 @@ describe("finding 1: output directories other users can write to", () => {
     // A sticky, root-owned, world-writable directory (like /tmp) is allowed: others can add names, not replace ours.
     const dir = dirOf(base, "sticky-shared", 0, 0o1777);
     const victimDir = dirOf(base, "victim", JVM_UID, 0o755);
-    scratch.push(dir, victimDir);
+    scratchDir(dir, victimDir);
     const victim = join(victimDir, "created-through-the-link");
     // The attacker plants the link before the run starts and keeps planting it while it runs.
     const planter = spawn(
@@ -423,7 +289,7 @@ describe("finding 1: output directories other users can write to", () => {
 
   it("writes into a sticky root-owned shared directory, in a file of its own that others cannot replace", async () => {
     const dir = dirOf(base, "sticky-ok", 0, 0o1777);
-    scratch.push(dir);
+    scratchDir(dir);
     const run = await helper(["--pid", String(tm), "-d", "1", "-f", "collapsed", "--name", "mine", "-o", dir]);
     expect(run.code, run.stderr).toBe(0);
     expect(readdirSync(dir)).toEqual(["mine.collapsed"]);

@@ -7,7 +7,15 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PARSE_HOT, SCORE_HOT, hasFrame, lines, settled, stacksWith, vertexId } from "../support/pipeline-job.ts";
+import {
+  PARSE_HOT,
+  SCORE_HOT,
+  hasFrame,
+  lines,
+  settled,
+  vertexId,
+  expectNoNeighbour,
+} from "../support/pipeline-job.ts";
 import {
   CLUSTER,
   NAMESPACE,
@@ -77,7 +85,7 @@ describe("--operator busiest in a real cluster", () => {
         [...new Set(cut.map((l) => l.thread))].join(),
       ).toBe(true);
       expect(hasFrame(cut, SCORE_HOT)).toBe(true);
-      expect(stacksWith(cut, "com/example/pipeline/ParseStage")).toEqual([]);
+      expectNoNeighbour(cut, "com/example/pipeline/ParseStage");
       expect(hasFrame(lines(whole), PARSE_HOT)).toBe(true);
     }
     expect(await leftovers()).toEqual([]);
