@@ -3,18 +3,12 @@
 // bottleneck; Parse, ParseStage.parseFields, does a fifth of its work), the real helper and async-profiler.
 // The oracles read Flink's REST API and the written files themselves, not through the code under test.
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import {
-  JAVA_17_OPENS,
-  PIPELINE_JOB,
-  isAlive,
-  startLocalFlink,
-  type LocalFlink,
-} from "../scripts/demo/local-flink/index.ts";
+import { JAVA_17_OPENS, PIPELINE_JOB, isAlive, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
 import { profileMjs } from "./support/profile-mjs.ts";
 import {
@@ -28,22 +22,15 @@ import {
   vertexId,
   expectNoNeighbour,
   STRAY_SHARE,
+  expectScoreCut,
+  startPipelineFlink,
 } from "./support/pipeline-job.ts";
 
 let flink: LocalFlink;
 let out: string;
 
 beforeAll(async () => {
-  flink = await startLocalFlink({
-    taskManagers: 2,
-    slotsPerTaskManager: 2,
-    job: { mainClass: PIPELINE_JOB, parallelism: 2 },
-    // One subtask of each vertex per TaskManager, so that "the busiest subtask per TaskManager" means two.
-    // Pekko's default 10 s start-up limit is too short when other tests load the two cores.
-    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS", "pekko.startup-timeout": "60 s" },
-    timeoutMs: 300_000,
-  });
-  await settled(flink.restUrl, flink.jobId, "Score", "Parse");
+  flink = await startPipelineFlink();
 });
 afterAll(async () => {
   await flink?.stop();
@@ -115,24 +102,9 @@ describe("profile.mjs --local --operator", () => {
     expect(targets.map((t: { pid: number }) => t.pid).sort()).toEqual(flink.taskManagers.map((t) => t.pid).sort());
     const scoreId = await vertexId(flink.restUrl, flink.jobId, "Score");
     for (const t of targets) {
-      expect(t.status).toBe("ok");
-      expect(t.operator).toMatchObject({ job: flink.jobId, vertexId: scoreId, name: "Score", reason: "bottleneck" });
       expect(t.operator.busy).toBeGreaterThan(0.5);
       const tm = flink.taskManagers.find((x) => x.pid === t.pid)!;
-      expect(t.operator.subtasks.map((s: { taskManager: string }) => s.taskManager)).toEqual([tm.resourceId]);
-      const sliced = t.files.find((f: string) => f.endsWith(".score.collapsed"));
-      const whole = t.jvmFiles.find((f: string) => f.endsWith(".collapsed"));
-      expect(existsSync(sliced) && existsSync(whole)).toBe(true);
-      const cut = lines(sliced);
-      expect(
-        cut.every((l) => /^Score \(\d\/2\)#\d+$/.test(l.thread)),
-        [...new Set(cut.map((l) => l.thread))].join(),
-      ).toBe(true);
-      expect(hasFrame(cut, SCORE_HOT)).toBe(true);
-      expectNoNeighbour(cut, "com/example/pipeline/ParseStage");
-      // The neighbour was in the JVM, and ran: the cut removed it.
-      const all = lines(whole);
-      expect(hasFrame(all, PARSE_HOT)).toBe(true);
+      const { cut, all } = expectScoreCut(t, { job: flink.jobId, vertexId: scoreId, taskManager: tm.resourceId });
       expect(cut.reduce((n, l) => n + l.count, 0)).toBe(t.operator.samples);
       expect(all.reduce((n, l) => n + l.count, 0)).toBe(t.operator.jvmSamples);
       // The flame graph drawn from the cut: read with the tests' own parser of async-profiler's html.

@@ -1,7 +1,8 @@
 // The pipeline sample job as the --operator tests read it: Flink's own answers and the written files,
 // with plain string operations, never through the code under test.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { expect } from "vitest";
+import { PIPELINE_JOB, startLocalFlink, type LocalFlink } from "../../scripts/demo/local-flink/index.ts";
 
 export const SCORE_HOT = "com/example/pipeline/ScoreStage.scoreRisk";
 export const PARSE_HOT = "com/example/pipeline/ParseStage.parseFields";
@@ -63,4 +64,58 @@ export function expectNoNeighbour(ls: ReturnType<typeof lines>, prefix: string):
   const count = (xs: typeof ls) => xs.reduce((n, l) => n + l.count, 0);
   const stray = count(ls.filter((l) => l.frames.some((f) => f.startsWith(prefix))));
   expect(stray / Math.max(1, count(ls)), stacksWith(ls, prefix).join("\n")).toBeLessThan(STRAY_SHARE);
+}
+
+/**
+ * What every target of `--operator busiest` on the pipeline job must show, locally or in a cluster: Score
+ * chosen as the bottleneck, its subtask on `taskManager`, a cut holding only Score's task threads with its hot
+ * method and (beyond a stray sample) none of Parse's, and the whole JVM's profile beside it, where Parse did
+ * run. Returns the files and their lines for the caller's own further checks.
+ */
+export function expectScoreCut(t: any, want: { job: string; vertexId: string; taskManager: string }) {
+  expect(t.status, JSON.stringify(t)).toBe("ok");
+  expect(t.operator).toMatchObject({ job: want.job, vertexId: want.vertexId, name: "Score", reason: "bottleneck" });
+  expect(t.operator.subtasks.map((s: { taskManager: string }) => s.taskManager)).toEqual([want.taskManager]);
+  const sliced: string = t.files.find((f: string) => f.endsWith(".score.collapsed"));
+  const whole: string = t.jvmFiles.find((f: string) => f.endsWith(".collapsed"));
+  expect(existsSync(sliced) && existsSync(whole)).toBe(true);
+  const cut = lines(sliced);
+  expect(
+    cut.every((l) => /^Score \(\d\/2\)#\d+$/.test(l.thread)),
+    [...new Set(cut.map((l) => l.thread))].join(),
+  ).toBe(true);
+  expect(hasFrame(cut, SCORE_HOT)).toBe(true);
+  expectNoNeighbour(cut, "com/example/pipeline/ParseStage");
+  // The neighbour ran in the same JVM: the cut removed it.
+  const all = lines(whole);
+  expect(hasFrame(all, PARSE_HOT)).toBe(true);
+  expect(
+    t.top.filter(
+      (f: { frame: string; total: number }) => f.frame.includes("ParseStage") && f.total >= STRAY_SHARE * 100,
+    ),
+  ).toEqual([]);
+  return { sliced, whole, cut, all };
+}
+
+/**
+ * A local Flink 2.3 of two TaskManagers with two slots each, running the pipeline job at parallelism 2, one
+ * subtask of each vertex per TaskManager (so "the busiest subtask per TaskManager" means two), once Score
+ * stands out as the bottleneck. Pekko's default 10 s start-up limit is too short when other tests load the
+ * two cores.
+ */
+export async function startPipelineFlink(): Promise<LocalFlink> {
+  const flink = await startLocalFlink({
+    taskManagers: 2,
+    slotsPerTaskManager: 2,
+    job: { mainClass: PIPELINE_JOB, parallelism: 2 },
+    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS", "pekko.startup-timeout": "60 s" },
+    timeoutMs: 300_000,
+  });
+  try {
+    await settled(flink.restUrl, flink.jobId, "Score", "Parse");
+  } catch (err) {
+    await flink.stop();
+    throw err;
+  }
+  return flink;
 }
