@@ -134,3 +134,8 @@ export function asyncProfilerHome(env: NodeJS.ProcessEnv = process.env, arch: st
     `async-profiler-${asyncProfilerVersion()}-linux-${asyncProfilerArch(arch)}`,
   );
 }
+
+/** A notice as a report shows it: its message, then what to do about it when the helper says. */
+export function noticeText(message: string, hint: string): string {
+  return hint ? `${message}; ${hint}` : message;
+}

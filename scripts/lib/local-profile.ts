@@ -3,7 +3,7 @@
 import { mkdir, rename } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "./collapsed.ts";
-import { asyncProfilerHome, helperPath } from "./helper-events.ts";
+import { asyncProfilerHome, helperPath, noticeText } from "./helper-events.ts";
 import { inProfileMjsTerms } from "./helper-hints.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { HintedError, UsageError, helperArgs } from "./profile-options.ts";
@@ -151,8 +151,7 @@ async function profileOne(
           progress.remaining = e.remaining;
           if (e.remaining <= 0) progress.state = "finishing";
         } else if (e.type === "notice") {
-          const hint = inProfileMjsTerms(e.hint, "local", helper);
-          report.notices.push(hint ? `${e.message}; ${hint}` : e.message);
+          report.notices.push(noticeText(e.message, inProfileMjsTerms(e.hint, "local", helper)));
           return;
         } else if (e.type === "result") {
           if (e.format === source) delivered = e.path;

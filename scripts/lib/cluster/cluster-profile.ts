@@ -13,7 +13,13 @@ import { needsConverter } from "../source-format.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
 import { MIB, type ClusterCommand } from "./cluster-cli.ts";
-import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
+import {
+  findTaskManagers,
+  readTemplateFor,
+  requireNamespace,
+  resolveNamespace,
+  type StoredTemplate,
+} from "./context.ts";
 import { renderDryRun } from "./dry-run.ts";
 import { createRunFollower } from "./follow.ts";
 import { execOutputLimit, jobLogLimit } from "./log-limits.ts";
@@ -23,7 +29,7 @@ import { ClusterError } from "./kubectl-errors.ts";
 import { newRunId } from "./naming.ts";
 import { finishTarget, progressTracker, type Destination } from "./outcome.ts";
 import { runPool } from "./pool.ts";
-import type { TaskManagerTarget } from "./select.ts";
+import type { Selection, TaskManagerTarget } from "./select.ts";
 import { deleteRun, stopViaExec, stopViaJobs } from "./stop.ts";
 import { execCommand, execHelper } from "./via-exec.ts";
 
@@ -38,6 +44,25 @@ export interface ClusterRunOptions {
   pods?: readonly string[];
   /** Keep each target's collapsed stacks in its report (--operator slices them by thread). */
   keepCollapsed?: boolean;
+  /** The namespace, template and TaskManagers a caller has just looked up (--operator): not asked again. */
+  context?: RunContext;
+  /** The caller has already checked that the converter runs here. */
+  converterChecked?: boolean;
+}
+
+/** What a run looks up before any Job exists. */
+export interface RunContext {
+  namespace: string;
+  stored?: StoredTemplate;
+  selection: Selection;
+}
+
+async function lookUp(kubectl: Kubectl, cmd: ClusterCommand): Promise<RunContext> {
+  const namespace = await resolveNamespace(kubectl);
+  await requireNamespace(kubectl, namespace);
+  const stored = cmd.via === "job" ? await readTemplateFor(kubectl, namespace, cmd.choice) : undefined;
+  const selection = await findTaskManagers(kubectl, namespace, cmd.choice, stored?.template.target.container);
+  return { namespace, ...(stored ? { stored } : {}), selection };
 }
 
 export interface ClusterRun {
@@ -52,14 +77,11 @@ export interface ClusterRun {
 export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOptions = {}): Promise<ClusterRun> {
   // The formats are made on this machine from the one file each TaskManager sends: if they cannot be,
   // say so before any Job exists (a fallback that converts in the TaskManager would be the JVM this avoids).
-  if (!cmd.dryRun && needsConverter(cmd.settings.formats)) await requireConverter();
+  if (!cmd.dryRun && !opts.converterChecked && needsConverter(cmd.settings.formats)) await requireConverter();
   const kubectl = opts.kubectl ?? createKubectl(cmd.kube);
   const note = opts.onNote ?? (() => undefined);
-  const namespace = await resolveNamespace(kubectl);
-  await requireNamespace(kubectl, namespace);
-  const stored = cmd.via === "job" ? await readTemplateFor(kubectl, namespace, cmd.choice) : undefined;
+  const { namespace, stored, selection } = opts.context ?? (await lookUp(kubectl, cmd));
   const template = stored?.template;
-  const selection = await findTaskManagers(kubectl, namespace, cmd.choice, template?.target.container);
   for (const s of selection.skipped) note(`skipping ${s.pod}: ${s.reason}`);
 
   const runId = opts.runId ?? newRunId();

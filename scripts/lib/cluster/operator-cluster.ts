@@ -9,6 +9,8 @@ import { fetchJobViews, fetchSubtaskBusy } from "../flink-rest/operators-fetch.t
 import { podsOfTaskManagers } from "../flink-rest/taskmanager-pods.ts";
 import { sliceReport, type OperatorPlan } from "../operator-slice.ts";
 import { HintedError } from "../profile-options.ts";
+import { requireConverter } from "../render-formats.ts";
+import { needsConverter } from "../source-format.ts";
 import type { ClusterCommand } from "./cluster-cli.ts";
 import { profileCluster, type ClusterRun, type ClusterRunOptions } from "./cluster-profile.ts";
 import { createKubectl } from "./kubectl.ts";
@@ -20,6 +22,9 @@ export async function profileOperatorInCluster(
   opts: ClusterRunOptions = {},
 ): Promise<ClusterRun & { plan: OperatorPlan }> {
   const kubectl = opts.kubectl ?? createKubectl(cmd.kube);
+  // Before the REST Job: a machine that cannot draw the flame graphs is told so at once.
+  const converter = needsConverter(cmd.settings.formats);
+  if (converter) await requireConverter();
   const read = await restThroughTaskManager(cmd.kube, cmd.choice, {
     kubectl,
     signal: opts.signal,
@@ -68,7 +73,14 @@ export async function profileOperatorInCluster(
   opts.onNote?.(
     `${choice.operator ?? v.name} of job ${job!.id}: profiling ${pods.join(", ")} (busiest subtask${found.length > 1 ? "s" : ""} ${found.map((p) => `${p.subtask + 1}/${v.parallelism}`).join(", ")})`,
   );
-  const run = await profileCluster(cmd, { ...opts, kubectl, pods, keepCollapsed: true });
+  const run = await profileCluster(cmd, {
+    ...opts,
+    kubectl,
+    pods,
+    keepCollapsed: true,
+    context: read.context,
+    converterChecked: converter,
+  });
   const targets = await Promise.all(
     run.targets.map((r) => sliceReport(r, plan, cmd.settings, path.join(cmd.outputDir, run.cluster, run.runId))),
   );

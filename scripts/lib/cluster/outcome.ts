@@ -6,7 +6,7 @@ import { mkdir, rename, rm, rmdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { summarizeCollapsed } from "../collapsed.ts";
 import { treeOf } from "../analysis/stack-tree.ts";
-import { parseHelperLine, type HelperEvent } from "../helper-events.ts";
+import { noticeText, parseHelperLine, type HelperEvent } from "../helper-events.ts";
 import { HintedError, type ProfileSettings } from "../profile-options.ts";
 import type { TargetProgress } from "../progress.ts";
 import type { TargetReport } from "../report.ts";
@@ -86,7 +86,7 @@ export async function finishTarget(
   let helperError: Problem | undefined;
   for (const e of events) {
     if (e.type === "started") Object.assign(report, { pid: e.pid, event: e.event });
-    else if (e.type === "notice") report.notices.push(e.hint ? `${e.message}; ${e.hint}` : e.message);
+    else if (e.type === "notice") report.notices.push(noticeText(e.message, e.hint));
     else if (e.type === "done") done = true;
     else if (e.type === "error") helperError ??= helperProblem(e.code, e.message, e.hint, ctx);
   }

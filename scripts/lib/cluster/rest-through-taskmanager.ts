@@ -9,6 +9,7 @@ import { parseHelperLine, type RestRecord } from "../helper-events.ts";
 import { HintedError } from "../profile-options.ts";
 import type { KubeTarget, TaskManagerChoice } from "./cluster-cli.ts";
 import type { TaskManagerTarget } from "./select.ts";
+import type { RunContext } from "./cluster-profile.ts";
 import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
 import { createRunFollower } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
@@ -40,6 +41,8 @@ export interface RestThroughTaskManager {
   pod: string;
   /** The cluster's TaskManager pods that can be profiled now (with their IPs, to place Flink's ids). */
   taskManagers: TaskManagerTarget[];
+  /** What was looked up before the Job: a profile run that follows takes it instead of asking again. */
+  context: RunContext;
 }
 
 export async function restThroughTaskManager(
@@ -101,7 +104,14 @@ export async function restThroughTaskManager(
     if (end.exitCode !== undefined && end.exitCode !== 0)
       throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
     const records = events.filter((e): e is RestRecord => e?.type === "rest");
-    return { rest: recordedRest(records, url), namespace, cluster, pod: target.pod, taskManagers: selection.targets };
+    return {
+      rest: recordedRest(records, url),
+      namespace,
+      cluster,
+      pod: target.pod,
+      taskManagers: selection.targets,
+      context: { namespace, stored, selection },
+    };
   } finally {
     await deleteRun(kubectl, namespace, runId).catch((err: Error) =>
       opts.onNote?.(
