@@ -52,12 +52,14 @@ export async function settled(restUrl: string, jobId: string, hot: string, cool:
 }
 
 /**
- * The most of a cut that may be a neighbour's frames. async-profiler can, rarely and under heavy load, put a
- * sample under the wrong thread's name: seen twice at load 8 and more (one stack of Parse's frames under
- * `Score (1/2)#0`), never in 12 profiles on a quiet machine. A cut that did not cut would hold all of the
- * neighbour's work (Parse does a fifth of Score's, some 15 % of the samples); a stray sample is far below 2 %.
+ * The most of a cut that may be a neighbour's frames. A few samples of a task thread carry the other map
+ * function's frames: seen three times (one stack each; once on a quiet machine, where one sample of a 3 s
+ * profile was 2.3 % of the cut). Likely async-profiler's frame attribution in compiled code shared by both
+ * tasks (StreamMap.processElement with both map functions inlined); the thread frame itself is right, and
+ * the cut keeps or drops whole lines by it. A cut that did not cut would hold the neighbour's whole work:
+ * some 15 % of Score's cut, some 80 % of Parse's.
  */
-export const STRAY_SHARE = 0.02;
+export const STRAY_SHARE = 0.05;
 
 /** Fails when the neighbour's frames (`prefix`) are more than a stray sample's share of the cut. */
 export function expectNoNeighbour(ls: ReturnType<typeof lines>, prefix: string): void {
