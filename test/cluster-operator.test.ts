@@ -23,6 +23,7 @@ import {
   expectNoNeighbour,
   expectScoreCut,
   startPipelineFlink,
+  STRAY_SHARE_OF_SCORE_IN_PARSE,
 } from "./support/pipeline-job.ts";
 
 let flink: LocalFlink;
@@ -110,7 +111,7 @@ describe("-n NS --cluster NAME --operator busiest", () => {
     const files = [...r.stdout.matchAll(/wrote (\S+\.parse\.collapsed)/g)].map((m) => m[1]!);
     expect(files).toHaveLength(1);
     expect(hasFrame(lines(files[0]!), PARSE_HOT)).toBe(true);
-    expectNoNeighbour(lines(files[0]!), "com/example/pipeline/ScoreStage");
+    expectNoNeighbour(lines(files[0]!), "com/example/pipeline/ScoreStage", STRAY_SHARE_OF_SCORE_IN_PARSE);
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 });

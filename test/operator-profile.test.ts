@@ -24,6 +24,7 @@ import {
   STRAY_SHARE,
   expectScoreCut,
   startPipelineFlink,
+  STRAY_SHARE_OF_SCORE_IN_PARSE,
 } from "./support/pipeline-job.ts";
 
 let flink: LocalFlink;
@@ -152,7 +153,7 @@ describe("profile.mjs --local --operator", () => {
     expect(files).toHaveLength(1);
     const cut = lines(files[0]!);
     expect(hasFrame(cut, PARSE_HOT)).toBe(true);
-    expectNoNeighbour(cut, "com/example/pipeline/ScoreStage");
+    expectNoNeighbour(cut, "com/example/pipeline/ScoreStage", STRAY_SHARE_OF_SCORE_IN_PARSE);
   });
 
   it("several jobs and no --job: refused with the jobs listed; a chained operator is profiled as its chain", async () => {
@@ -242,7 +243,7 @@ describe("profile.mjs --local --operator", () => {
             l.frames.some((f) => f.startsWith("com/example/pipeline/LegacyEventSource.run")),
         ),
       ).toBe(true);
-      expectNoNeighbour(cut, "com/example/pipeline/ScoreStage");
+      expectNoNeighbour(cut, "com/example/pipeline/ScoreStage", STRAY_SHARE_OF_SCORE_IN_PARSE);
     } finally {
       await fetch(`${flink.restUrl}/jobs/${chained}?mode=cancel`, { method: "PATCH" });
     }

@@ -52,20 +52,24 @@ export async function settled(restUrl: string, jobId: string, hot: string, cool:
 }
 
 /**
- * The most of a cut that may be a neighbour's frames. A few samples of a task thread carry the other map
- * function's frames: seen three times (one stack each; once on a quiet machine, where one sample of a 3 s
- * profile was 2.3 % of the cut). Likely async-profiler's frame attribution in compiled code shared by both
- * tasks (StreamMap.processElement with both map functions inlined); the thread frame itself is right, and
- * the cut keeps or drops whole lines by it. A cut that did not cut would hold the neighbour's whole work:
- * some 15 % of Score's cut, some 80 % of Parse's.
+ * The most of a cut that may be a neighbour's frames. A task thread's cut can carry a few samples of the
+ * other map function's frames: seen four times, one stack each, twice on a quiet machine (the same stack,
+ * `ScoreStage.map;Long.toString`, in Parse's thread: one sample of a 3 s profile of lightly loaded Parse was
+ * 2.3 % and 5.7 % of its cut). Likely async-profiler's frame attribution in compiled code both tasks share
+ * (StreamMap.processElement, with both map functions inlined); the thread frame itself is right, and the cut
+ * keeps or drops whole lines by it. Not verified.
+ * A cut that did not cut holds the neighbour's whole work: some 15 % of Score's cut (Parse does a fifth of
+ * Score's work), some 80 % of Parse's. So Score's cut may hold 5 % of Parse, and Parse's (few samples) 20 %
+ * of Score.
  */
 export const STRAY_SHARE = 0.05;
+export const STRAY_SHARE_OF_SCORE_IN_PARSE = 0.2;
 
 /** Fails when the neighbour's frames (`prefix`) are more than a stray sample's share of the cut. */
-export function expectNoNeighbour(ls: ReturnType<typeof lines>, prefix: string): void {
+export function expectNoNeighbour(ls: ReturnType<typeof lines>, prefix: string, most = STRAY_SHARE): void {
   const count = (xs: typeof ls) => xs.reduce((n, l) => n + l.count, 0);
   const stray = count(ls.filter((l) => l.frames.some((f) => f.startsWith(prefix))));
-  expect(stray / Math.max(1, count(ls)), stacksWith(ls, prefix).join("\n")).toBeLessThan(STRAY_SHARE);
+  expect(stray / Math.max(1, count(ls)), stacksWith(ls, prefix).join("\n")).toBeLessThan(most);
 }
 
 /**
