@@ -47,6 +47,8 @@ describe("restThroughTaskManager", () => {
     expect(seen.jid).toBe(direct.jid);
     expect(seen.vertices.map((v) => v.id)).toEqual(direct.vertices.map((v) => v.id));
     expect(notes.join("\n")).toContain(`reading Flink's REST API at ${flink.restUrl} from ${CLUSTER}-taskmanager-0`);
+    // The Job is deleted while the caller goes on; once that is done, nothing is left.
+    await read.deleted;
     expect(leftovers(fx.k8s)).toEqual([]);
   });
 

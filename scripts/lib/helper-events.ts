@@ -47,6 +47,8 @@ export type ChunkRecord = { type: "chunk"; id: string; seq: number; data: string
 export type EndRecord = { type: "end"; id: string; chunks: number };
 /** One answer of the JobManager's REST API, from the `rest` action (its body as the text it was). */
 export type RestRecord = { type: "rest"; path: string; status: number; body: string };
+/** The `rest` action's last line: how many `rest` records it sent. */
+export type RestEndRecord = { type: "rest-end"; records: number };
 
 export type HelperEvent =
   | StartedEvent
@@ -61,7 +63,8 @@ export type HelperEvent =
   | FileRecord
   | ChunkRecord
   | EndRecord
-  | RestRecord;
+  | RestRecord
+  | RestEndRecord;
 
 type FieldKind = "string" | "number" | "boolean" | "array" | "number|null";
 

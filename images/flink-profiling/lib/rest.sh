@@ -87,6 +87,7 @@ rest_record() { # path
   json_str "$1"; jpath=$REPLY
   json_str "$REST_BODY"; jbody=$REPLY
   emit "{\"type\":\"rest\",\"path\":$jpath,\"status\":$REST_STATUS,\"body\":$jbody}"
+  REST_SENT=$((REST_SENT + 1))
 }
 
 # The unique 32-hex values of "KEY":"<id>" in $REST_BODY, in REST_IDS (array).
@@ -105,7 +106,7 @@ rest_ids() { # key
 
 cmd_rest() {
   local url='' job='' jobs=() jid vid vertices p i
-  REST_TIMEOUT=10
+  REST_TIMEOUT=10 REST_SENT=0
   while (($#)); do
     case $1 in
       -h | --help) usage && exit 0 ;;
@@ -163,4 +164,6 @@ cmd_rest() {
       done
     done
   done
+  # The last line: the reader has every answer once it sees this, without waiting for the process to end.
+  emit "{\"type\":\"rest-end\",\"records\":$REST_SENT}"
 }

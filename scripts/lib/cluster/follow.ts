@@ -18,6 +18,11 @@ export interface WatchHandlers {
   onLine?: (line: string) => void;
   /** A reason the Job's pod is not running yet (once per kind of problem), while we keep waiting. */
   onWaiting?: (problem: Problem) => void;
+  /**
+   * True for a line after which the Job has nothing more to say: the Job then ends at once (exit code 0)
+   * instead of when the pod is seen finished, a second or two later.
+   */
+  isLast?: (line: string) => boolean;
 }
 
 export interface FollowOptions {
@@ -83,8 +88,10 @@ export function createRunFollower(kubectl: Kubectl, namespace: string, runId: st
       .lines(
         ["logs", "--follow", `--namespace=${namespace}`, `--limit-bytes=${logLimit.bytes + 1}`, pod],
         (line) => {
+          if (w.ended) return;
           w.lines.push(line);
           w.handlers.onLine?.(line);
+          if (w.handlers.isLast?.(line)) end(w, { exitCode: 0, interrupted: false });
         },
         { signal: w.streamAbort.signal, maxBytes: logLimit.bytes },
       )

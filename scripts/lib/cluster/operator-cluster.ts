@@ -33,54 +33,61 @@ export async function profileOperatorInCluster(
     startTimeoutSeconds: cmd.startTimeout,
     onNote: opts.onNote,
   });
-  if (opts.signal?.aborted) throw new HintedError("interrupted before anything was profiled", "nothing was changed");
-  const [job] = await fetchJobViews(read.rest, op.jobId, true);
-  const choice = chooseOperator(job!, op.spec);
-  const v = choice.vertex;
-  const busy = await fetchSubtaskBusy(
-    read.rest,
-    job!.id,
-    v.id,
-    v.subtasks.map((s) => s.subtask),
-  );
-  const picks = pickSubtasks(v.subtasks, busy, op.tms);
-  const podOf = podsOfTaskManagers(
-    v.subtasks,
-    read.taskManagers.map((t) => ({ pod: t.pod, ...(t.ip ? { ip: t.ip } : {}) })),
-  );
-  const notices = picks
-    .filter((p) => !podOf.has(p.taskManagerId))
-    .map(
-      (p) =>
-        `TaskManager ${p.taskManagerId} (${p.endpoint || "no address"}) runs subtask ${p.subtask + 1}/${v.parallelism} of ${v.name} but is none of the running pods of ${read.cluster}: not profiled`,
+  // The REST Job is deleted while the operator is chosen and its pods profiled; awaited before the end.
+  let run: ClusterRun;
+  let plan: OperatorPlan;
+  try {
+    if (opts.signal?.aborted) throw new HintedError("interrupted before anything was profiled", "nothing was changed");
+    const [job] = await fetchJobViews(read.rest, op.jobId, true);
+    const choice = chooseOperator(job!, op.spec);
+    const v = choice.vertex;
+    const busy = await fetchSubtaskBusy(
+      read.rest,
+      job!.id,
+      v.id,
+      v.subtasks.map((s) => s.subtask),
     );
-  const found = picks.filter((p) => podOf.has(p.taskManagerId));
-  if (found.length === 0) {
-    throw new HintedError(
-      `none of the TaskManagers running ${v.name}'s busiest subtasks (${picks.map((p) => p.taskManagerId).join(", ") || "none running"}) is a running pod of ${read.cluster} in ${read.namespace}`,
-      "check the pods with kubectl get pods, and the job with `profile.mjs operators -n NS --cluster NAME`",
+    const picks = pickSubtasks(v.subtasks, busy, op.tms);
+    const podOf = podsOfTaskManagers(
+      v.subtasks,
+      read.taskManagers.map((t) => ({ pod: t.pod, ...(t.ip ? { ip: t.ip } : {}) })),
     );
+    const notices = picks
+      .filter((p) => !podOf.has(p.taskManagerId))
+      .map(
+        (p) =>
+          `TaskManager ${p.taskManagerId} (${p.endpoint || "no address"}) runs subtask ${p.subtask + 1}/${v.parallelism} of ${v.name} but is none of the running pods of ${read.cluster}: not profiled`,
+      );
+    const found = picks.filter((p) => podOf.has(p.taskManagerId));
+    if (found.length === 0) {
+      throw new HintedError(
+        `none of the TaskManagers running ${v.name}'s busiest subtasks (${picks.map((p) => p.taskManagerId).join(", ") || "none running"}) is a running pod of ${read.cluster} in ${read.namespace}`,
+        "check the pods with kubectl get pods, and the job with `profile.mjs operators -n NS --cluster NAME`",
+      );
+    }
+    const pods = [...new Set(found.map((p) => podOf.get(p.taskManagerId)!))];
+    // Every TaskManager a chosen pod runs (one, unless several share a pod name), so that all of the
+    // operator's subtasks in that JVM are cut out, not only the busiest.
+    const places = pods.map((pod) => ({
+      target: pod,
+      label: `pod ${pod}`,
+      taskManagers: [...podOf].filter(([, p]) => p === pod).map(([tm]) => tm),
+    }));
+    plan = { choice, jobId: job!.id, places, picks: found, busy, notices };
+    opts.onNote?.(
+      `${choice.operator ?? v.name} of job ${job!.id}: profiling ${pods.join(", ")} (busiest subtask${found.length > 1 ? "s" : ""} ${found.map((p) => `${p.subtask + 1}/${v.parallelism}`).join(", ")})`,
+    );
+    run = await profileCluster(cmd, {
+      ...opts,
+      kubectl,
+      pods,
+      keepCollapsed: true,
+      context: read.context,
+      converterChecked: converter,
+    });
+  } finally {
+    await read.deleted;
   }
-  const pods = [...new Set(found.map((p) => podOf.get(p.taskManagerId)!))];
-  // Every TaskManager a chosen pod runs (one, unless several share a pod name), so that all of the
-  // operator's subtasks in that JVM are cut out, not only the busiest.
-  const places = pods.map((pod) => ({
-    target: pod,
-    label: `pod ${pod}`,
-    taskManagers: [...podOf].filter(([, p]) => p === pod).map(([tm]) => tm),
-  }));
-  const plan: OperatorPlan = { choice, jobId: job!.id, places, picks: found, busy, notices };
-  opts.onNote?.(
-    `${choice.operator ?? v.name} of job ${job!.id}: profiling ${pods.join(", ")} (busiest subtask${found.length > 1 ? "s" : ""} ${found.map((p) => `${p.subtask + 1}/${v.parallelism}`).join(", ")})`,
-  );
-  const run = await profileCluster(cmd, {
-    ...opts,
-    kubectl,
-    pods,
-    keepCollapsed: true,
-    context: read.context,
-    converterChecked: converter,
-  });
   const targets = await Promise.all(
     run.targets.map((r) => sliceReport(r, plan, cmd.settings, path.join(cmd.outputDir, run.cluster, run.runId))),
   );

@@ -5,18 +5,18 @@
 import { renderProfilingJob } from "../../../components/profiling-job.ts";
 import { recordedRest } from "../flink-rest/recorded-rest.ts";
 import type { FlinkRest } from "../flink-rest/http.ts";
-import { parseHelperLine, type RestRecord } from "../helper-events.ts";
+import { parseHelperLine, type RestEndRecord, type RestRecord } from "../helper-events.ts";
 import { HintedError } from "../profile-options.ts";
 import type { KubeTarget, TaskManagerChoice } from "./cluster-cli.ts";
 import type { TaskManagerTarget } from "./select.ts";
 import type { RunContext } from "./cluster-profile.ts";
 import { findTaskManagers, readTemplateFor, requireNamespace, resolveNamespace } from "./context.ts";
-import { createRunFollower } from "./follow.ts";
+import { createRunFollower, type JobEnd } from "./follow.ts";
 import { createJobCreator } from "./jobs.ts";
 import { createKubectl, type Kubectl } from "./kubectl.ts";
 import { newRunId } from "./naming.ts";
 import { deleteRun } from "./stop.ts";
-import { helperProblem, logProblem } from "./wording.ts";
+import { helperProblem, logProblem, type ProblemContext } from "./wording.ts";
 
 /** The REST address a TaskManager of `cluster` reaches: the `<cluster>-rest` Service (the components, the
  * operator and native mode all name it so) on Flink's default port. */
@@ -43,6 +43,12 @@ export interface RestThroughTaskManager {
   taskManagers: TaskManagerTarget[];
   /** What was looked up before the Job: a profile run that follows takes it instead of asking again. */
   context: RunContext;
+  /**
+   * The REST Job's deletion, started once its answers were read and left to run beside what the caller
+   * does next (it takes a second or two); the caller awaits it before it ends. Never rejects: a Job that
+   * could not be deleted is told through onNote, with the command that deletes it.
+   */
+  deleted: Promise<void>;
 }
 
 export async function restThroughTaskManager(
@@ -88,35 +94,56 @@ export async function restThroughTaskManager(
     signal: opts.signal,
     startTimeoutMs: (opts.startTimeoutSeconds ?? 120) * 1000,
   });
+  const deleteJob = () =>
+    deleteRun(kubectl, namespace, runId).then(
+      () => undefined,
+      (err: Error) =>
+        opts.onNote?.(
+          `could not delete the run's Job (${err.message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`,
+        ),
+    );
+  let records: RestRecord[];
   try {
     await createJobCreator(kubectl, namespace).create(job);
-    const end = await follower.watch(job.metadata!.name!, ctx);
-    if (end.interrupted)
-      throw new HintedError("interrupted while reading Flink's REST API", "nothing was changed; run again");
-    const events = end.lines.map(parseHelperLine);
-    const error = events.find((e) => e?.type === "error");
-    const problem =
-      end.problem ??
-      (error?.type === "error"
-        ? helperProblem(error.code, error.message, error.hint, ctx)
-        : logProblem(end.lines, end.exitCode, ctx));
-    if (problem) throw new HintedError(problem.message, problem.hint ?? "see the Job's log");
-    if (end.exitCode !== undefined && end.exitCode !== 0)
-      throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
-    const records = events.filter((e): e is RestRecord => e?.type === "rest");
-    return {
-      rest: recordedRest(records, url),
-      namespace,
-      cluster,
-      pod: target.pod,
-      taskManagers: selection.targets,
-      context: { namespace, stored, selection },
-    };
-  } finally {
-    await deleteRun(kubectl, namespace, runId).catch((err: Error) =>
-      opts.onNote?.(
-        `could not delete the run's Job (${err.message}); run: zx scripts/profile.mjs cleanup -n ${namespace} --run ${runId}`,
-      ),
-    );
+    // The action's last line says every answer is in: no need to wait until the pod is seen finished.
+    const end = await follower.watch(job.metadata!.name!, ctx, { isLast: (l) => l.startsWith('{"type":"rest-end"') });
+    records = restRecords(end, ctx);
+  } catch (err) {
+    await deleteJob();
+    throw err;
   }
+  return {
+    rest: recordedRest(records, url),
+    namespace,
+    cluster,
+    pod: target.pod,
+    taskManagers: selection.targets,
+    context: { namespace, stored, selection },
+    deleted: deleteJob(),
+  };
+}
+
+/** The answers in a REST Job's log; throws what went wrong, or when the last line's count does not match. */
+function restRecords(end: JobEnd, ctx: ProblemContext): RestRecord[] {
+  if (end.interrupted)
+    throw new HintedError("interrupted while reading Flink's REST API", "nothing was changed; run again");
+  const events = end.lines.map(parseHelperLine);
+  const error = events.find((e) => e?.type === "error");
+  const problem =
+    end.problem ??
+    (error?.type === "error"
+      ? helperProblem(error.code, error.message, error.hint, ctx)
+      : logProblem(end.lines, end.exitCode, ctx));
+  if (problem) throw new HintedError(problem.message, problem.hint ?? "see the Job's log");
+  if (end.exitCode !== undefined && end.exitCode !== 0)
+    throw new HintedError(`the helper's rest action ended with exit ${end.exitCode}`, "see the Job's log");
+  const records = events.filter((e): e is RestRecord => e?.type === "rest");
+  const last = events.find((e): e is RestEndRecord => e?.type === "rest-end");
+  // An image whose helper predates the last line ends with its process (exit 0 checked above).
+  if (last && last.records !== records.length)
+    throw new HintedError(
+      `the REST Job's log holds ${records.length} answers where the helper sent ${last.records}`,
+      "run again; if it repeats, see the Job's log",
+    );
+  return records;
 }

@@ -11,19 +11,24 @@ export async function runOperators(
   onNote: (line: string) => void = () => undefined,
 ): Promise<string> {
   let rest: FlinkRest;
+  // In a cluster, the REST Job's deletion runs while the answers are read into the table.
+  let deleted: Promise<void> | undefined;
   if (cmd.inCluster) {
     // Loaded only here: --flink-rest runs need none of the Kubernetes modules.
     const { restThroughTaskManager } = await import("../cluster/rest-through-taskmanager.ts");
-    rest = (
-      await restThroughTaskManager(cmd.inCluster.kube, cmd.inCluster.choice, {
-        job: cmd.jobId,
-        restUrl: cmd.inCluster.restUrl,
-        onNote,
-      })
-    ).rest;
+    ({ rest, deleted } = await restThroughTaskManager(cmd.inCluster.kube, cmd.inCluster.choice, {
+      job: cmd.jobId,
+      restUrl: cmd.inCluster.restUrl,
+      onNote,
+    }));
   } else {
     rest = flinkRest(cmd.restUrl!);
   }
-  const jobs = await fetchJobViews(rest, cmd.jobId, false);
+  let jobs: Awaited<ReturnType<typeof fetchJobViews>>;
+  try {
+    jobs = await fetchJobViews(rest, cmd.jobId, false);
+  } finally {
+    await deleted;
+  }
   return cmd.json ? `${operatorsJson(jobs)}\n` : renderOperators(jobs);
 }
