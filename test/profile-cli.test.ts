@@ -131,6 +131,8 @@ describe("profile.mjs command line", () => {
     [["-n", "flink", "--cluster", "a", "--via", "ssh"], /--via "ssh"/],
     [["-n", "flink", "--cluster", "a", "--concurrency", "0"], /concurrency/],
     [["-n", "flink", "--cluster", "a", "--start-timeout", "soon"], /start-timeout/],
+    [["-n", "flink", "--cluster", "a", "--start-timeout", "1e3"], /start-timeout "1e3" is out of range/],
+    [["-n", "flink", "--cluster", "a", "--concurrency", "0x10"], /concurrency "0x10" is out of range/],
     [["-n", "flink", "--cluster", "a", "--max-result-mib", "0"], /max-result-mib "0" is out of range/],
     [["-n", "flink", "--cluster", "a", "--max-result-mib", "1.5"], /max-result-mib "1.5" is out of range/],
     [["-n", "flink", "--cluster", "a", "--max-result-mib", "2000"], /max-result-mib "2000" is out of range/],
@@ -208,6 +210,10 @@ describe("profile.mjs command line", () => {
       concurrency: 32,
       keep: false,
     });
+    // Numbers are decimal, leading zeros too (never octal), as in the helper.
+    expect(
+      parseProfileCommand(["-n", "f", "--cluster", "a", "--concurrency", "010", "--start-timeout", "0090"]),
+    ).toMatchObject({ concurrency: 10, startTimeout: 90 });
     expect(parseProfileCommand(["-l", "app=orders,component in (taskmanager)"])).toMatchObject({
       choice: { by: "selector", selector: "app=orders,component in (taskmanager)" },
     });

@@ -69,6 +69,12 @@ export function parseDecimal(value: string): number | undefined {
   return digits.length > 15 ? undefined : Number(digits);
 }
 
+/** parseDecimal's number when it is from `min` to `max`, else undefined (the helper's decimal_in). */
+export function decimalIn(value: string, min: number, max: number): number | undefined {
+  const n = parseDecimal(value);
+  return n !== undefined && n >= min && n <= max ? n : undefined;
+}
+
 export function parseDuration(value: string): number {
   const seconds = parseDecimal(value);
   if (seconds === undefined) {

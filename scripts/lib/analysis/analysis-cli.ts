@@ -1,7 +1,7 @@
 // The command line of `profile.mjs report | diff | merge`, on profiles already on disk: argv in, a
 // validated command out. Pure: whether the files exist and what they hold is checked when they are read.
 import { parseArgs } from "node:util";
-import { UsageError, asUsageError } from "../profile-options.ts";
+import { UsageError, asUsageError, decimalIn } from "../profile-options.ts";
 import { grepPattern } from "./grep.ts";
 
 export const ANALYSIS_COMMANDS = ["report", "diff", "merge"] as const;
@@ -118,8 +118,8 @@ export function parseAnalysisCommand(kind: AnalysisKind, argv: readonly string[]
 }
 
 function parseTop(value: string): number {
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1000)
+  const n = decimalIn(value, 1, 1000);
+  if (n === undefined)
     throw new UsageError(`--top "${value}" is not a number from 1 to 1000`, "e.g. --top 20");
   return n;
 }

@@ -1,7 +1,7 @@
 // The cluster half of profile.mjs's command line: parsed values in, a validated command out. Pure.
 // Validation happens here, before any kubectl call, so bad input never creates anything.
 import { isDnsLabel, isDnsSubdomain } from "../../../components/validation.ts";
-import { UsageError, parseDecimal, type ProfileSettings } from "../profile-options.ts";
+import { UsageError, decimalIn, type ProfileSettings } from "../profile-options.ts";
 import type { ClusterOperatorTarget } from "../flink-rest/operators-cli.ts";
 import { DEFAULT_MAX_FILE_BYTES } from "../transport.ts";
 
@@ -175,8 +175,8 @@ export function parseVia(value: string | undefined): Via {
 
 export function parseConcurrency(value: string | undefined): number {
   if (value === undefined) return DEFAULT_CONCURRENCY;
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > MAX_CONCURRENCY) {
+  const n = decimalIn(value, 1, MAX_CONCURRENCY);
+  if (n === undefined) {
     throw new UsageError(`--concurrency "${value}" is out of range`, `use a whole number from 1 to ${MAX_CONCURRENCY}`);
   }
   return n;
@@ -186,8 +186,8 @@ export const DEFAULT_START_TIMEOUT = 120;
 
 export function parseStartTimeout(value: string | undefined): number {
   if (value === undefined) return DEFAULT_START_TIMEOUT;
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 3600) {
+  const n = decimalIn(value, 1, 3600);
+  if (n === undefined) {
     throw new UsageError(
       `--start-timeout "${value}" is out of range`,
       "use whole seconds from 1 to 3600, e.g. --start-timeout 300 for a slow autoscaler",
@@ -213,8 +213,8 @@ export function parseMaxResultMiB(value: string | undefined, via: Via): number {
       "drop --max-result-mib, or use --via job",
     );
   }
-  const n = Number(value.trim());
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 1024) {
+  const n = decimalIn(value, 1, 1024);
+  if (n === undefined) {
     throw new UsageError(
       `--max-result-mib "${value}" is out of range`,
       "use whole MiB from 1 to 1024, below your kubelet's containerLogMaxSize (10 MiB by default)",
@@ -234,8 +234,8 @@ export const MAX_MAX_FILE_MIB = 1024;
 
 export function parseMaxFileMiB(value: string | undefined): number {
   if (value === undefined) return DEFAULT_MAX_FILE_MIB;
-  const n = parseDecimal(value);
-  if (n === undefined || n < 1 || n > MAX_MAX_FILE_MIB) {
+  const n = decimalIn(value, 1, MAX_MAX_FILE_MIB);
+  if (n === undefined) {
     throw new UsageError(
       `--max-file-mib "${value}" is out of range`,
       `use whole MiB from 1 to ${MAX_MAX_FILE_MIB} (default ${DEFAULT_MAX_FILE_MIB}), e.g. --max-file-mib 512 for a long jfr recording`,

@@ -1,6 +1,6 @@
 // The command-line half of `operators` and `--operator`: parsed values in, validated values out. Pure.
 // Every value here reaches a URL path: each is checked against Flink's own spelling first.
-import { UsageError, parseDecimal } from "../profile-options.ts";
+import { UsageError, decimalIn, parseDecimal } from "../profile-options.ts";
 import { parseRestUrl } from "./http.ts";
 import type { KubeTarget, TaskManagerChoice } from "../cluster/cluster-cli.ts";
 
@@ -80,8 +80,8 @@ export function parseOperatorName(value: string): string {
 }
 
 export function parseTms(value: string): number {
-  const n = parseDecimal(value);
-  if (n === undefined || n < 1 || n > MAX_TMS)
+  const n = decimalIn(value, 1, MAX_TMS);
+  if (n === undefined)
     throw new UsageError(
       `--tms "${value}" is not a number from 1 to ${MAX_TMS}`,
       "e.g. --tms 2: the two TaskManagers that run the busiest subtasks",
