@@ -22,7 +22,7 @@ rest_get() { # path
   # A few tries: a cluster's DNS or a JobManager's accept queue can fail once and answer the next second.
   local try
   for try in 1 2 3 4; do
-    exec {fd}<> "/dev/tcp/$REST_HOST/$REST_PORT" 2> /dev/null && break
+    exec {fd}<> "/dev/tcp/$REST_ADDR/$REST_PORT" 2> /dev/null && break
     fd=''
     ((try < 4)) && nap_ms $((try * 500))
   done
@@ -133,6 +133,14 @@ cmd_rest() {
     REST_PORT=$REPLY
   fi
   [[ -z $job || $job =~ $REST_ID ]] || bad_input "--job must be a Flink job id (32 hex digits), got '$job'"
+  # The name is looked up once, not by every GET's connection (a cluster's search domains make each
+  # lookup several DNS queries); the Host header still names it. Unresolved here: rest_get says so.
+  REST_ADDR=$REST_HOST
+  if [[ ! $REST_HOST =~ ^[0-9.]+$ ]]; then
+    local addr=''
+    read -r addr _ < <(getent hosts "$REST_HOST" 2> /dev/null || true) || true
+    [[ -n $addr ]] && REST_ADDR=$addr
+  fi
 
   rest_record /jobs/overview
   ((REST_STATUS == 200)) || die "$EXIT_TARGET" rest-failed "GET /jobs/overview answered HTTP $REST_STATUS: ${REST_BODY:0:200}" \

@@ -90,7 +90,9 @@ export async function restThroughTaskManager(
     image: template.runnerImage,
     templateConfigMap: stored.configMap,
   };
+  // Everything after waits for this one small Job: look at its pod four times a second, not once.
   const follower = createRunFollower(kubectl, namespace, runId, {
+    pollMs: 250,
     signal: opts.signal,
     startTimeoutMs: (opts.startTimeoutSeconds ?? 120) * 1000,
   });
