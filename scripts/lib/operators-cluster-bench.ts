@@ -37,7 +37,9 @@ export async function runOperatorsClusterBench({ target, duration, rounds }: Clu
     }
     say(`plain ${target.join(" ")} -d ${duration}: ${row(plain)}`);
     say(`--operator busiest -d ${duration}: ${row(operator)}`);
-    say(`--operator adds ${f(median(operator) - median(plain))} s to a plain run (difference of the medians); goal ≤ 5 s`);
+    say(
+      `--operator adds ${f(median(operator) - median(plain))} s to a plain run (difference of the medians); goal ≤ 5 s`,
+    );
     say(`operators (the whole process, REST Job included): ${row(operators)}`);
     say(
       `load average ${loadavg()

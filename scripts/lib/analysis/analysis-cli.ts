@@ -119,8 +119,7 @@ export function parseAnalysisCommand(kind: AnalysisKind, argv: readonly string[]
 
 function parseTop(value: string): number {
   const n = decimalIn(value, 1, 1000);
-  if (n === undefined)
-    throw new UsageError(`--top "${value}" is not a number from 1 to 1000`, "e.g. --top 20");
+  if (n === undefined) throw new UsageError(`--top "${value}" is not a number from 1 to 1000`, "e.g. --top 20");
   return n;
 }
 
