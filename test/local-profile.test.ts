@@ -1,11 +1,13 @@
 // `profile.mjs --local` as a user runs it: a real process, real Flink TaskManagers running the sample job,
 // the real helper and async-profiler. Checks what a user checks: the files, the hot method, the exit status.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { asyncProfilerHome } from "../scripts/lib/helper-events.ts";
+import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
+import { profileLocal } from "../scripts/lib/local-profile.ts";
+import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
 import { startLocalFlink, type LocalFlink } from "../scripts/demo/local-flink/index.ts";
 import { summarizeCollapsed } from "../scripts/lib/collapsed.ts";
 import { flamegraphTotals, share } from "./support/profile-shares.ts";
@@ -92,6 +94,29 @@ describe("profile.mjs --local", () => {
     expect(r.stdout).toMatch(/interrupted/);
     expect(asprofStatus(tm.pid)).toMatch(/not active/);
     expect(readdirSync(out)).toEqual([]);
+  });
+
+  it("with --pid runs the helper once, without a list first, and names the JVM as the helper found it", async () => {
+    // A wrapper in front of the real helper writes down each action it is asked for.
+    const calls = join(out, "calls");
+    const wrapper = join(out, "helper-wrapper");
+    writeFileSync(wrapper, `#!/usr/bin/env bash\necho "$1" >> ${calls}\nexec ${helperPath()} "$@"\n`, { mode: 0o755 });
+    const tm = flink.taskManagers[0]!.pid;
+    const cmd = parseProfileCommand([
+      "--local",
+      "--pid",
+      String(tm),
+      "-d",
+      "2",
+      "-f",
+      "collapsed",
+      "-o",
+      join(out, "p"),
+    ]);
+    if (cmd.kind !== "local") throw new Error("not a local command");
+    const [t] = await profileLocal(cmd, { helper: wrapper });
+    expect(t, JSON.stringify(t?.error)).toMatchObject({ pid: tm, status: "ok", target: `taskmanager-${tm}` });
+    expect(readFileSync(calls, "utf8").split("\n").filter(Boolean)).toEqual(["profile"]);
   });
 
   it("reports a pid that is not a JVM as a failed target with the helper's reason", async () => {

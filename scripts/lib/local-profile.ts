@@ -41,11 +41,13 @@ export async function findLocalJvms(helper = helperPath()): Promise<LocalJvm[] &
 }
 
 export async function chooseTargets(cmd: LocalCommand, helper = helperPath()): Promise<LocalJvm[]> {
-  const found = await findLocalJvms(helper);
   if (cmd.pids.length > 0) {
-    // An explicit pid need not be a Flink JVM the helper recognises; the helper still checks it is a JVM.
-    return cmd.pids.map((pid) => found.find((j) => j.pid === pid) ?? { pid, role: "jvm", target: `jvm-${pid}` });
+    // An explicit pid need not be a Flink JVM the helper recognises; the helper still checks it is a JVM,
+    // and says what it is when it starts (profileOne names the target then). No list first: it costs a
+    // helper run before every profile.
+    return cmd.pids.map(unnamedJvm);
   }
+  const found = await findLocalJvms(helper);
   const taskManagers = found.filter((j) => j.role === "taskmanager");
   if (taskManagers.length === 0) {
     const others = found.length > 0 ? ` (found only: ${found.map((j) => j.target).join(", ")})` : "";
@@ -58,6 +60,14 @@ export async function chooseTargets(cmd: LocalCommand, helper = helperPath()): P
     );
   }
   return taskManagers;
+}
+
+const unnamedJvm = (pid: number): LocalJvm => ({ pid, role: "jvm", target: `jvm-${pid}` });
+
+/** The JVMs of --pid named by what the helper's list says they are, for a caller that needs the names first. */
+export async function listedJvms(pids: readonly number[], helper = helperPath()): Promise<LocalJvm[]> {
+  const found = await findLocalJvms(helper);
+  return pids.map((pid) => found.find((j) => j.pid === pid) ?? unnamedJvm(pid));
 }
 
 /** On a developer's machine async-profiler lives in the project's .cache (or $ASYNC_PROFILER_HOME), not /opt. */
@@ -125,7 +135,12 @@ async function profileOne(
     waiting: 0,
     notices: [],
   };
-  const progress: TargetProgress = { target: jvm.target, state: "waiting", duration: cmd.settings.duration };
+  const progress: TargetProgress = {
+    key: String(jvm.pid),
+    target: jvm.target,
+    state: "waiting",
+    duration: cmd.settings.duration,
+  };
   opts.onProgress?.({ ...progress });
   let delivered: string | undefined;
   let drawn: string | undefined;
@@ -146,6 +161,8 @@ async function profileOne(
       onEvent: (e) => {
         if (e.type === "started") {
           report.event = e.event;
+          // A --pid JVM is named now, by what the helper found it to be (a caller's targets keep their names).
+          if (jvm.role === "jvm" && !opts.targets) report.target = progress.target = `${e.role}-${e.pid}`;
           Object.assign(progress, { state: "profiling", event: e.event, duration: e.duration, remaining: e.duration });
         } else if (e.type === "progress") {
           progress.remaining = e.remaining;

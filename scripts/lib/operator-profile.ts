@@ -7,13 +7,7 @@ import { chooseOperator, pickSubtasks } from "./flink-rest/operators.ts";
 import { fetchJobViews, fetchSubtaskBusy } from "./flink-rest/operators-fetch.ts";
 import type { OperatorTarget } from "./flink-rest/operators-cli.ts";
 import { parseTaskManagers } from "./flink-rest/rest-shapes.ts";
-import {
-  chooseTargets,
-  findLocalJvms,
-  profileLocal,
-  type LocalJvm,
-  type ProfileLocalOptions,
-} from "./local-profile.ts";
+import { findLocalJvms, listedJvms, profileLocal, type LocalJvm, type ProfileLocalOptions } from "./local-profile.ts";
 import { inspectJvm, matchTaskManagers } from "./operator-jvms.ts";
 import type { LocalCommand } from "./profile-cli.ts";
 import { HintedError } from "./profile-options.ts";
@@ -43,7 +37,7 @@ export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper
   const notices: string[] = [];
   const candidates =
     cmd.pids.length > 0
-      ? await chooseTargets(cmd, helper)
+      ? await listedJvms(cmd.pids, helper)
       : (await findLocalJvms(helper)).filter((j) => j.role === "taskmanager");
   const where = matchTaskManagers(await Promise.all(candidates.map((j) => inspectJvm(j.pid))), tms);
   const pidOf = (tm: string) => where.get(tm);

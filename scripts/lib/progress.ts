@@ -3,7 +3,10 @@
 // something changes or every `quietSeconds`, so logs stay short.
 
 export interface TargetProgress {
+  /** What the line shows; it may change while the run goes on (a JVM named once the helper saw it). */
   target: string;
+  /** Which line this is, when not `target`. */
+  key?: string;
   state: "waiting" | "profiling" | "finishing" | "done" | "failed" | "interrupted";
   remaining?: number;
   duration?: number;
@@ -48,15 +51,16 @@ export function createProgressView(stream: NodeJS.WriteStream, quietSeconds = 10
 
   return {
     update(p) {
-      if (!lines.has(p.target)) order.push(p.target);
+      const key = p.key ?? p.target;
+      if (!lines.has(key)) order.push(key);
       const line = progressLine(p);
-      lines.set(p.target, line);
+      lines.set(key, line);
       if (tty) return redraw();
-      const last = lastPrinted.get(p.target);
+      const last = lastPrinted.get(key);
       const now = Date.now();
       if (!last || last.state !== p.state || now - last.at >= quietSeconds * 1000) {
         stream.write(`${line}\n`);
-        lastPrinted.set(p.target, { line, at: now, state: p.state });
+        lastPrinted.set(key, { line, at: now, state: p.state });
       }
     },
     close() {

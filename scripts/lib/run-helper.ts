@@ -15,13 +15,20 @@ export interface HelperRun {
   events: HelperEvent[];
   /** The last lines the helper wrote to stderr, for errors it could not describe itself. */
   stderrTail: string[];
+  /** It wrote more than maxOutputBytes and was stopped; the events so far are kept. */
+  overLimit?: boolean;
 }
+
+/** The most output read from one helper run: its events are a few KiB (a local profile's records stay on disk). */
+export const HELPER_OUTPUT_LIMIT = 4 * 1024 * 1024;
 
 export interface HelperRunOptions {
   onEvent?: (event: HelperEvent) => void;
   /** Aborting sends SIGTERM: the helper then stops the profiler and removes what it wrote. */
   signal?: AbortSignal;
   env?: NodeJS.ProcessEnv;
+  /** Past this many bytes of stdout and stderr (a helper gone wrong, a pod that is not ours) it is stopped. */
+  maxOutputBytes?: number;
 }
 
 export function runHelper(command: readonly string[], opts: HelperRunOptions = {}): Promise<HelperRun> {
@@ -36,14 +43,28 @@ export function runHelper(command: readonly string[], opts: HelperRunOptions = {
     });
     const events: HelperEvent[] = [];
     const stderrTail: string[] = [];
+    const limit = opts.maxOutputBytes ?? HELPER_OUTPUT_LIMIT;
+    let seen = 0;
+    let overLimit = false;
+    // Counted as it comes, so that a line that never ends is not held past the limit either.
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit && !overLimit) {
+        overLimit = true;
+        child.kill("SIGTERM");
+      }
+    };
+    child.stdout.on("data", count);
+    child.stderr.on("data", count);
     createInterface({ input: child.stdout }).on("line", (line) => {
+      if (overLimit) return;
       const event = parseHelperLine(line);
       if (!event) return;
       events.push(event);
       opts.onEvent?.(event);
     });
     createInterface({ input: child.stderr }).on("line", (line) => {
-      stderrTail.push(line);
+      stderrTail.push(line.length > 2000 ? `${line.slice(0, 2000)}…` : line);
       if (stderrTail.length > 20) stderrTail.shift();
     });
     const stop = () => child.kill("SIGTERM");
@@ -55,7 +76,7 @@ export function runHelper(command: readonly string[], opts: HelperRunOptions = {
     });
     child.on("close", (exitCode, signal) => {
       opts.signal?.removeEventListener("abort", stop);
-      resolve({ exitCode, signal, events, stderrTail });
+      resolve({ exitCode, signal, events, stderrTail, ...(overLimit ? { overLimit } : {}) });
     });
   });
 }

@@ -145,16 +145,9 @@ cmd_profile() {
   done
 
   # No status check first: every attach costs time, and `start` itself refuses a second session
-  # (asprof_failed then names the running one).
+  # (asprof_failed then names the running one). Whether perf events work is asked once the session runs
+  # (below), so that the attach it costs falls inside the profile's duration instead of before it.
   local used_event=$event
-  if [[ $event == cpu ]] && ! perf_events_available; then
-    used_event=ctimer
-    local paranoid=unknown
-    [[ -r /proc/sys/kernel/perf_event_paranoid ]] && paranoid=$(< /proc/sys/kernel/perf_event_paranoid)
-    emit_notice perf-unavailable \
-      "perf events are not available to pid $TARGET_PID (perf_event_open is blocked by a seccomp profile such as the container runtime's default, or by kernel.perf_event_paranoid=$paranoid); profiling CPU with ctimer instead" \
-      "ctimer samples CPU time without kernel frames; for perf events allow perf_event_open in the pod's seccomp profile and lower kernel.perf_event_paranoid"
-  fi
 
   local filters=()
   for p in "${includes[@]}"; do filters+=(-I "$p"); done
@@ -182,6 +175,12 @@ cmd_profile() {
   for a in "${start_args[@]:1:${#start_args[@]}-2}"; do AGENT_OPTIONS_BYTES=$((AGENT_OPTIONS_BYTES + ${#a} + 1)); done
   SESSION_ACTIVE=1
   run_asprof "${start_args[@]}"
+  # async-profiler before 4.0 refuses -e cpu without perf events; 4.x falls back to ctimer by itself.
+  if ((ASPROF_RC != 0)) && [[ $event == cpu && $ASPROF_OUT == *[Pp]erf\ events* ]]; then
+    used_event=ctimer
+    start_args[2]=ctimer
+    run_asprof "${start_args[@]}"
+  fi
   if ((ASPROF_RC != 0)); then
     SESSION_ACTIVE=0
     asprof_failed start
@@ -193,6 +192,17 @@ cmd_profile() {
   trap 'die "$EXIT_PROFILER" profiler-failed "unexpected failure at line $LINENO of flink-profiler'\''s ${BASH_SOURCE[0]##*/}" "see its stderr; is the output volume full?"' ERR
   trap abandon_run EXIT
 
+  if [[ $used_event == cpu ]] && ! perf_events_available; then
+    used_event=ctimer
+  fi
+  if [[ $event == cpu && $used_event == ctimer ]]; then
+    local paranoid=unknown
+    [[ -r /proc/sys/kernel/perf_event_paranoid ]] && paranoid=$(< /proc/sys/kernel/perf_event_paranoid)
+    emit_notice perf-unavailable \
+      "perf events are not available to pid $TARGET_PID (perf_event_open is blocked by a seccomp profile such as the container runtime's default, or by kernel.perf_event_paranoid=$paranoid); profiling CPU with ctimer instead" \
+      "ctimer samples CPU time without kernel frames; for perf events allow perf_event_open in the pod's seccomp profile and lower kernel.perf_event_paranoid"
+  fi
+
   local jformats='' started_at
   for f in "${formats[@]}"; do jformats+="${jformats:+,}\"$f\""; done
   utc_now %Y-%m-%dT%H:%M:%SZ
@@ -200,9 +210,8 @@ cmd_profile() {
   emit "{\"type\":\"started\",\"pid\":$TARGET_PID,\"role\":\"$TARGET_ROLE\",\"event\":\"$used_event\",\"duration\":$duration,\"formats\":[$jformats],\"startedAt\":\"$started_at\"}"
 
   # Millisecond clock: a whole-second clock and one-second sleeps would add up to two seconds to every run.
-  local t0 now elapsed_ms end_ms next=$progress_every next_check_ms
-  now_ms
-  t0=$REPLY
+  # Counted from the start, as the agent counts its --timeout.
+  local t0=$SESSION_STARTED_MS now elapsed_ms end_ms next=$progress_every next_check_ms
   end_ms=$((t0 + duration * 1000))
   next_check_ms=$((t0 + SESSION_CHECK_MS))
   while :; do

@@ -65,7 +65,10 @@ export async function stopViaExec(
   const outcome: StopOutcome = { unconfirmed: [] };
   await Promise.all(
     targets.map(async (t) => {
-      const run = await runHelper(execCommand(kubectl, namespace, t, helper, ["stop"])).catch((err: Error) => ({
+      // A stop says a line or two; more is a pod gone wrong, and is not held.
+      const run = await runHelper(execCommand(kubectl, namespace, t, helper, ["stop"]), {
+        maxOutputBytes: 64 * 1024,
+      }).catch((err: Error) => ({
         exitCode: 1,
         events: [],
         stderrTail: [err.message],
