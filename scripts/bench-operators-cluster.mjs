@@ -1,7 +1,7 @@
 #!/usr/bin/env zx
 // `npm run bench:operators:cluster -- -n NS --cluster NAME [--kubeconfig FILE]`: what --operator adds to a
-// plain profile run in a Kubernetes cluster (scripts/lib/operators-cluster-bench.ts).
-const { runOperatorsClusterBench } = await import("./lib/operators-cluster-bench.ts");
+// plain profile run in a Kubernetes cluster (scripts/lib/bench/operators-cluster-bench.ts).
+const { runOperatorsClusterBench } = await import("./lib/bench/operators-cluster-bench.ts");
 const target = process.argv.slice(process.argv.findIndex((a) => a.endsWith("bench-operators-cluster.mjs")) + 1);
 if (!target.includes("-n") || !target.includes("--cluster")) {
   console.error("usage: npm run bench:operators:cluster -- -n NS --cluster NAME [--kubeconfig FILE]");

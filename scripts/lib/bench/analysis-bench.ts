@@ -9,8 +9,8 @@ import path from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { execa } from "execa";
-import { jfrconvPath } from "./analysis/converter.ts";
-import { syntheticCollapsed, type SyntheticOptions } from "./analysis/synthetic-profile.ts";
+import { jfrconvPath } from "../analysis/converter.ts";
+import { syntheticCollapsed, type SyntheticOptions } from "../analysis/synthetic-profile.ts";
 
 const CHILD = path.join(import.meta.dirname, "analysis-bench-child.mjs");
 

@@ -7,14 +7,13 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { loadavg } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { flinkRest } from "./flink-rest/http.ts";
-import { fetchJobViews } from "./flink-rest/operators-fetch.ts";
-import { renderOperators } from "./flink-rest/operators-text.ts";
-import { PIPELINE_JOB, startLocalFlink } from "../demo/local-flink/index.ts";
+import { flinkRest } from "../flink-rest/http.ts";
+import { fetchJobViews } from "../flink-rest/operators-fetch.ts";
+import { renderOperators } from "../flink-rest/operators-text.ts";
+import { PIPELINE_JOB, startLocalFlink } from "../../demo/local-flink/index.ts";
 import { median, timed as timedProcess } from "./bench-stats.ts";
 
-const profileMjs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), "profile.mjs");
+const profileMjs = path.resolve(import.meta.dirname, "../../profile.mjs");
 
 const timed = (args: string[]) => timedProcess(process.execPath, [profileMjs, ...args]);
 

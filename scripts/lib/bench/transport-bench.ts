@@ -10,14 +10,14 @@
 import { copyFile, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { asyncProfilerHome, helperPath } from "./helper-events.ts";
-import { startLocalFlink } from "../demo/local-flink/index.ts";
-import type { ProfileFormat, ProfileSettings } from "./profile-options.ts";
-import { helperArgs } from "./profile-options.ts";
-import { deliverFormats } from "./render-formats.ts";
-import { runHelper } from "./run-helper.ts";
-import { sourceFormat } from "./source-format.ts";
-import { decodeRecords } from "./transport.ts";
+import { asyncProfilerHome, helperPath } from "../helper-events.ts";
+import { startLocalFlink } from "../../demo/local-flink/index.ts";
+import type { ProfileFormat, ProfileSettings } from "../profile-options.ts";
+import { helperArgs } from "../profile-options.ts";
+import { deliverFormats } from "../render-formats.ts";
+import { runHelper } from "../run-helper.ts";
+import { sourceFormat } from "../source-format.ts";
+import { decodeRecords } from "../transport.ts";
 import { median } from "./bench-stats.ts";
 
 const env = () => ({ ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome() });

@@ -10,10 +10,10 @@ import { enableCompileCache } from "node:module";
 enableCompileCache();
 const [mode, ...args] = process.argv.slice(2);
 if (mode === "old") {
-  const { summarizeCollapsed } = await import("./collapsed.ts");
+  const { summarizeCollapsed } = await import("../collapsed.ts");
   summarizeCollapsed(readFileSync(args[0], "utf8"));
 } else {
-  const { main } = await import("./profile-main.ts");
+  const { main } = await import("../profile-main.ts");
   const code = await main(args);
   if (code !== 0) process.exit(code);
 }

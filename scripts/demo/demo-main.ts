@@ -4,7 +4,7 @@ import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { execa } from "execa";
-import { startLocalFlink, type LocalFlink } from "../demo/local-flink/index.ts";
+import { startLocalFlink, type LocalFlink } from "./local-flink/index.ts";
 
 const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 

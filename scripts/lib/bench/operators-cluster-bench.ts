@@ -6,10 +6,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os, { loadavg } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { median, timed as timedProcess } from "./bench-stats.ts";
 
-const profileMjs = path.join(path.dirname(path.dirname(fileURLToPath(import.meta.url))), "profile.mjs");
+const profileMjs = path.resolve(import.meta.dirname, "../../profile.mjs");
 const timed = (args: string[]) => timedProcess(process.execPath, [profileMjs, ...args]);
 const f = (n: number) => n.toFixed(2);
 const row = (xs: number[]) => `${f(median(xs))} s (median of ${xs.length}: ${xs.map(f).join(", ")})`;
@@ -40,6 +39,9 @@ export async function runOperatorsClusterBench({ target, duration, rounds }: Clu
     say(
       `--operator adds ${f(median(operator) - median(plain))} s to a plain run (difference of the medians); goal ≤ 5 s`,
     );
+    // Each round's two runs are next to each other in time: their difference is less exposed to the load.
+    const paired = operator.map((o, i) => o - plain[i]!);
+    say(`  round by round: ${paired.map(f).join(", ")} s (median ${f(median(paired))} s)`);
     say(`operators (the whole process, REST Job included): ${row(operators)}`);
     say(
       `load average ${loadavg()

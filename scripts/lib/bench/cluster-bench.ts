@@ -6,11 +6,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { execa } from "execa";
-import { helperPath } from "./helper-events.ts";
-import { parseProfileCommand } from "./profile-cli.ts";
-import { profileCluster } from "./cluster/cluster-profile.ts";
+import { helperPath } from "../helper-events.ts";
+import { parseProfileCommand } from "../profile-cli.ts";
+import { profileCluster } from "../cluster/cluster-profile.ts";
 
-const repoRoot = path.resolve(import.meta.dirname, "../..");
+const repoRoot = path.resolve(import.meta.dirname, "../../..");
 
 /**
  * A sample profile's transport records, encoded by the real helper: collapsed stacks, the one file a Job

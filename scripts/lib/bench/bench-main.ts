@@ -10,12 +10,11 @@
 import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { startLocalFlink } from "../demo/local-flink/index.ts";
+import { startLocalFlink } from "../../demo/local-flink/index.ts";
 import { clockTicksPerSecond, cpuSeconds, median, spread, timed } from "./bench-stats.ts";
-import { asyncProfilerHome, helperPath } from "./helper-events.ts";
+import { asyncProfilerHome, helperPath } from "../helper-events.ts";
 
-const scripts = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const scripts = path.resolve(import.meta.dirname, "../..");
 const f = (n: number, digits = 2) => n.toFixed(digits);
 const pct = (x: number) => `${f(x * 100, 1)} %`;
 
