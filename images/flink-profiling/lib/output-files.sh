@@ -42,9 +42,10 @@ complete_profile() { # format file
       last=$(tail -c 32 -- "$2")
       [[ $last == *'</html>' ]] ;;
     collapsed)
-      # $(...) drops trailing newlines: an empty last byte was a newline.
-      [[ -z $(tail -c 1 -- "$2") ]] || return 1
-      last=$(tail -n 1 -- "$2")
+      # The x keeps the newline that $(...) would drop: the last line must end with one.
+      last=$(tail -n 1 -- "$2" && printf x)
+      [[ $last == *$'\n'x ]] || return 1
+      last=${last%$'\n'x}
       [[ $last =~ \ [0-9]+$ ]] ;;
     jfr) jfr_complete "$2" "$size" ;;
     *) return 1 ;;
@@ -136,8 +137,10 @@ create_output_file() { # format -> path in REPLY
     proc_uid "$TARGET_PID"
     chown -- "$REPLY" "$path"
   fi
-  CREATED[$path]=$(stat -c '%d:%i' -- "$path")
-  CREATED_MTIME[$path]=$(stat -c '%y' -- "$path")
+  local id
+  id=$(stat -c '%d:%i|%y' -- "$path")
+  CREATED[$path]=${id%%|*}
+  CREATED_MTIME[$path]=${id#*|}
   REPLY=$path
 }
 
@@ -147,13 +150,15 @@ jvm_opened() { # path
   [[ $(stat -c '%y' -- "$1") != "${CREATED_MTIME[$1]}" ]]
 }
 
-# Ends the run unless PATH is still the regular file this run created, one link, not replaced.
+# Ends the run unless PATH is still the regular file this run created, one link, not replaced; its size
+# in REPLY.
 require_created() { # path
   local now=''
-  [[ -f $1 && ! -L $1 ]] && now=$(stat -c '%d:%i:%h' -- "$1")
-  [[ $now == "${CREATED[$1]}:1" ]] || die "$EXIT_PROFILER" output-replaced \
+  [[ -f $1 && ! -L $1 ]] && now=$(stat -c '%d:%i:%h %s' -- "$1")
+  [[ ${now% *} == "${CREATED[$1]}:1" ]] || die "$EXIT_PROFILER" output-replaced \
     "$1 is no longer the file this run created (replaced, moved or linked by someone else); nothing is kept" \
     "use an output directory that only you and the JVM's user can write to"
+  REPLY=${now##* }
 }
 
 perf_events_available() {

@@ -349,16 +349,17 @@ cmd_profile() {
 # Moves the whole files to their final names and reports them (one result event each). Called from
 # cmd_profile and uses its locals (formats, tmp, final) through bash's dynamic scope.
 publish_results() {
-  local f size sha
+  local f sha
+  local -A size
   for f in "${formats[@]}"; do
     require_created "${tmp[$f]}"
+    size[$f]=$REPLY
     mv -f -T -- "${tmp[$f]}" "${final[$f]}"
     RUN_FILES+=("${final[$f]}")
   done
   for f in "${formats[@]}"; do
-    size=$(stat -c %s -- "${final[$f]}")
     sha=$(sha256sum < "${final[$f]}")
     json_str "${final[$f]}"
-    emit "{\"type\":\"result\",\"pid\":$TARGET_PID,\"format\":\"$f\",\"path\":$REPLY,\"size\":$size,\"sha256\":\"${sha%% *}\"}"
+    emit "{\"type\":\"result\",\"pid\":$TARGET_PID,\"format\":\"$f\",\"path\":$REPLY,\"size\":${size[$f]},\"sha256\":\"${sha%% *}\"}"
   done
 }

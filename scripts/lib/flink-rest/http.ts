@@ -2,6 +2,7 @@
 // `--via rest`. Flink's REST API has no authorisation of its own, so this client only ever sends the requests
 // its callers name (GETs to read jobs and metrics, and the profiler's own POST); it never follows redirects.
 import { HintedError, UsageError } from "../profile-options.ts";
+import { nodeRequest, type RestResponse } from "./node-request.ts";
 
 export interface FlinkRest {
   /** The base URL as given, without a trailing slash, e.g. http://127.0.0.1:8081 */
@@ -16,8 +17,6 @@ export interface FlinkRestOptions {
   /** Per request. Default 10 s: the JobManager answers metric queries from its cache. */
   timeoutMs?: number;
   signal?: AbortSignal;
-  /** Stands in for the global fetch (e.g. one that goes through the API server's service proxy). */
-  fetch?: typeof fetch;
 }
 
 /** Validates a user's --flink-rest value: an http(s) URL with a host and nothing after the path. Pure. */
@@ -59,19 +58,17 @@ export class FlinkRestError extends HintedError {
 
 export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRest {
   const base = parseRestUrl(baseUrl);
-  const doFetch = opts.fetch ?? fetch;
   const timeoutMs = opts.timeoutMs ?? 10_000;
 
-  async function request(method: "GET" | "POST", path: string, body?: unknown): Promise<Response> {
+  async function request(method: "GET" | "POST", path: string, body?: unknown): Promise<RestResponse> {
     if (!path.startsWith("/")) throw new Error(`REST path must start with /: ${path}`);
     const url = base + path;
-    const signals = [AbortSignal.timeout(timeoutMs), ...(opts.signal ? [opts.signal] : [])];
-    let res: Response;
+    const timeout = AbortSignal.timeout(timeoutMs);
+    let res: RestResponse;
     try {
-      res = await doFetch(url, {
+      res = await nodeRequest(url, {
         method,
-        redirect: "error",
-        signal: AbortSignal.any(signals),
+        signal: opts.signal ? AbortSignal.any([timeout, opts.signal]) : timeout,
         headers:
           body === undefined
             ? { accept: "application/json" }
@@ -80,14 +77,13 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
       });
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
-      const what = (err as Error).name === "TimeoutError" ? `no answer within ${timeoutMs / 1000} s` : cause;
+      const what = timeout.aborted ? `no answer within ${timeoutMs / 1000} s` : (err as Error).message;
       throw new HintedError(
         `cannot reach Flink's REST API at ${base}: ${what}`,
         "check the address (the JobManager's rest.port, 8081 by default) and that the JobManager runs",
       );
     }
-    if (!res.ok) {
+    if (res.status < 200 || res.status > 299) {
       const text = await res.text().catch(() => "");
       let errors: string[] = [];
       try {
@@ -107,26 +103,26 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
   return {
     baseUrl: base,
     async getJson<T>(path: string) {
-      return (await (await request("GET", path)).json()) as T;
+      return JSON.parse(await (await request("GET", path)).text()) as T;
     },
     async postJson<T>(path: string, body: unknown) {
-      return (await (await request("POST", path, body)).json()) as T;
+      return JSON.parse(await (await request("POST", path, body)).text()) as T;
     },
     async getBytes(path: string, maxBytes = 256 * 1024 * 1024) {
       const res = await request("GET", path);
       // Read as it arrives, so that a server sending without end cannot make this process allocate it.
       const chunks: Buffer[] = [];
       let size = 0;
-      for await (const chunk of res.body ?? []) {
+      for await (const chunk of res.body) {
         size += chunk.length;
         if (size > maxBytes) {
-          await res.body?.cancel().catch(() => undefined);
+          res.cancel();
           throw new HintedError(
             `${base}${path} sent more than ${maxBytes} bytes`,
             "that is no profile this tool expects; download it yourself if you trust it",
           );
         }
-        chunks.push(Buffer.from(chunk));
+        chunks.push(chunk);
       }
       return Buffer.concat(chunks);
     },
