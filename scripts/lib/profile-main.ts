@@ -5,10 +5,8 @@ import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
 import { renderReport, toJsonDocument, type TargetReport } from "./report.ts";
+import type { ClusterView } from "./analysis/cluster-view.ts";
 import { newRunId } from "./cluster/naming.ts";
-import { runAnalysis } from "./analysis/analysis-main.ts";
-import { clusterView } from "./analysis/cluster-view.ts";
-import { renderClusterView } from "./analysis/analysis-text.ts";
 import { NO_CANCEL } from "./flink-rest/no-cancel.ts";
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
@@ -26,10 +24,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     if (cmd.kind === "report" || cmd.kind === "diff" || cmd.kind === "merge") {
+      const { runAnalysis } = await import("./analysis/analysis-main.ts");
       await runAnalysis(cmd);
       return EXIT.ok;
     }
-    // The Kubernetes modules load only when needed: `report` and --local start faster without them.
+    // The Kubernetes and analysis modules load only when needed: --local starts faster without them.
     if (cmd.kind === "cleanup") {
       const { cleanup } = await import("./cluster/cleanup.ts");
       await cleanup(cmd, (line) => process.stdout.write(`${line}\n`));
@@ -119,11 +118,18 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     progress.close();
     // A cluster run also shows all its TaskManagers together, and which of them differ from the rest.
-    const cluster = cmd.kind === "cluster" ? clusterView(targets) : undefined;
+    let cluster: ClusterView | undefined;
+    let clusterText = "";
+    if (cmd.kind === "cluster") {
+      const [{ clusterView }, { renderClusterView }] = await Promise.all([
+        import("./analysis/cluster-view.ts"),
+        import("./analysis/analysis-text.ts"),
+      ]);
+      cluster = clusterView(targets);
+      if (cluster) clusterText = renderClusterView(cluster);
+    }
     process.stdout.write(
-      cmd.json
-        ? `${toJsonDocument(targets, cluster)}\n`
-        : header + renderReport(targets) + (cluster ? renderClusterView(cluster) : ""),
+      cmd.json ? `${toJsonDocument(targets, cluster)}\n` : header + renderReport(targets) + clusterText,
     );
     if (abort.signal.aborted) return EXIT.interrupted;
     return targets.every((t) => t.status === "ok") ? EXIT.ok : EXIT.failed;

@@ -32,11 +32,9 @@ export type DecodeResult = { files: DecodedFile[]; errors: TransportError[] };
 // characters, the base64 of a ~380 MiB file).
 type Pending = { header: FileRecord; data: Buffer[]; encodedLength: number; padded: boolean; failed: boolean };
 
-/**
- * What a decoder holds in memory is bounded by these: a forged or runaway log cannot make it allocate more.
- * 256 MiB per file is far beyond a flame graph of a long profile (a 60 s wall profile's html is a few MiB).
- */
-export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+import { DEFAULT_MAX_FILE_BYTES } from "./transport-limits.ts";
+
+export { DEFAULT_MAX_FILE_BYTES };
 
 export type DecodeOptions = {
   /** The largest decoded file accepted; also bounds the base64 a file's chunks may add up to. */

@@ -3,7 +3,7 @@
 import { isDnsLabel, isDnsSubdomain } from "../../../components/validation.ts";
 import { UsageError, decimalIn, type ProfileSettings } from "../profile-options.ts";
 import type { ClusterOperatorTarget } from "../flink-rest/operators-cli.ts";
-import { DEFAULT_MAX_FILE_BYTES } from "../transport.ts";
+import { DEFAULT_MAX_FILE_BYTES } from "../transport-limits.ts";
 
 /** kubectl's own connection flags, passed through unchanged. */
 export interface KubeTarget {

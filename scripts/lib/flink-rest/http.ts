@@ -2,7 +2,7 @@
 // `--via rest`. Flink's REST API has no authorisation of its own, so this client only ever sends the requests
 // its callers name (GETs to read jobs and metrics, and the profiler's own POST); it never follows redirects.
 import { HintedError, UsageError } from "../profile-options.ts";
-import { nodeRequest, type RestResponse } from "./node-request.ts";
+import type { RestResponse } from "./node-request.ts";
 
 export interface FlinkRest {
   /** The base URL as given, without a trailing slash, e.g. http://127.0.0.1:8081 */
@@ -65,6 +65,8 @@ export function flinkRest(baseUrl: string, opts: FlinkRestOptions = {}): FlinkRe
     const url = base + path;
     const timeout = AbortSignal.timeout(timeoutMs);
     let res: RestResponse;
+    // Loaded on the first request: the CLI's parser uses this module, and --local needs no node:http.
+    const { nodeRequest } = await import("./node-request.ts");
     try {
       res = await nodeRequest(url, {
         method,

@@ -27,26 +27,30 @@ export function nodeRequest(url: string, init: RestRequest): Promise<RestRespons
   const target = new URL(url);
   const transport = target.protocol === "https:" ? https : http;
   return new Promise((resolve, reject) => {
-    const req = transport.request(target, { method: init.method, headers: init.headers, signal: init.signal }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400) {
-        res.destroy();
-        reject(new Error(`it answered with a redirect (HTTP ${status}), which is not followed`));
-        return;
-      }
-      resolve({
-        status,
-        body: res,
-        async text() {
-          const chunks: Buffer[] = [];
-          for await (const chunk of res) chunks.push(chunk as Buffer);
-          return Buffer.concat(chunks).toString("utf8");
-        },
-        cancel() {
+    const req = transport.request(
+      target,
+      { method: init.method, headers: init.headers, signal: init.signal },
+      (res) => {
+        const status = res.statusCode ?? 0;
+        if (status >= 300 && status < 400) {
           res.destroy();
-        },
-      });
-    });
+          reject(new Error(`it answered with a redirect (HTTP ${status}), which is not followed`));
+          return;
+        }
+        resolve({
+          status,
+          body: res,
+          async text() {
+            const chunks: Buffer[] = [];
+            for await (const chunk of res) chunks.push(chunk as Buffer);
+            return Buffer.concat(chunks).toString("utf8");
+          },
+          cancel() {
+            res.destroy();
+          },
+        });
+      },
+    );
     req.on("error", reject);
     req.end(init.body);
   });
