@@ -18,13 +18,24 @@ export interface CollapsedProfile {
 export function parseCollapsed(text: string): CollapsedProfile {
   const stacks: CollapsedProfile["stacks"] = [];
   let samples = 0;
+  // A profile repeats the same frames on many lines: each is made readable once (and the same string
+  // is shared by every stack that has it).
+  const readable = new Map<string, string>();
+  const named = (frame: string) => {
+    let name = readable.get(frame);
+    if (name === undefined) {
+      name = readableFrame(frame);
+      readable.set(frame, name);
+    }
+    return name;
+  };
   for (const raw of text.split("\n")) {
     const line = raw.trimEnd();
     const space = line.lastIndexOf(" ");
     if (space <= 0) continue;
     const count = Number(line.slice(space + 1));
     if (!Number.isSafeInteger(count) || count <= 0) continue;
-    stacks.push({ frames: line.slice(0, space).split(";").map(readableFrame), count });
+    stacks.push({ frames: line.slice(0, space).split(";").map(named), count });
     samples += count;
   }
   return { samples, stacks };
