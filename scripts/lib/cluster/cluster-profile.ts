@@ -129,6 +129,17 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
     error: { message: "interrupted before it started" },
   });
 
+  // Both ways of running the helper end the same: the files and report from what it sent, the progress line.
+  const finish = async (
+    end: Parameters<typeof finishTarget>[0],
+    ctx: Parameters<typeof finishTarget>[3],
+    tracker: ReturnType<typeof progressTracker>,
+  ) => {
+    const report = await finishTarget(end, cmd.settings, dest, ctx, finishOptions);
+    tracker.set(report.status === "ok" ? "done" : report.status);
+    return report;
+  };
+
   let reports: TargetReport[];
   const creationErrors: ClusterError[] = [];
   // TaskManagers where the helper may have started a profile: only these need a stop. After an
@@ -176,15 +187,7 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
             },
             onWaiting: (p) => note(`${t.pod}: still waiting: ${p.message}\n  hint: ${p.hint}`),
           });
-          const report = await finishTarget(
-            { ...end, interrupted: end.interrupted || opts.signal?.aborted === true },
-            cmd.settings,
-            dest,
-            ctx,
-            finishOptions,
-          );
-          tracker.set(report.status === "ok" ? "done" : report.status);
-          return report;
+          return finish({ ...end, interrupted: end.interrupted || opts.signal?.aborted === true }, ctx, tracker);
         },
         interrupted,
         opts.signal,
@@ -211,22 +214,15 @@ export async function profileCluster(cmd: ClusterCommand, opts: ClusterRunOption
               decode: { maxFileBytes: finishOptions.maxFileBytes },
             },
           );
-          const report = await finishTarget(
-            {
-              lines: run.lines,
-              decoded: run.decoded,
-              exitCode: run.exitCode ?? undefined,
-              stderr: run.stderrTail,
-              problem: run.problem,
-              interrupted: opts.signal?.aborted === true,
-            },
-            cmd.settings,
-            dest,
-            ctx,
-            finishOptions,
-          );
-          tracker.set(report.status === "ok" ? "done" : report.status);
-          return report;
+          const end = {
+            lines: run.lines,
+            decoded: run.decoded,
+            exitCode: run.exitCode ?? undefined,
+            stderr: run.stderrTail,
+            problem: run.problem,
+            interrupted: opts.signal?.aborted === true,
+          };
+          return finish(end, ctx, tracker);
         },
         interrupted,
         opts.signal,
