@@ -91,15 +91,24 @@ export async function deliverFormats(d: Delivery): Promise<{ files: string[]; co
   const asked = d.settings.formats;
   const outputs: Partial<Record<ProfileFormat, string>> = {};
   for (const f of asked) outputs[f] = `${d.base}.${f}`;
-  const topOnly = asked.includes("collapsed")
-    ? undefined
-    : `${path.dirname(d.base)}/.${path.basename(d.base)}.top-${process.pid}.collapsed`;
+  // Collapsed stacks for the top frames only: from a collapsed source they are made in memory (no file
+  // written and read back); from a jfr recording the converter writes them to a hidden file.
+  const fromSource = d.sourceFormat === "collapsed";
+  const topOnly =
+    asked.includes("collapsed") || fromSource
+      ? undefined
+      : `${path.dirname(d.base)}/.${path.basename(d.base)}.top-${process.pid}.collapsed`;
   if (topOnly) outputs.collapsed = topOnly;
   try {
     await renderFormats({ ...d, outputs });
-    const collapsed = await readFile(outputs.collapsed!);
     // A collapsed source keeps asprof's frame kinds: a flame graph drawn again from part of it (--operator) keeps its colours.
-    const source = d.sourceFormat === "collapsed" && d.keepSource ? await readFile(d.source) : undefined;
+    const sourceBytes = fromSource ? await readFile(d.source) : undefined;
+    const collapsed = outputs.collapsed
+      ? await readFile(outputs.collapsed)
+      : Buffer.from(
+          keepsFrameKinds(d.settings) ? sourceBytes!.toString("utf8") : stripFrameKinds(sourceBytes!.toString("utf8")),
+        );
+    const source = d.keepSource ? sourceBytes : undefined;
     return { files: asked.map((f) => outputs[f]!), collapsed, ...(source ? { source } : {}) };
   } catch (err) {
     const kept = `${d.base}.${d.sourceFormat}`;
