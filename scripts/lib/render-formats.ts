@@ -1,11 +1,11 @@
 // Makes the formats a person asked for from the one file the helper delivered (source-format.ts says
 // which), on the user's side, with async-profiler's converter. Used by --local and by cluster runs alike,
 // so a profile reads the same whichever way it was taken.
-import { randomBytes } from "node:crypto";
 import { mkdtemp, open, readFile, rename, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jfrconv } from "./analysis/converter.ts";
+import { randomHex } from "./cluster/naming.ts";
 import { HintedError, type ProfileFormat, type ProfileSettings } from "./profile-options.ts";
 import { converterOptions, keepsFrameKinds, stripFrameKinds, type SourceFormat } from "./source-format.ts";
 
@@ -23,7 +23,7 @@ export interface RenderJob {
 /** Writes every output; a reader never sees half a file under its final name. */
 export async function renderFormats(job: RenderJob): Promise<void> {
   for (const [format, target] of Object.entries(job.outputs) as [ProfileFormat, string][]) {
-    const partial = `${target}.partial-${process.pid}-${randomBytes(3).toString("hex")}`;
+    const partial = `${target}.partial-${process.pid}-${randomHex(6)}`;
     try {
       if (format === "jfr") {
         await writeFile(partial, await readFile(job.source));

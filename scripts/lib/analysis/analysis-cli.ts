@@ -2,7 +2,7 @@
 // validated command out. Pure: whether the files exist and what they hold is checked when they are read.
 import { parseArgs } from "node:util";
 import { UsageError, asUsageError, decimalIn } from "../profile-options.ts";
-import { grepPattern } from "./grep.ts";
+import { grepPattern } from "./grep-pattern.ts";
 
 export const ANALYSIS_COMMANDS = ["report", "diff", "merge"] as const;
 export type AnalysisKind = (typeof ANALYSIS_COMMANDS)[number];

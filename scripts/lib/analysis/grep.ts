@@ -6,6 +6,7 @@ import type { TopFrame } from "../collapsed.ts";
 import { readableIds } from "./frame-table.ts";
 import { percent, type StackTree } from "./stack-tree.ts";
 import { threadName } from "./threads.ts";
+import { grepPattern } from "./grep-pattern.ts";
 
 export interface MatchedStack {
   /** % of all samples. */
@@ -26,13 +27,6 @@ export interface GrepResult {
   stacks: MatchedStack[];
 }
 
-/**
- * A pattern as people type it: case-insensitive unless it has a capital letter ("json" finds
- * OrderJsonEncoder; "Json" matches exactly as the flame graph's search does).
- */
-export function grepPattern(pattern: string): RegExp {
-  return new RegExp(pattern, /\p{Lu}/u.test(pattern) ? "" : "i");
-}
 
 export function grepProfile(tree: StackTree, pattern: string, limit: number): GrepResult {
   const regex = grepPattern(pattern);
