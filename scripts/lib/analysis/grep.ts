@@ -27,7 +27,6 @@ export interface GrepResult {
   stacks: MatchedStack[];
 }
 
-
 export function grepProfile(tree: StackTree, pattern: string, limit: number): GrepResult {
   const regex = grepPattern(pattern);
   const { names, idOf } = readableIds(tree);
