@@ -10,7 +10,7 @@ import { HintedError, UsageError, helperArgs } from "./profile-options.ts";
 import type { TargetProgress } from "./progress.ts";
 import type { TargetReport } from "./report.ts";
 import { deliverFormats } from "./render-formats.ts";
-import { runHelper } from "./run-helper.ts";
+import { HELPER_OUTPUT_LIMIT, runHelper } from "./run-helper.ts";
 import { localHelperFormats, sourceFormat } from "./source-format.ts";
 
 export interface LocalJvm {
@@ -220,10 +220,15 @@ async function profileOne(
     const interrupted = opts.signal?.aborted === true || run.exitCode === 130;
     report.status = interrupted ? "interrupted" : "failed";
     progress.state = report.status;
-    report.error ??= {
-      message: `flink-profiler exited with ${run.exitCode ?? run.signal}`,
-      hint: run.stderrTail.length > 0 ? run.stderrTail.slice(-3).join(" | ") : undefined,
-    };
+    report.error ??= run.overLimit
+      ? {
+          message: `flink-profiler wrote more than ${HELPER_OUTPUT_LIMIT / 1024 / 1024} MiB of output and was stopped`,
+          hint: `run ${helper} yourself with the same options to see what it writes`,
+        }
+      : {
+          message: `flink-profiler exited with ${run.exitCode ?? run.signal}`,
+          hint: run.stderrTail.length > 0 ? run.stderrTail.slice(-3).join(" | ") : undefined,
+        };
   }
   opts.onProgress?.({ ...progress });
   return report;
