@@ -14,6 +14,14 @@ let proxyUrl = "";
 const seen: string[] = [];
 let foreign: Server;
 let foreignUrl = "";
+// A stand-in JobManager with a job larger than the local one: 12 vertices at parallelism 3.
+let big: Server;
+let bigUrl = "";
+const bigSeen: string[] = [];
+let bigOpen = 0;
+let bigMostOpen = 0;
+const BIG_JOB = "b".repeat(32);
+const bigVertices = Array.from({ length: 12 }, (_, i) => i.toString(16).padStart(32, "0"));
 
 function listen(server: Server): Promise<string> {
   return new Promise((ok) =>
@@ -60,11 +68,33 @@ beforeAll(async () => {
   proxyUrl = await listen(proxy);
   foreign = createServer((_req, res) => res.writeHead(404, { "content-type": "text/plain" }).end("not here"));
   foreignUrl = await listen(foreign);
+  big = createServer((req, res) => {
+    bigSeen.push(req.url ?? "");
+    bigOpen += 1;
+    bigMostOpen = Math.max(bigMostOpen, bigOpen);
+    res.on("close", () => (bigOpen -= 1));
+    const url = req.url ?? "";
+    const vertex = /^\/jobs\/b{32}\/vertices\/([0-9a-f]{32})$/.exec(url);
+    const body =
+      url === "/jobs/overview"
+        ? { jobs: [{ jid: BIG_JOB, name: "big", state: "RUNNING" }] }
+        : url === "/jobs"
+          ? { jobs: [{ id: BIG_JOB, status: "RUNNING" }] }
+          : url === `/jobs/${BIG_JOB}`
+            ? { jid: BIG_JOB, vertices: bigVertices.map((id) => ({ id, name: `v${id}`, parallelism: 3 })) }
+            : vertex
+              ? { id: vertex[1], name: "v", parallelism: 3, subtasks: [] }
+              : [{ id: "busyTimeMsPerSecond", value: "1.0" }];
+    // Answers come a little later, so that the GETs of a wave are open at the same time.
+    setTimeout(() => res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(body)), 20);
+  });
+  bigUrl = await listen(big);
 });
 
 afterAll(async () => {
   proxy?.close();
   foreign?.close();
+  big?.close();
   await flink?.stop();
 });
 
@@ -83,23 +113,47 @@ describe("flink-profiler rest", () => {
       vertices: { id: string; parallelism: number }[];
     };
     const metrics = "get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond";
-    const expected = ["/jobs/overview", `/jobs/${flink.jobId}`];
+    // First every vertex's places and load, then every subtask's load (asked for side by side).
+    const places: string[] = [];
+    const subtasks: string[] = [];
     for (const v of job.vertices) {
-      expected.push(
+      places.push(
         `/jobs/${flink.jobId}/vertices/${v.id}`,
         `/jobs/${flink.jobId}/vertices/${v.id}/subtasks/metrics?${metrics}&agg=max,avg`,
       );
       for (let i = 0; i < v.parallelism; i++)
-        expected.push(`/jobs/${flink.jobId}/vertices/${v.id}/subtasks/${i}/metrics?${metrics}`);
+        subtasks.push(`/jobs/${flink.jobId}/vertices/${v.id}/subtasks/${i}/metrics?${metrics}`);
     }
+    const expected = ["/jobs/overview", `/jobs/${flink.jobId}`, ...places, ...subtasks];
     expect(run.lines.map((l) => l.path)).toEqual(expected);
     expect(run.lines.every((l) => l.status === 200)).toBe(true);
-    // The proxy saw those (and GET /jobs, read to find the running jobs), nothing else, and only GETs.
-    expect(seen).toEqual([`GET /jobs/overview`, "GET /jobs", ...expected.slice(1).map((p) => `GET ${p}`)]);
+    // The proxy saw those (and GET /jobs, read to find the running jobs), nothing else, and only GETs; the
+    // GETs of one wave reach it in any order.
+    expect(seen.slice(0, 3)).toEqual([`GET /jobs/overview`, "GET /jobs", `GET /jobs/${flink.jobId}`]);
+    expect([...seen].sort()).toEqual(["GET /jobs", ...expected.map((p) => `GET ${p}`)].sort());
     // The bodies are the JobManager's JSON.
     const detail = JSON.parse(run.lines[1].body);
     expect(detail.jid).toBe(flink.jobId);
     expect(JSON.parse(run.lines[0].body).jobs.map((j: { jid: string }) => j.jid)).toContain(flink.jobId);
+  });
+
+  it("reads a job of 12 vertices at parallelism 3 in waves of at most 16 GETs, its answers in order", async () => {
+    const run = await helper(["rest", "--rest-url", bigUrl]);
+    expect(run.code, run.stderr).toBe(0);
+    const metrics = "get=busyTimeMsPerSecond,backPressuredTimeMsPerSecond";
+    const base = `/jobs/${BIG_JOB}/vertices`;
+    const expected = [
+      "/jobs/overview",
+      `/jobs/${BIG_JOB}`,
+      ...bigVertices.flatMap((v) => [`${base}/${v}`, `${base}/${v}/subtasks/metrics?${metrics}&agg=max,avg`]),
+      ...bigVertices.flatMap((v) => [0, 1, 2].map((i) => `${base}/${v}/subtasks/${i}/metrics?${metrics}`)),
+    ];
+    expect(run.lines.slice(0, -1).map((l) => l.path)).toEqual(expected);
+    expect(run.lines.at(-1)).toEqual({ type: "rest-end", records: expected.length });
+    expect([...bigSeen].sort()).toEqual(["/jobs", ...expected].sort());
+    // Side by side, but never more than a wave at once.
+    expect(bigMostOpen).toBeGreaterThan(1);
+    expect(bigMostOpen).toBeLessThanOrEqual(16);
   });
 
   it("--job reads that job only", async () => {
