@@ -127,21 +127,29 @@ others_can_write() { # dir jvm-pid
   return 0
 }
 
-# Creates the file the JVM will write, under a name no one can guess, exclusively (never through a
-# name someone planted), for the JVM's user alone; its identity is kept to be checked before use.
-create_output_file() { # format -> path in REPLY
-  local path
-  path=$(mktemp --suffix=.part -- "$OUTPUT_DIR/.$name.$1.XXXXXXXX")
-  TEMP_FILES+=("$path")
+# Creates the files the JVM will write, one per format given (paths in OUTPUT_PATHS, in that order), each
+# under a name no one can guess, exclusively (never through a name someone planted), for the JVM's user
+# alone; their identities are kept to be checked before use. One chown and one stat for them all: every
+# process the helper starts before the session is time added to the run.
+create_output_files() { # format...
+  local f path
+  OUTPUT_PATHS=()
+  for f; do
+    path=$(mktemp --suffix=.part -- "$OUTPUT_DIR/.$name.$f.XXXXXXXX")
+    TEMP_FILES+=("$path")
+    OUTPUT_PATHS+=("$path")
+  done
   if ((EUID == 0)); then
     proc_uid "$TARGET_PID"
-    chown -- "$REPLY" "$path"
+    chown -- "$REPLY" "${OUTPUT_PATHS[@]}"
   fi
-  local id
-  id=$(stat -c '%d:%i|%y' -- "$path")
-  CREATED[$path]=${id%%|*}
-  CREATED_MTIME[$path]=${id#*|}
-  REPLY=$path
+  local ids=() i
+  mapfile -t ids < <(stat -c '%d:%i|%y' -- "${OUTPUT_PATHS[@]}")
+  for i in "${!OUTPUT_PATHS[@]}"; do
+    path=${OUTPUT_PATHS[i]}
+    CREATED[$path]=${ids[i]%%|*}
+    CREATED_MTIME[$path]=${ids[i]#*|}
+  done
 }
 
 # Whether the JVM opened PATH to write its profile: the agent opens it truncating, which stamps its
@@ -150,15 +158,25 @@ jvm_opened() { # path
   [[ $(stat -c '%y' -- "$1") != "${CREATED_MTIME[$1]}" ]]
 }
 
-# Ends the run unless PATH is still the regular file this run created, one link, not replaced; its size
-# in REPLY.
-require_created() { # path
-  local now=''
-  [[ -f $1 && ! -L $1 ]] && now=$(stat -c '%d:%i:%h %s' -- "$1")
-  [[ ${now% *} == "${CREATED[$1]}:1" ]] || die "$EXIT_PROFILER" output-replaced \
+# Ends the run unless each PATH is still the regular file this run created, one link, not replaced; their
+# sizes in SIZES, in the order given (one stat for all).
+require_created() { # path...
+  local p nows=() i
+  for p; do [[ -f $p && ! -L $p ]] || created_elsewhere "$p"; done
+  mapfile -t nows < <(stat -c '%d:%i:%h %s' -- "$@")
+  SIZES=()
+  i=0
+  for p; do
+    [[ ${nows[i]% *} == "${CREATED[$p]}:1" ]] || created_elsewhere "$p"
+    SIZES+=("${nows[i]##* }")
+    i=$((i + 1))
+  done
+}
+
+created_elsewhere() { # path
+  die "$EXIT_PROFILER" output-replaced \
     "$1 is no longer the file this run created (replaced, moved or linked by someone else); nothing is kept" \
     "use an output directory that only you and the JVM's user can write to"
-  REPLY=${now##* }
 }
 
 perf_events_available() {

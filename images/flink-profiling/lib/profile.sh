@@ -159,10 +159,8 @@ cmd_profile() {
   # A reader that went away (a dropped kubectl exec, a killed Job) cannot take the result: stop and clean up.
   trap 'trap "" PIPE; on_signal PIPE' PIPE
 
-  for f in "${formats[@]}"; do
-    create_output_file "$f"
-    tmp[$f]=$REPLY
-  done
+  create_output_files "${formats[@]}"
+  for i in "${!formats[@]}"; do tmp[${formats[i]}]=${OUTPUT_PATHS[i]}; done
   asprof_format "$session_format"
   local start_args=(start -e "$used_event" --timeout "$duration" -o "$REPLY" -f "${tmp[$session_format]}")
   [[ -n $interval ]] && start_args+=(-i "$interval")
@@ -349,17 +347,27 @@ cmd_profile() {
 # Moves the whole files to their final names and reports them (one result event each). Called from
 # cmd_profile and uses its locals (formats, tmp, final) through bash's dynamic scope.
 publish_results() {
-  local f sha
+  local f i sums=() sum paths=() finals=()
   local -A size
   for f in "${formats[@]}"; do
-    require_created "${tmp[$f]}"
-    size[$f]=$REPLY
+    paths+=("${tmp[$f]}")
+    finals+=("${final[$f]}")
+  done
+  require_created "${paths[@]}"
+  for i in "${!formats[@]}"; do
+    f=${formats[i]}
+    size[$f]=${SIZES[i]}
     mv -f -T -- "${tmp[$f]}" "${final[$f]}"
     RUN_FILES+=("${final[$f]}")
   done
-  for f in "${formats[@]}"; do
-    sha=$(sha256sum < "${final[$f]}")
+  # One sha256sum for all; it writes "<hash>  <name>", with a \ first when the name has one.
+  # A file it cannot read is left out of its output: the count says so.
+  mapfile -t sums < <(sha256sum -- "${finals[@]}")
+  for i in "${!formats[@]}"; do
+    f=${formats[i]}
+    sum=${sums[i]#\\}
+    [[ ${#sums[@]} == "${#finals[@]}" && ${sum:0:64} =~ ^[0-9a-f]{64}$ ]] || die "$EXIT_PROFILER" profiler-failed "could not checksum ${final[$f]}" "see the helper's stderr"
     json_str "${final[$f]}"
-    emit "{\"type\":\"result\",\"pid\":$TARGET_PID,\"format\":\"$f\",\"path\":$REPLY,\"size\":${size[$f]},\"sha256\":\"${sha%% *}\"}"
+    emit "{\"type\":\"result\",\"pid\":$TARGET_PID,\"format\":\"$f\",\"path\":$REPLY,\"size\":${size[$f]},\"sha256\":\"${sum:0:64}\"}"
   done
 }
