@@ -1,6 +1,5 @@
 // Everything profile.mjs does, as a function tests can call: parse, profile, report, exit status.
 import { parseProfileCommand, type ProfileCommand } from "./profile-cli.ts";
-import { HELP } from "./profile-help.ts";
 import { HintedError, UsageError } from "./profile-options.ts";
 import { profileLocal } from "./local-profile.ts";
 import { createProgressView } from "./progress.ts";
@@ -19,6 +18,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return usageFailure(err);
   }
   if (cmd.kind === "help") {
+    const { HELP } = await import("./profile-help.ts");
     process.stdout.write(HELP);
     return EXIT.ok;
   }

@@ -34,9 +34,9 @@ jvm_can_write() { # dir pid
 # after a line "<frames> <count>"; a jfr recording is a run of chunks, each starting with "FLR\0" and
 # its own size (8 bytes, big-endian, at byte 8), that add up to the file's size.
 complete_profile() { # format file
-  local size last
-  size=$(stat -c %s -- "$2")
-  ((size > 0)) || return 1
+  local last
+  # -s (not empty) is bash's own test; only a jfr recording needs its size, from stat.
+  [[ -s $2 ]] || return 1
   case $1 in
     html)
       last=$(tail -c 32 -- "$2")
@@ -47,7 +47,7 @@ complete_profile() { # format file
       [[ $last == *$'\n'x ]] || return 1
       last=${last%$'\n'x}
       [[ $last =~ \ [0-9]+$ ]] ;;
-    jfr) jfr_complete "$2" "$size" ;;
+    jfr) jfr_complete "$2" "$(stat -c %s -- "$2")" ;;
     *) return 1 ;;
   esac
 }
