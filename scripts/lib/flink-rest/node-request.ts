@@ -2,8 +2,12 @@
 // costs about 0.2 s the first time a process uses it (measured on the 2-core machine: a first GET to a
 // local JobManager took 210–300 ms through fetch, 33–76 ms through node:http), a fifth of the second
 // `operators` may take. Redirects are never followed.
-import http from "node:http";
-import https from "node:https";
+//
+// node:http is taken with process.getBuiltinModule, not `import`: an import builds the module's ESM facade,
+// which reads every export, and node:http's lazy ones (WebSocket and its events) load undici on the spot (measured with
+// Node 24 on the 2-core machine: `await import("node:http")` 41–62 ms, getBuiltinModule 6–8 ms; under the
+// load of a busy job the import was about 0.1 s of a 0.9 s `operators`).
+import type http from "node:http";
 
 export interface RestResponse {
   status: number;
@@ -25,7 +29,8 @@ export interface RestRequest {
 
 export function nodeRequest(url: string, init: RestRequest): Promise<RestResponse> {
   const target = new URL(url);
-  const transport = target.protocol === "https:" ? https : http;
+  const transport: Pick<typeof http, "request"> =
+    target.protocol === "https:" ? process.getBuiltinModule("node:https") : process.getBuiltinModule("node:http");
   return new Promise((resolve, reject) => {
     const req = transport.request(
       target,
