@@ -102,6 +102,9 @@ describe("--via rest on the command line", () => {
     [["--via", "rest", "--flink-rest", URL, "--local"], /--local and --pid do not apply/],
     [["--via", "rest", "--flink-rest", URL, "--tm", "../jobs"], /not a TaskManager id/],
     [["--via", "rest", "--flink-rest", URL, "-d", "0"], /out of range/],
+    [["--via", "rest", "--flink-rest", URL, "--operator", "busiest"], /--operator does not apply to --via rest/],
+    [["--via", "rest", "--flink-rest", URL, "--operator", "Score", "--tms", "2"], /--operator, --tms do not apply/],
+    [["--via", "rest", "--flink-rest", URL, "--job", "a".repeat(32)], /--job does not apply to --via rest/],
     [["--local", "--tm", "tm-1"], /--tm is for --via rest/],
     [["--via", "ssh", "-n", "x", "--cluster", "y"], /--via rest --flink-rest URL/],
   ])("refuses %j", (argv, why) => {

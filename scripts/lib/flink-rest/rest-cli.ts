@@ -31,6 +31,10 @@ export interface RestValues {
   json?: boolean;
   local?: boolean;
   pid?: string[];
+  operator?: string;
+  job?: string;
+  tms?: string;
+  "rest-service"?: string;
 }
 
 const NOT_FOR_REST = "Flink's built-in profiler takes only a mode (-e) and a duration (-d)";
@@ -77,6 +81,17 @@ export function parseRestCommand(
     refuse("-I/-X", "leave them out, or use --local / Kubernetes for filtered profiles");
   if (extraArgs.length > 0)
     refuse("options after --", "leave them out, or use --local / Kubernetes to pass options to async-profiler");
+  // Flink's flame graph has no thread frames, so an operator's threads cannot be cut out of it: refused,
+  // not ignored (it used to profile every TaskManager without a word).
+  const operatorFlags = (["operator", "job", "tms", "rest-service"] as const)
+    .filter((k) => values[k] !== undefined)
+    .map((k) => `--${k}`);
+  if (operatorFlags.length > 0) {
+    throw new UsageError(
+      `${operatorFlags.join(", ")} ${operatorFlags.length === 1 ? "does" : "do"} not apply to --via rest: Flink's built-in profiler draws the whole JVM without thread frames, so an operator's threads cannot be cut out of it`,
+      "find the operator's TaskManagers with `profile.mjs operators --flink-rest URL` and profile them with --via rest --tm ID (whole JVM), or use --operator with --local or -n NS --cluster NAME",
+    );
+  }
   const outputDir = values.output ?? "profiles";
   if (outputDir.trim() === "")
     throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
