@@ -35,6 +35,32 @@ export function operatorSlug(name: string, vertexId: string): string {
   return slug === "" ? vertexId.slice(0, 8) : slug;
 }
 
+/** What a report says of the plan's operator at one of its places (its subtasks there), before any slicing. */
+export function operatorReportOf(plan: OperatorPlan, target: string): OperatorReport {
+  const { choice } = plan;
+  const v = choice.vertex;
+  const hosted = plan.places.find((p) => p.target === target)?.taskManagers ?? [];
+  const subtasks = v.subtasks.filter((s) => s.status === "RUNNING" && hosted.includes(s.taskManagerId));
+  return {
+    job: plan.jobId,
+    vertexId: v.id,
+    name: choice.operator ?? v.name,
+    ...(choice.chain ? { chain: choice.chain } : {}),
+    reason: choice.reason,
+    busy: v.busyMax,
+    subtasks: subtasks.map((s) => ({
+      subtask: s.subtask,
+      attempt: s.attempt,
+      taskManager: s.taskManagerId,
+      busy: plan.busy.get(s.subtask) ?? null,
+      thread: `${v.name} (${s.subtask + 1}/${v.parallelism})#${s.attempt}`,
+    })),
+    threads: [],
+    samples: 0,
+    jvmSamples: 0,
+  };
+}
+
 /**
  * Adds `operator` to a target's report and, when it holds collapsed stacks, makes `files` and `top` the
  * operator's (the whole JVM's files move to `jvmFiles`). `outputDir` places the files of a target that
@@ -53,24 +79,7 @@ export async function sliceReport(
   const hosted = plan.places.find((p) => p.target === report.target)?.taskManagers ?? [];
   const subtasks = v.subtasks.filter((s) => s.status === "RUNNING" && hosted.includes(s.taskManagerId));
   const name = choice.operator ?? v.name;
-  const operator: OperatorReport = {
-    job: plan.jobId,
-    vertexId: v.id,
-    name,
-    ...(choice.chain ? { chain: choice.chain } : {}),
-    reason: choice.reason,
-    busy: v.busyMax,
-    subtasks: subtasks.map((s) => ({
-      subtask: s.subtask,
-      attempt: s.attempt,
-      taskManager: s.taskManagerId,
-      busy: plan.busy.get(s.subtask) ?? null,
-      thread: `${v.name} (${s.subtask + 1}/${v.parallelism})#${s.attempt}`,
-    })),
-    threads: [],
-    samples: 0,
-    jvmSamples: 0,
-  };
+  const operator = operatorReportOf(plan, report.target);
   report.operator = operator;
   report.notices.unshift(...plan.notices);
   if (report.status !== "ok" || collapsed === undefined) return report;
@@ -144,8 +153,11 @@ export function renderPlan(plan: OperatorPlan): string {
   ];
   if (plan.choice.chain)
     lines.push(`  chained: its threads are the chain's, "${plan.choice.chain}" (the whole chain's work is in them)`);
-  for (const { label, taskManagers } of plan.places)
-    lines.push(`  ${label} runs ${taskManagers.length ? taskManagers.join(", ") : "no TaskManager it shows"}`);
+  for (const { target, label, taskManagers } of plan.places) {
+    // A place that is one TaskManager (--via rest) needs no "runs".
+    if (taskManagers.length === 1 && taskManagers[0] === target) lines.push(`  ${label}`);
+    else lines.push(`  ${label} runs ${taskManagers.length ? taskManagers.join(", ") : "no TaskManager it shows"}`);
+  }
   for (const p of plan.picks)
     lines.push(`  busiest subtask on ${p.taskManagerId}: ${p.subtask + 1}/${v.parallelism}, busy ${pct(p.busy)}`);
   for (const n of plan.notices) lines.push(`  note: ${n}`);

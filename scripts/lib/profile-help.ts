@@ -7,7 +7,7 @@ Usage:
   zx scripts/profile.mjs --local --flink-rest URL --operator busiest|NAME|VERTEX_ID [options]
   zx scripts/profile.mjs -n NAMESPACE --cluster NAME --operator busiest|NAME|VERTEX_ID [options]
   zx scripts/profile.mjs operators --flink-rest URL | -n NAMESPACE --cluster NAME [--job ID] [--json]
-  zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID]... [-d S] [-e E] [-o DIR] [--json]
+  zx scripts/profile.mjs --via rest --flink-rest URL [--tm ID... | --operator OP] [-d S] [-e E] [-o DIR] [--json]
   zx scripts/profile.mjs doctor  -n NAMESPACE [--cluster NAME] [--via job|exec] [--flink-rest URL]
   zx scripts/profile.mjs doctor  --flink-rest URL
   zx scripts/profile.mjs cleanup -n NAMESPACE [--run ID] [--dry-run]
@@ -80,7 +80,10 @@ Through Flink's built-in profiler (Flink 1.19+ with rest.profiling.enabled: true
                          port-forward or ingress: this tool never opens one)
       --tm ID            this TaskManager only (repeatable; ids as GET /taskmanagers lists them)
                                                                           (default: every TaskManager)
-  Only -d, -e (cpu, alloc, lock, wall, itimer), -o and --json apply. The duration may not exceed
+      --operator OP      the TaskManagers of that operator's busiest subtasks (with --job, --tms as
+                         above); Flink's flame graph has no thread frames, so each stays the whole JVM's
+                         and its report names the operator ("operator" in --json, with "wholeJvm":true)
+  Only -d, -e (cpu, alloc, lock, wall, itimer), -o, --json and --operator apply. The duration may not exceed
   the cluster's rest.profiling.duration-max (5 min by default). Flink runs one profile at a time
   per TaskManager and cannot cancel one: Ctrl-C leaves, and the profile ends with its duration.
   Files go to <output>/<TaskManager id>-<UTC time>.html.

@@ -88,6 +88,12 @@ export async function main(argv: readonly string[]): Promise<number> {
       header = renderPlan(run.plan);
     } else if (cmd.kind === "local") {
       targets = await profileLocal(cmd, { signal: abort.signal, onProgress });
+    } else if (cmd.kind === "rest" && cmd.operator) {
+      const { profileOperatorViaRest } = await import("./flink-rest/operator-via-rest.ts");
+      const { renderPlan } = await import("./operator-slice.ts");
+      const run = await profileOperatorViaRest(cmd, cmd.operator, { signal: abort.signal, onProgress });
+      targets = run.targets;
+      header = renderPlan(run.plan);
     } else if (cmd.kind === "rest") {
       const { profileViaRest } = await import("./flink-rest/builtin-profiler.ts");
       targets = await profileViaRest(cmd, { signal: abort.signal, onProgress });

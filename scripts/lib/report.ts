@@ -42,6 +42,8 @@ export interface OperatorReport {
   busy: number | null;
   /** Its subtasks in this JVM whose threads the slice holds; `thread` as Flink names it (1-based). */
   subtasks: { subtask: number; attempt: number; taskManager: string; busy: number | null; thread: string }[];
+  /** --via rest: Flink's profiler draws no thread frames, so `files` and `top` stay the whole JVM's. */
+  wholeJvm?: boolean;
   /** Threads seen in the slice, and the samples kept of the whole JVM's. */
   threads: string[];
   samples: number;
@@ -110,6 +112,8 @@ function operatorLines(o: OperatorReport): string[] {
   return [
     `  operator ${o.name}${o.chain && o.chain !== o.name ? ` (in chain "${o.chain}")` : o.chain ? " (a chain)" : ""}: ${o.reason}, busy ${ratio(o.busy)} max, vertex ${o.vertexId}`,
     ...(subtasks.length > 0 ? [`  subtasks profiled: ${subtasks.join("; ")}`] : []),
-    `  its threads: ${o.samples} samples${share}${o.threads.length ? `: ${o.threads.join(", ")}` : ""}`,
+    o.wholeJvm
+      ? "  its threads: not cut out (Flink's profiler draws no thread frames); the files and top frames are the whole JVM's"
+      : `  its threads: ${o.samples} samples${share}${o.threads.length ? `: ${o.threads.join(", ")}` : ""}`,
   ];
 }

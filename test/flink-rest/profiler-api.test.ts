@@ -87,6 +87,18 @@ describe("--via rest on the command line", () => {
     });
   });
 
+  it("--operator chooses the TaskManagers itself, with --job and --tms as on a profile run", () => {
+    expect(parseProfileCommand(["--via", "rest", "--flink-rest", URL, "--operator", "busiest"])).toMatchObject({
+      kind: "rest",
+      taskManagers: [],
+      operator: { spec: "busiest", tms: 3 },
+    });
+    const job = "a".repeat(32);
+    expect(
+      parseProfileCommand(["--via", "rest", "--flink-rest", URL, "--operator", "Score", "--job", job, "--tms", "1"]),
+    ).toMatchObject({ operator: { spec: "Score", jobId: job, tms: 1 } });
+  });
+
   it.each([
     [["--via", "rest"], /needs the JobManager's REST address/],
     [["--via", "rest", "--flink-rest", "127.0.0.1:8081"], /is not a URL|must be an http/],
@@ -102,9 +114,10 @@ describe("--via rest on the command line", () => {
     [["--via", "rest", "--flink-rest", URL, "--local"], /--local and --pid do not apply/],
     [["--via", "rest", "--flink-rest", URL, "--tm", "../jobs"], /not a TaskManager id/],
     [["--via", "rest", "--flink-rest", URL, "-d", "0"], /out of range/],
-    [["--via", "rest", "--flink-rest", URL, "--operator", "busiest"], /--operator does not apply to --via rest/],
-    [["--via", "rest", "--flink-rest", URL, "--operator", "Score", "--tms", "2"], /--operator, --tms do not apply/],
-    [["--via", "rest", "--flink-rest", URL, "--job", "a".repeat(32)], /--job does not apply to --via rest/],
+    [["--via", "rest", "--flink-rest", URL, "--operator", "busiest", "--tm", "tm-1"], /--tm and --operator both/],
+    [["--via", "rest", "--flink-rest", URL, "--operator", "busiest", "--rest-service", "jm:8081"], /--rest-service/],
+    [["--via", "rest", "--flink-rest", URL, "--job", "a".repeat(32)], /--job is for --operator/],
+    [["--via", "rest", "--flink-rest", URL, "--operator", "busiest", "--tms", "0"], /--tms/],
     [["--local", "--tm", "tm-1"], /--tm is for --via rest/],
     [["--via", "ssh", "-n", "x", "--cluster", "y"], /--via rest --flink-rest URL/],
   ])("refuses %j", (argv, why) => {

@@ -109,12 +109,12 @@ export function expectScoreCut(t: any, want: { job: string; vertexId: string; ta
  * stands out as the bottleneck. Pekko's default 10 s start-up limit is too short when other tests load the
  * two cores.
  */
-export async function startPipelineFlink(): Promise<LocalFlink> {
+export async function startPipelineFlink(flinkConfig: Record<string, string | boolean> = {}): Promise<LocalFlink> {
   const flink = await startLocalFlink({
     taskManagers: 2,
     slotsPerTaskManager: 2,
     job: { mainClass: PIPELINE_JOB, parallelism: 2 },
-    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS", "pekko.startup-timeout": "60 s" },
+    flinkConfig: { "taskmanager.load-balance.mode": "SLOTS", "pekko.startup-timeout": "60 s", ...flinkConfig },
     timeoutMs: 300_000,
   });
   try {

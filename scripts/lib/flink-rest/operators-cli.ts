@@ -171,7 +171,7 @@ export function parseClusterOperatorTarget(v: OperatorValues): ClusterOperatorTa
   return v["rest-service"] === undefined ? spec : { ...spec, restUrl: parseRestService(v["rest-service"]) };
 }
 
-function parseOperatorSpec(v: OperatorValues): OperatorSpec {
+export function parseOperatorSpec(v: OperatorValues): OperatorSpec {
   if (v.operator === undefined) {
     const given = (["flink-rest", "job", "tms", "rest-service"] as const)
       .filter((k) => v[k] !== undefined)

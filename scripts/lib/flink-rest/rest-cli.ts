@@ -3,6 +3,7 @@
 // refused here, before anything is asked of Flink, each with what to use instead.
 import { UsageError, parseDuration, parseEvent, type ProfileEvent } from "../profile-options.ts";
 import { parseRestUrl } from "./http.ts";
+import { parseOperatorSpec, type OperatorSpec } from "./operators-cli.ts";
 import { checkTaskManagerId, flinkMode } from "./profiler-api.ts";
 
 export interface RestCommand {
@@ -15,6 +16,8 @@ export interface RestCommand {
   event: ProfileEvent;
   outputDir: string;
   json: boolean;
+  /** --operator: Flink's profiler on the TaskManagers of that operator's busiest subtasks only. */
+  operator?: OperatorSpec;
 }
 
 export interface RestValues {
@@ -81,17 +84,20 @@ export function parseRestCommand(
     refuse("-I/-X", "leave them out, or use --local / Kubernetes for filtered profiles");
   if (extraArgs.length > 0)
     refuse("options after --", "leave them out, or use --local / Kubernetes to pass options to async-profiler");
-  // Flink's flame graph has no thread frames, so an operator's threads cannot be cut out of it: refused,
-  // not ignored (it used to profile every TaskManager without a word).
-  const operatorFlags = (["operator", "job", "tms", "rest-service"] as const)
-    .filter((k) => values[k] !== undefined)
-    .map((k) => `--${k}`);
-  if (operatorFlags.length > 0) {
+  // --operator chooses the TaskManagers itself; --rest-service is where a cluster's pods reach the JobManager.
+  if (values["rest-service"] !== undefined)
     throw new UsageError(
-      `${operatorFlags.join(", ")} ${operatorFlags.length === 1 ? "does" : "do"} not apply to --via rest: Flink's built-in profiler draws the whole JVM without thread frames, so an operator's threads cannot be cut out of it`,
-      "find the operator's TaskManagers with `profile.mjs operators --flink-rest URL` and profile them with --via rest --tm ID (whole JVM), or use --operator with --local or -n NS --cluster NAME",
+      "--rest-service does not apply to --via rest: it names the REST Service as a cluster's pods see it",
+      "drop --rest-service; --flink-rest is the address this machine reaches",
     );
-  }
+  const wantsOperator = values.operator !== undefined || values.job !== undefined || values.tms !== undefined;
+  if (wantsOperator && (values.tm ?? []).length > 0)
+    throw new UsageError(
+      "--tm and --operator both choose the TaskManagers to profile",
+      "drop --tm to profile those of the operator's busiest subtasks, or drop --operator",
+    );
+  // --flink-rest is --via rest's own here, not one of the operator flags a refusal would list.
+  const operator = wantsOperator ? parseOperatorSpec({ ...values, "flink-rest": undefined }) : undefined;
   const outputDir = values.output ?? "profiles";
   if (outputDir.trim() === "")
     throw new UsageError("output directory is empty", "pass -o DIR or leave -o out for ./profiles");
@@ -105,5 +111,6 @@ export function parseRestCommand(
     event,
     outputDir,
     json: values.json ?? false,
+    ...(operator ? { operator } : {}),
   };
 }
