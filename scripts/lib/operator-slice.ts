@@ -18,8 +18,9 @@ export interface OperatorPlan {
   choice: OperatorChoice;
   jobId: string;
   /** The targets to profile (`target` as its report names it), each with the TaskManager ids it runs
-   * (empty: a --pid JVM that shows none of them). */
-  places: { target: string; label: string; taskManagers: string[] }[];
+   * (empty: a --pid JVM that shows none of them). `isTaskManager`: the place is that TaskManager itself
+   * (--via rest), so there is no "runs" to say. */
+  places: { target: string; label: string; taskManagers: string[]; isTaskManager?: boolean }[];
   picks: SubtaskPick[];
   busy: Map<number, number | null>;
   notices: string[];
@@ -153,9 +154,8 @@ export function renderPlan(plan: OperatorPlan): string {
   ];
   if (plan.choice.chain)
     lines.push(`  chained: its threads are the chain's, "${plan.choice.chain}" (the whole chain's work is in them)`);
-  for (const { target, label, taskManagers } of plan.places) {
-    // A place that is one TaskManager (--via rest) needs no "runs".
-    if (taskManagers.length === 1 && taskManagers[0] === target) lines.push(`  ${label}`);
+  for (const { label, taskManagers, isTaskManager } of plan.places) {
+    if (isTaskManager) lines.push(`  ${label}`);
     else lines.push(`  ${label} runs ${taskManagers.length ? taskManagers.join(", ") : "no TaskManager it shows"}`);
   }
   for (const p of plan.picks)

@@ -41,6 +41,7 @@ export async function profileOperatorViaRest(
       target: id,
       label: `TaskManager ${id}: Flink's profiler, the whole JVM (its flame graph has no thread frames)`,
       taskManagers: [id],
+      isTaskManager: true,
     })),
     picks,
     busy,
