@@ -10,6 +10,7 @@ import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { parseProfileCommand } from "../scripts/lib/profile-cli.ts";
 import { UsageError } from "../scripts/lib/profile-options.ts";
 import { startBusyJvm, type BusyJvm } from "./support/busy-jvm.ts";
+import { jsonLines } from "./support/json-lines.ts";
 
 const ASPROF = join(asyncProfilerHome(), "bin/asprof");
 let base: string;
@@ -32,11 +33,7 @@ function profile(args: string[]) {
     encoding: "utf8",
     env: { ...process.env, ASYNC_PROFILER_HOME: asyncProfilerHome() },
   });
-  // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  const events = r.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
+  const events = jsonLines(r.stdout);
   const errors = events.filter((e) => e.type === "error");
   expect(errors, r.stdout + r.stderr).toHaveLength(1);
   return {

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startBusyJvm, type BusyJvm } from "./support/busy-jvm.ts";
+import { jsonLines } from "./support/json-lines.ts";
 
 const REAL_ASPROF = join(asyncProfilerHome(), "bin/asprof");
 let base: string;
@@ -63,11 +64,7 @@ it("refuses the formats made after its session when another session began in bet
       env: { ...process.env, ASYNC_PROFILER_HOME: racingHome },
     },
   );
-  // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  const events = r.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
+  const events = jsonLines(r.stdout);
   expect(existsSync(join(base, "other-session-started")), "the wrapper started the other session").toBe(true);
   const errors = events.filter((e) => e.type === "error");
   expect(errors, r.stdout + r.stderr).toHaveLength(1);

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { asyncProfilerHome, helperPath } from "../scripts/lib/helper-events.ts";
 import { startBusyJvm, type BusyJvm } from "./support/busy-jvm.ts";
+import { jsonLines } from "./support/json-lines.ts";
 
 const REAL_ASPROF = join(asyncProfilerHome(), "bin/asprof");
 let base: string;
@@ -53,11 +54,7 @@ it("refuses to publish a file replaced while the run made it, and keeps nothing"
     ["--pid", String(jvm.pid), "-e", "itimer", "-d", "1", "-f", "collapsed,html", "-o", out, "--name", "run"],
     { encoding: "utf8", env: { ...process.env, ASYNC_PROFILER_HOME: replacingHome } },
   );
-  // JSON.parse, not the product's parser: every stdout line must be a JSON object.
-  const events = r.stdout
-    .split("\n")
-    .filter(Boolean)
-    .map((l) => JSON.parse(l));
+  const events = jsonLines(r.stdout);
   const errors = events.filter((e) => e.type === "error");
   expect(errors, r.stdout + r.stderr).toHaveLength(1);
   expect(errors[0].code).toBe("output-replaced");

@@ -3,8 +3,8 @@
 // profiles those JVMs with per-thread stacks, and writes per JVM the flame graph and top frames of the
 // operator's threads only, the whole JVM's profile beside them.
 import { flinkRest } from "./flink-rest/http.ts";
-import { chooseOperator, pickSubtasks } from "./flink-rest/operators.ts";
-import { fetchJobViews, fetchSubtaskBusy } from "./flink-rest/operators-fetch.ts";
+import { pickSubtasks } from "./flink-rest/operators.ts";
+import { fetchOperatorLoad } from "./flink-rest/operators-fetch.ts";
 import type { OperatorTarget } from "./flink-rest/operators-cli.ts";
 import { parseTaskManagers } from "./flink-rest/rest-shapes.ts";
 import { findLocalJvms, listedJvms, profileLocal, type LocalJvm, type ProfileLocalOptions } from "./local-profile.ts";
@@ -22,18 +22,11 @@ export interface LocalOperatorPlan extends OperatorPlan {
 /** Everything before profiling: REST, the operator, its busiest subtasks, their JVMs. */
 export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper?: string): Promise<LocalOperatorPlan> {
   const rest = flinkRest(op.restUrl);
-  const [job] = await fetchJobViews(rest, op.jobId, true);
-  const choice = chooseOperator(job!, op.spec);
-  const v = choice.vertex;
-  const [busy, tms] = await Promise.all([
-    fetchSubtaskBusy(
-      rest,
-      job!.id,
-      v.id,
-      v.subtasks.map((s) => s.subtask),
-    ),
+  const [{ jobId, choice, busy }, tms] = await Promise.all([
+    fetchOperatorLoad(rest, op.jobId, op.spec),
     rest.getJson("/taskmanagers").then(parseTaskManagers),
   ]);
+  const v = choice.vertex;
   const notices: string[] = [];
   const candidates =
     cmd.pids.length > 0
@@ -59,7 +52,7 @@ export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper
       busy,
       Number.MAX_SAFE_INTEGER,
     );
-    return { ...localPlaces(jvms), choice, jobId: job!.id, picks, busy, notices };
+    return { ...localPlaces(jvms), choice, jobId, picks, busy, notices };
   }
 
   const picks = pickSubtasks(v.subtasks, busy, op.tms);
@@ -82,7 +75,7 @@ export async function planOperator(cmd: LocalCommand, op: OperatorTarget, helper
     entry.taskManagers.push(p.taskManagerId);
     byPid.set(pid, entry);
   }
-  return { ...localPlaces([...byPid.values()]), choice, jobId: job!.id, picks: found, busy, notices };
+  return { ...localPlaces([...byPid.values()]), choice, jobId, picks: found, busy, notices };
 }
 
 function localPlaces(jvms: { jvm: LocalJvm; taskManagers: string[] }[]) {

@@ -77,16 +77,15 @@ export async function sliceReport(
   const v = choice.vertex;
   const collapsed = report.collapsed;
   delete report.collapsed;
-  const hosted = plan.places.find((p) => p.target === report.target)?.taskManagers ?? [];
-  const subtasks = v.subtasks.filter((s) => s.status === "RUNNING" && hosted.includes(s.taskManagerId));
-  const name = choice.operator ?? v.name;
   const operator = operatorReportOf(plan, report.target);
+  const name = operator.name;
   report.operator = operator;
   report.notices.unshift(...plan.notices);
   if (report.status !== "ok" || collapsed === undefined) return report;
 
   // A --pid JVM that shows no TaskManager: every thread of the operator in it.
-  const only = hosted.length > 0 ? new Set(subtasks.map((s) => s.subtask)) : undefined;
+  const hosted = plan.places.find((p) => p.target === report.target)?.taskManagers ?? [];
+  const only = hosted.length > 0 ? new Set(operator.subtasks.map((s) => s.subtask)) : undefined;
   const slice = sliceByThread(
     collapsed,
     operatorThreadFilter({ task: v.name, parallelism: v.parallelism, subtasks: only }),

@@ -3,9 +3,9 @@
 // the operator and its busiest subtasks chosen, their TaskManagers found among the pods, those pods
 // profiled with per-thread stacks as any cluster run, and each profile cut to the operator's threads.
 import path from "node:path";
-import { chooseOperator, pickSubtasks } from "../flink-rest/operators.ts";
+import { pickSubtasks } from "../flink-rest/operators.ts";
 import type { ClusterOperatorTarget } from "../flink-rest/operators-cli.ts";
-import { fetchJobViews, fetchSubtaskBusy } from "../flink-rest/operators-fetch.ts";
+import { fetchOperatorLoad } from "../flink-rest/operators-fetch.ts";
 import { podsOfTaskManagers } from "../flink-rest/taskmanager-pods.ts";
 import { sliceReport, type OperatorPlan } from "../operator-slice.ts";
 import { HintedError } from "../profile-options.ts";
@@ -38,15 +38,8 @@ export async function profileOperatorInCluster(
   let plan: OperatorPlan;
   try {
     if (opts.signal?.aborted) throw new HintedError("interrupted before anything was profiled", "nothing was changed");
-    const [job] = await fetchJobViews(read.rest, op.jobId, true);
-    const choice = chooseOperator(job!, op.spec);
+    const { jobId, choice, busy } = await fetchOperatorLoad(read.rest, op.jobId, op.spec);
     const v = choice.vertex;
-    const busy = await fetchSubtaskBusy(
-      read.rest,
-      job!.id,
-      v.id,
-      v.subtasks.map((s) => s.subtask),
-    );
     const picks = pickSubtasks(v.subtasks, busy, op.tms);
     const podOf = podsOfTaskManagers(
       v.subtasks,
@@ -73,9 +66,9 @@ export async function profileOperatorInCluster(
       label: `pod ${pod}`,
       taskManagers: [...podOf].filter(([, p]) => p === pod).map(([tm]) => tm),
     }));
-    plan = { choice, jobId: job!.id, places, picks: found, busy, notices };
+    plan = { choice, jobId, places, picks: found, busy, notices };
     opts.onNote?.(
-      `${choice.operator ?? v.name} of job ${job!.id}: profiling ${pods.join(", ")} (busiest subtask${found.length > 1 ? "s" : ""} ${found.map((p) => `${p.subtask + 1}/${v.parallelism}`).join(", ")})`,
+      `${choice.operator ?? v.name} of job ${jobId}: profiling ${pods.join(", ")} (busiest subtask${found.length > 1 ? "s" : ""} ${found.map((p) => `${p.subtask + 1}/${v.parallelism}`).join(", ")})`,
     );
     run = await profileCluster(cmd, {
       ...opts,

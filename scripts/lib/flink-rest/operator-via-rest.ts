@@ -7,9 +7,9 @@ import { HintedError } from "../profile-options.ts";
 import type { TargetReport } from "../report.ts";
 import { profileViaRest, type RestProfileOptions } from "./builtin-profiler.ts";
 import { flinkRest } from "./http.ts";
-import { chooseOperator, pickSubtasks } from "./operators.ts";
+import { pickSubtasks } from "./operators.ts";
 import type { OperatorSpec } from "./operators-cli.ts";
-import { fetchJobViews, fetchSubtaskBusy } from "./operators-fetch.ts";
+import { fetchOperatorLoad } from "./operators-fetch.ts";
 import type { RestCommand } from "./rest-cli.ts";
 
 export async function profileOperatorViaRest(
@@ -18,15 +18,8 @@ export async function profileOperatorViaRest(
   opts: RestProfileOptions = {},
 ): Promise<{ plan: OperatorPlan; targets: TargetReport[] }> {
   const rest = flinkRest(cmd.restUrl, { signal: opts.signal });
-  const [job] = await fetchJobViews(rest, op.jobId, true);
-  const choice = chooseOperator(job!, op.spec);
+  const { jobId, choice, busy } = await fetchOperatorLoad(rest, op.jobId, op.spec);
   const v = choice.vertex;
-  const busy = await fetchSubtaskBusy(
-    rest,
-    job!.id,
-    v.id,
-    v.subtasks.map((s) => s.subtask),
-  );
   const picks = pickSubtasks(v.subtasks, busy, op.tms);
   if (picks.length === 0)
     throw new HintedError(
@@ -36,7 +29,7 @@ export async function profileOperatorViaRest(
   const taskManagers = [...new Set(picks.map((p) => p.taskManagerId))];
   const plan: OperatorPlan = {
     choice,
-    jobId: job!.id,
+    jobId,
     places: taskManagers.map((id) => ({
       target: id,
       label: `TaskManager ${id}: Flink's profiler, the whole JVM (its flame graph has no thread frames)`,

@@ -1,7 +1,14 @@
 // Reads what operators.ts needs from a JobManager's REST API: only GETs, a few at a time.
 import { runPool } from "../cluster/pool.ts";
 import type { FlinkRest } from "./http.ts";
-import { chooseJobs, jobView, type JobView, type VertexData } from "./operators.ts";
+import {
+  chooseJobs,
+  chooseOperator,
+  jobView,
+  type JobView,
+  type OperatorChoice,
+  type VertexData,
+} from "./operators.ts";
 import {
   BACK_PRESSURED,
   BUSY,
@@ -64,4 +71,22 @@ export async function fetchSubtaskBusy(
     () => undefined,
   );
   return busy;
+}
+
+/** The one job (--job, or the only one running), the operator `spec` names in it, and its subtasks' busy ratios. */
+export async function fetchOperatorLoad(
+  rest: FlinkRest,
+  jobId: string | undefined,
+  spec: string,
+): Promise<{ jobId: string; choice: OperatorChoice; busy: Map<number, number | null> }> {
+  const [job] = await fetchJobViews(rest, jobId, true);
+  const choice = chooseOperator(job!, spec);
+  const v = choice.vertex;
+  const busy = await fetchSubtaskBusy(
+    rest,
+    job!.id,
+    v.id,
+    v.subtasks.map((s) => s.subtask),
+  );
+  return { jobId: job!.id, choice, busy };
 }
